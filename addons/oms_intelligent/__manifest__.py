@@ -1,0 +1,36 @@
+{
+    "name": "Order Management",
+    "summary": "One place to capture, route, fulfil, invoice and follow up every order",
+    "description": """
+Order Management System (OMS) for Odoo: the base application.
+
+Menus, access groups and settings shared by the OMS addons, the consolidated
+view of orders and stock, and a demo world (a Spanish company with four
+warehouses, uneven stock, customers across Europe) to try it on.
+""",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Order Management",
+    "author": "OMS Team",
+    "website": "https://github.com/oms-team/oms",
+    "license": "LGPL-3",
+    "depends": [
+        "sale_management",
+        "sale_stock",
+        "purchase_stock",
+        "crm",
+        "account",
+        "base_geolocalize",
+    ],
+    "data": [
+        "security/oms_security.xml",
+        "security/ir.model.access.csv",
+        "views/oms_menus.xml",
+        "views/product_template_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
+    "demo": [
+        "demo/res_users_demo.xml",
+    ],
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# README "run": Odoo with the OMS addons and demo data on http://localhost:8069 (database oms_demo, admin / admin).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+setup_all
+DB=${OMS_DB:-oms_demo}
+PORT=${OMS_HTTP_PORT:-8069}
+write_odoo_conf odoo-run "$PORT"
+if db_exists "$DB"; then
+    say "upgrading $OMS_ADDONS in the existing database $DB"
+    odoo_bin -c "$ODOO_CONF" -d "$DB" -u "$OMS_ADDONS" --stop-after-init --log-level=warn
+else
+    say "creating the database $DB with $OMS_ADDONS and demo data (a few minutes)"
+    odoo_bin -c "$ODOO_CONF" -d "$DB" -i "$OMS_ADDONS" --load-language=es_ES --stop-after-init --log-level=warn
+fi
+say "serving Odoo on http://localhost:$PORT (database $DB, login admin / admin); Ctrl+C stops it"
+exec "$VENV_PY" -m odoo -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$"
