@@ -24,7 +24,11 @@ env.cr.commit()
 def _odoo(*args, stdin=None):
     result = subprocess.run(
         [sys.executable, "-m", "odoo", *args, "-c", config.rcfile, "--log-level=warn", "--http-port=0"],
-        input=stdin, capture_output=True, text=True, timeout=900, check=False,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output

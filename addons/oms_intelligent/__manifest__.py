@@ -29,8 +29,15 @@ warehouses, uneven stock, customers across Europe) to try it on.
         "views/res_config_settings_views.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
+        "demo/stock_warehouse_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/product_demo.xml",
+        "demo/stock_quant_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }

@@ -7,7 +7,9 @@ class TestOmsAccess(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.oms_user = new_test_user(cls.env, login="oms_access_user", groups="base.group_user,oms_intelligent.group_oms_user")
+        cls.oms_user = new_test_user(
+            cls.env, login="oms_access_user", groups="base.group_user,oms_intelligent.group_oms_user"
+        )
         cls.oms_manager = new_test_user(
             cls.env, login="oms_access_manager", groups="base.group_user,oms_intelligent.group_oms_manager"
         )

@@ -24,7 +24,10 @@ class TestOmsWebClient(HttpCase):
 
     def test_oms_user_opens_every_order_management_menu(self):
         new_test_user(
-            self.env, login="oms_click_user", password="oms_click_user",
-            groups="base.group_user,oms_intelligent.group_oms_user", tour_enabled=False,
+            self.env,
+            login="oms_click_user",
+            password="oms_click_user",
+            groups="base.group_user,oms_intelligent.group_oms_user",
+            tour_enabled=False,
         )
         self._click_every_oms_menu("oms_click_user")
