@@ -11,6 +11,9 @@ if db_exists "$DB"; then
 else
     say "creating the database $DB with $OMS_ADDONS and demo data (a few minutes)"
     odoo_bin -c "$ODOO_CONF" -d "$DB" -i "$OMS_ADDONS" --load-language=es_ES --stop-after-init --log-level=warn
+    # Spanish becomes the database's language (the demo company is Spanish); the admin keeps working in English.
+    echo "env.ref('base.user_admin').lang = 'en_US'; env.cr.commit()" |
+        odoo_bin shell -c "$ODOO_CONF" -d "$DB" --log-level=warn >/dev/null
 fi
 say "serving Odoo on http://localhost:$PORT (database $DB, login admin / admin); Ctrl+C stops it"
 exec "$VENV_PY" -m odoo -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$"

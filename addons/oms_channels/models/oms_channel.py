@@ -1,0 +1,373 @@
+import logging
+import threading
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..services.errors import ConnectorError
+from ..services.rest_connector import RestConnector
+from ..services.soap_connector import SoapConnector
+
+_logger = logging.getLogger(__name__)
+
+MANAGER_GROUP = "oms_intelligent.group_oms_manager"
+# Advisory-lock namespace of channel syncs: two cron workers never pull the same channel at once.
+SYNC_LOCK_NAMESPACE = 72_611
+FETCH_BATCH_SIZE = 100
+
+
+class OmsChannel(models.Model):
+    _name = "oms.channel"
+    _description = "Sales Channel"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, tracking=True)
+    code = fields.Char(required=True, help="Short code shown on orders and used in the webhook address, e.g. AMZ-ES.")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    color = fields.Integer()
+    kind = fields.Selection(
+        [
+            ("web_shop", "Web Shop"),
+            ("marketplace", "Marketplace"),
+            ("phone", "Phone / Customer Service"),
+            ("store", "In-Store"),
+            ("edi", "EDI"),
+        ],
+        required=True,
+        default="web_shop",
+        tracking=True,
+    )
+    connector = fields.Selection(
+        [
+            ("rest", "REST API (pull)"),
+            ("soap", "SOAP web service (pull)"),
+            ("webhook", "Webhook (push)"),
+            ("manual", "Manual entry"),
+        ],
+        required=True,
+        default="manual",
+        tracking=True,
+    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        string="Pricelist",
+        check_company=True,
+        help="Pricelist of orders in its currency; orders in another currency use the company's pricelist in theirs.",
+    )
+    currency_id = fields.Many2one(related="pricelist_id.currency_id", string="Currency")
+    team_id = fields.Many2one("crm.team", string="Sales Team", check_company=True)
+    user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user, tracking=True)
+    warehouse_id = fields.Many2one(
+        "stock.warehouse", string="Default Warehouse", check_company=True, help="Warehouse of imported orders."
+    )
+    stock_warehouse_ids = fields.Many2many(
+        "stock.warehouse",
+        string="Sells Stock From",
+        check_company=True,
+        help="Warehouses whose available stock is pushed to the channel; all of the company's when empty.",
+    )
+    auto_confirm = fields.Boolean(
+        default=True, help="Confirm imported orders at once; otherwise they wait as quotations."
+    )
+    default_carrier_id = fields.Many2one(
+        "delivery.carrier", string="Default Carrier", help="Carrier of orders whose shipping method is not mapped."
+    )
+    carrier_map_ids = fields.One2many("oms.channel.carrier", "channel_id", string="Shipping Methods")
+    product_binding_ids = fields.One2many("oms.channel.product", "channel_id", string="Product Bindings")
+
+    # Credentials: only OMS managers read or write them; they are never tracked in the chatter.
+    endpoint_url = fields.Char("Endpoint URL", groups=MANAGER_GROUP, help="REST base URL or SOAP WSDL URL.")
+    api_key = fields.Char("API Key", groups=MANAGER_GROUP, copy=False)
+    webhook_secret = fields.Char(
+        groups=MANAGER_GROUP, copy=False, help="Shared secret of the HMAC-SHA256 signature of pushed orders."
+    )
+    webhook_url = fields.Char(compute="_compute_webhook_url", string="Webhook Address")
+
+    sync_interval = fields.Integer("Sync Every (minutes)", default=15)
+    sync_cursor = fields.Datetime(
+        "Synced Up To", copy=False, help="Newest order update already pulled; the next pull asks for later ones."
+    )
+    last_sync_at = fields.Datetime("Last Sync", copy=False, readonly=True)
+    last_sync_ok = fields.Boolean("Last Sync Succeeded", copy=False, readonly=True)
+    last_sync_message = fields.Text(copy=False, readonly=True)
+    push_stock = fields.Boolean("Push Stock", help="Send available stock to the channel by a scheduled action.")
+    last_stock_push_at = fields.Datetime(copy=False, readonly=True)
+
+    staging_ids = fields.One2many("oms.channel.order", "channel_id", string="Channel Orders")
+    order_count_today = fields.Integer(compute="_compute_dashboard")
+    error_count = fields.Integer(compute="_compute_dashboard")
+    pending_count = fields.Integer(compute="_compute_dashboard")
+
+    # Carts: what the channel's customers hold in their carts, and the reminder of abandoned ones.
+    abandoned_cart_delay = fields.Float(
+        "Remind Abandoned Carts After (hours)",
+        default=24.0,
+        help="Hours between the channel's abandoned-cart event and the reminder e-mail.",
+    )
+    abandoned_cart_template_id = fields.Many2one(
+        "mail.template",
+        string="Abandoned-Cart E-mail",
+        domain=[("model", "=", "oms.channel.cart")],
+        default=lambda self: self.env.ref("oms_channels.mail_template_abandoned_cart", raise_if_not_found=False),
+        help="E-mail sent to customers who abandoned their cart; none is sent when empty.",
+    )
+    cart_count_open = fields.Integer("Open Carts", compute="_compute_cart_totals")
+    cart_reserved_qty = fields.Float(
+        "Quantity in Open Carts", compute="_compute_cart_totals", digits="Product Unit of Measure"
+    )
+
+    _sql_constraints = [
+        ("code_company_uniq", "unique(code, company_id)", "The channel code must be unique per company."),
+        ("sync_interval_positive", "CHECK(sync_interval > 0)", "The sync interval must be at least one minute."),
+        (
+            "abandoned_cart_delay_not_negative",
+            "CHECK(abandoned_cart_delay >= 0)",
+            "The abandoned-cart reminder delay cannot be negative.",
+        ),
+    ]
+
+    def _compute_webhook_url(self):
+        base_url = self.get_base_url()
+        for channel in self:
+            channel.webhook_url = f"{base_url}/oms/webhook/{channel.id}" if channel.id else False
+
+    def _compute_dashboard(self):
+        today_start = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        counts = {
+            (channel.id, state): count
+            for channel, state, count in self.env["oms.channel.order"]._read_group(
+                [("channel_id", "in", self.ids)], ["channel_id", "state"], ["__count"]
+            )
+        }
+        today = dict(
+            self.env["oms.channel.order"]._read_group(
+                [("channel_id", "in", self.ids), ("state", "=", "imported"), ("create_date", ">=", today_start)],
+                ["channel_id"],
+                ["__count"],
+            )
+        )
+        for channel in self:
+            channel.order_count_today = today.get(channel, 0)
+            channel.error_count = counts.get((channel.id, "error"), 0)
+            channel.pending_count = counts.get((channel.id, "new"), 0)
+
+    def _compute_cart_totals(self):
+        open_carts = {
+            channel: (count, quantity)
+            for channel, count, quantity in self.env["oms.channel.cart"]._read_group(
+                [("channel_id", "in", self.ids), ("state", "=", "open")],
+                ["channel_id"],
+                ["__count", "quantity_total:sum"],
+            )
+        }
+        for channel in self:
+            channel.cart_count_open, channel.cart_reserved_qty = open_carts.get(channel, (0, 0.0))
+
+    # ------------------------------------------------------------------ connectors
+
+    def _get_connector(self):
+        """The plain-Python connector of this channel, built from its (manager-only) credentials."""
+        self.ensure_one()
+        credentials = self.sudo()
+        if self.connector not in ("rest", "soap"):
+            raise UserError(_("Channel %s does not pull orders: its connector is %s.", self.name, self.connector))
+        if not credentials.endpoint_url:
+            raise UserError(_("Channel %s has no endpoint URL.", self.name))
+        if self.connector == "rest":
+            return RestConnector(credentials.endpoint_url, credentials.api_key or "")
+        return SoapConnector(credentials.endpoint_url, credentials.api_key or "")
+
+    def action_test_connection(self):
+        self.ensure_one()
+        try:
+            message = self._get_connector().test_connection()
+            kind, title = "success", _("Connection works")
+        except ConnectorError as error:
+            message, kind, title = str(error), "danger", _("Connection failed")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": title, "message": message, "type": kind, "sticky": kind == "danger"},
+        }
+
+    # ------------------------------------------------------------------ pulling orders
+
+    def action_sync_now(self):
+        for channel in self:
+            channel._sync_orders()
+        return True
+
+    @api.model
+    def _cron_sync_channels(self, limit=10):
+        """Pull the channels that are due, a few per run; the cron runs again while some remain."""
+        now = fields.Datetime.now()
+        due = self.search([("active", "=", True), ("connector", "in", ("rest", "soap"))]).filtered(
+            lambda channel: not channel.last_sync_at
+            or channel.last_sync_at + timedelta(minutes=channel.sync_interval) <= now
+        )
+        batch = due[:limit]
+        for done, channel in enumerate(batch, start=1):
+            channel._sync_orders()
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
+
+    def _sync_orders(self):
+        """Pull new and updated orders since the cursor into staging, then import them.
+
+        A fault of the channel (time-out, 5xx after retries, wrong credentials) is written on the channel and
+        the run goes on; orders already staged or imported stay, since every batch is committed.
+        """
+        self.ensure_one()
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (SYNC_LOCK_NAMESPACE, self.id))
+        if not cr.fetchone()[0]:
+            _logger.info("channel %s is being synced by another worker, skipped", self.code)
+            return False
+        try:
+            return self._sync_orders_locked()
+        finally:
+            cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_NAMESPACE, self.id))
+
+    def _sync_orders_locked(self):
+        staging_model = self.env["oms.channel.order"]
+        since = self.sync_cursor
+        received = staging_model
+        try:
+            connector = self._get_connector()
+            batch = []
+            for payload in connector.fetch_orders(since):
+                batch.append(payload)
+                if len(batch) >= FETCH_BATCH_SIZE:
+                    received |= staging_model._receive(self, batch)
+                    self._commit_batch()
+                    batch = []
+            received |= staging_model._receive(self, batch)
+        except (ConnectorError, UserError) as error:
+            self.write({"last_sync_at": fields.Datetime.now(), "last_sync_ok": False, "last_sync_message": str(error)})
+            staging_model._import_pending(self)
+            return False
+        # Only what this pull received moves the cursor: a webhook's newer order must not make it skip any.
+        self.write(
+            {
+                "sync_cursor": max(filter(None, [since, *received.mapped("order_updated_at")]), default=False),
+                "last_sync_at": fields.Datetime.now(),
+                "last_sync_ok": True,
+                "last_sync_message": _("%s order(s) received.", len(received)),
+            }
+        )
+        staging_model._import_pending(self)
+        return True
+
+    def _receive_orders(self, payloads, source="manual"):
+        """Stage payloads (dicts, or raw bytes as received) and import the new ones: webhooks, uploads, demo."""
+        self.ensure_one()
+        records = self.env["oms.channel.order"]._receive(self, payloads, source=source)
+        records.filtered(lambda record: record.state == "new")._import()
+        return records
+
+    def _commit_batch(self):
+        """Commit what a batch did, so a later failure never rolls it back (not inside tests' transaction)."""
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()
+
+    # ------------------------------------------------------------------ pushing stock
+
+    @api.model
+    def _cron_push_stock(self):
+        for channel in self.search([("active", "=", True), ("push_stock", "=", True), ("connector", "=", "rest")]):
+            try:
+                channel._push_stock()
+            except (ConnectorError, UserError) as error:
+                channel.last_sync_message = _("Stock not pushed: %s", error)
+            channel._commit_batch()
+
+    def _push_stock(self):
+        self.ensure_one()
+        items = self._stock_to_push()
+        self._get_connector().push_stock(items)
+        self.last_stock_push_at = fields.Datetime.now()
+        return items
+
+    def _stock_to_push(self):
+        """Free quantity (on hand less reserved) of the channel's products over the warehouses it sells from.
+
+        The products are those bound to the channel, else every storable product with a SKU; the SKU sent is
+        the channel's own when the binding has one. One grouped query for all products.
+        """
+        self.ensure_one()
+        warehouses = self.stock_warehouse_ids or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)]
+        )
+        sku_of = {
+            binding.product_id: binding.external_sku or binding.product_id.default_code
+            for binding in self.product_binding_ids
+        }
+        if not sku_of:
+            products = self.env["product.product"].search(
+                [
+                    ("is_storable", "=", True),
+                    ("sale_ok", "=", True),
+                    ("default_code", "!=", False),
+                    ("company_id", "in", (self.company_id.id, False)),
+                ]
+            )
+            sku_of = {product: product.default_code for product in products}
+        free = {
+            product: quantity - reserved
+            for product, quantity, reserved in self.env["stock.quant"]._read_group(
+                [
+                    ("product_id", "in", [product.id for product in sku_of]),
+                    ("location_id.usage", "=", "internal"),
+                    ("location_id.warehouse_id", "in", warehouses.ids),
+                ],
+                ["product_id"],
+                ["quantity:sum", "reserved_quantity:sum"],
+            )
+        }
+        return [
+            {"sku": sku, "quantity": max(free.get(product, 0.0), 0.0)}
+            for product, sku in sorted(sku_of.items(), key=lambda item: item[1] or "")
+            if sku
+        ]
+
+    # ------------------------------------------------------------------ screens
+
+    def action_open_staging(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("oms_channels.action_oms_channel_order")
+        action["domain"] = [("channel_id", "=", self.id)]
+        action["context"] = {"default_channel_id": self.id, "search_default_filter_to_check": 1}
+        return action
+
+    def action_open_errors(self):
+        action = self.action_open_staging()
+        action["context"] = {"search_default_filter_error": 1, "search_default_group_error_category": 1}
+        return action
+
+    def action_open_sale_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action["domain"] = [("oms_channel_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------ carts
+
+    def _cart_quantities_by_product(self):
+        """{product id: quantity} held in the open carts of these channels, in one grouped query."""
+        return {
+            product.id: quantity
+            for product, quantity in self.env["oms.channel.cart.line"]._read_group(
+                [("channel_id", "in", self.ids), ("cart_id.state", "=", "open")], ["product_id"], ["quantity:sum"]
+            )
+        }
+
+    def action_open_carts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("oms_channels.action_oms_channel_cart")
+        action["domain"] = [("channel_id", "=", self.id)]
+        action["context"] = {"search_default_filter_open": 1}
+        return action

@@ -1,0 +1,646 @@
+import json
+import logging
+
+import psycopg2
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..services.channel_order import (
+    ChannelOrderError,
+    external_id_of,
+    parse_channel_order,
+    parse_payload,
+    payload_fingerprint,
+)
+from ..services.matching import match_customer, match_lines, normalize_email, normalize_phone, normalize_vat
+
+_logger = logging.getLogger(__name__)
+
+IMPORT_BATCH_SIZE = 50
+ERROR_CATEGORIES = [
+    ("malformed", "Malformed payload"),
+    ("too_large", "Payload too large"),
+    ("missing_field", "Missing field"),
+    ("invalid_value", "Invalid value"),
+    ("unknown_product", "Unknown product"),
+    ("unknown_currency", "Unknown currency"),
+    ("unknown_country", "Unknown country"),
+    ("unknown_shipping", "Unknown shipping method"),
+    ("import_failed", "Import failed"),
+]
+
+
+class ChannelImportError(ChannelOrderError):
+    """A well-formed order that this company cannot take as it is (currency, country, shipping method...)."""
+
+
+class OmsChannelOrder(models.Model):
+    """One order of a channel as it was received: the raw payload, kept whatever happens to it.
+
+    Unique per channel and external reference at the database level, so an order pulled twice, or pushed by
+    webhook and pulled by the cron, is one record and one sale order.
+    """
+
+    _name = "oms.channel.order"
+    _description = "Channel Order (staging)"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _rec_name = "external_ref"
+
+    channel_id = fields.Many2one("oms.channel", required=True, index=True, ondelete="restrict", readonly=True)
+    company_id = fields.Many2one(related="channel_id.company_id", store=True, index=True)
+    external_ref = fields.Char("External Reference", required=True, index=True, readonly=True)
+    source = fields.Selection(
+        [("pull", "Pulled"), ("webhook", "Webhook"), ("manual", "Manual")], required=True, default="pull"
+    )
+    payload = fields.Text(readonly=True, help="The order exactly as the channel sent it (its last version).")
+    fingerprint = fields.Char(readonly=True, index=True)
+    state = fields.Selection(
+        string="Status",
+        selection=[
+            ("new", "To Import"),
+            ("imported", "Imported"),
+            ("error", "Error"),
+            ("duplicate", "Duplicate"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="new",
+        index=True,
+        tracking=True,
+    )
+    error_category = fields.Selection(ERROR_CATEGORIES, string="Error Reason", readonly=True)
+    error_message = fields.Text("Error", readonly=True)
+    sale_order_id = fields.Many2one("sale.order", readonly=True, index="btree_not_null", ondelete="set null")
+    customer_name = fields.Char("Customer", readonly=True)
+    customer_email = fields.Char(readonly=True)
+    currency_code = fields.Char("Currency", readonly=True)
+    amount_total = fields.Float("Channel Total", readonly=True, help="Sum of the lines as the channel priced them.")
+    order_updated_at = fields.Datetime("Updated on Channel", readonly=True)
+    receive_count = fields.Integer("Times Received", default=1, readonly=True)
+    last_received_at = fields.Datetime("Last Received", default=fields.Datetime.now, readonly=True)
+    update_pending = fields.Boolean(
+        "Update to Review", readonly=True, help="The channel changed an imported order in a way that needs a person."
+    )
+    update_message = fields.Text(readonly=True)
+
+    _sql_constraints = [
+        (
+            "channel_external_ref_uniq",
+            "unique(channel_id, external_ref)",
+            "An order with this external reference was already received from this channel.",
+        )
+    ]
+
+    # ------------------------------------------------------------------ receiving
+
+    @api.model
+    def _receive(self, channel, payloads, source="pull"):
+        """Store payloads (dicts, or raw bytes/str as received) in staging; returns their records, in their order.
+
+        Replays of an identical order only count; changed orders update the staging record (and the sale
+        order when already imported); malformed payloads are quarantined in error with the payload kept.
+        """
+        # Sorted, so that two workers inserting the same orders lock them in the same order: no deadlock.
+        prepared = sorted(
+            (
+                {**self._prepare_received(channel, payload, source), "_position": position}
+                for position, payload in enumerate(payloads)
+            ),
+            key=lambda vals: vals["external_ref"],
+        )
+        if not prepared:
+            return self.browse()
+        existing = {
+            record.external_ref: record
+            for record in self.search(
+                [("channel_id", "=", channel.id), ("external_ref", "in", [vals["external_ref"] for vals in prepared])]
+            )
+        }
+        received = {}
+        for vals in prepared:
+            data = vals.pop("_data")
+            position = vals.pop("_position")
+            record = existing.get(vals["external_ref"])
+            if record is None:
+                record, created = self._create_or_find(vals)
+                if not record:
+                    continue  # stored by a concurrent worker whose transaction we cannot see yet: it is theirs
+                existing[vals["external_ref"]] = record
+                if not created:
+                    record._register_replay(vals, data)
+            else:
+                record._register_replay(vals, data)
+            received[position] = record
+        return self.browse(list(dict.fromkeys(received[position].id for position in sorted(received))))
+
+    @api.model
+    def _prepare_received(self, channel, payload, source):
+        raw_text = payload if isinstance(payload, str) else None
+        if isinstance(payload, bytes):
+            raw_text = payload.decode("utf-8", errors="replace")
+        vals = {"channel_id": channel.id, "source": source, "state": "new"}
+        data = None
+        try:
+            data = parse_payload(payload) if raw_text is not None else payload
+        except ChannelOrderError as error:
+            vals.update(state="error", error_category=error.category, error_message=str(error))
+        if data is None:
+            vals.update(
+                payload=raw_text,
+                fingerprint=payload_fingerprint({"raw": raw_text}),
+                external_ref=f"invalid-{payload_fingerprint({'raw': raw_text})[:16]}",
+            )
+        else:
+            fingerprint = payload_fingerprint(data)
+            vals.update(
+                payload=raw_text if raw_text is not None else json.dumps(data, indent=1, ensure_ascii=False),
+                fingerprint=fingerprint,
+                external_ref=external_id_of(data) or f"missing-{fingerprint[:16]}",
+                **self._summary_of(data),
+            )
+        vals["_data"] = data
+        return vals
+
+    @api.model
+    def _summary_of(self, data):
+        """What the staging list shows, read leniently from a payload that may be malformed."""
+        customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
+        lines = data.get("lines") if isinstance(data.get("lines"), list) else []
+        total = 0.0
+        for line in lines:
+            try:
+                total += float(line.get("quantity") or 0) * float(line.get("unit_price") or 0)
+            except (AttributeError, TypeError, ValueError):
+                continue
+        summary = {
+            "customer_name": str(customer.get("name") or "")[:256] or False,
+            "customer_email": str(customer.get("email") or "")[:256] or False,
+            "currency_code": str(data.get("currency") or "")[:8].upper() or False,
+            "amount_total": total,
+        }
+        try:
+            order = parse_channel_order(data)
+            summary["order_updated_at"] = (order.updated_at or order.order_date or fields.Datetime.now()).replace(
+                tzinfo=None
+            )
+        except ChannelOrderError:
+            pass
+        return summary
+
+    @api.model
+    def _create_or_find(self, vals):
+        """Create the staging record, or return the one another worker created first: (record, created).
+
+        Under repeatable read, a record another worker committed after our snapshot stays invisible: then the
+        returned record is empty, and that worker imports the order.
+        """
+        try:
+            with self.env.cr.savepoint():
+                return self.create(vals), True
+        except psycopg2.errors.UniqueViolation:
+            pass  # another worker stored the same order between our read and this insert
+        domain = [("channel_id", "=", vals["channel_id"]), ("external_ref", "=", vals["external_ref"])]
+        return self.search(domain), False
+
+    def _register_replay(self, vals, data):
+        """The order came again: count a replay of the same version, or take the new version."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        if self.fingerprint == vals["fingerprint"]:
+            self.write({"receive_count": self.receive_count + 1, "last_received_at": now})
+            return
+        previous = self._payload_data()
+        change = {key: value for key, value in vals.items() if key not in ("channel_id", "state", "source")}
+        change.update(receive_count=self.receive_count + 1, last_received_at=now)
+        if self.state in ("new", "error"):
+            # Not imported yet: the newer version replaces the older one and is imported again.
+            change.update(
+                state=vals["state"],
+                error_category=vals.get("error_category", False),
+                error_message=vals.get("error_message", False),
+            )
+            self.write(change)
+            return
+        self.write(change)
+        if self.state == "imported" and data is not None:
+            self._apply_update(previous, data)
+
+    def _payload_data(self):
+        try:
+            return json.loads(self.payload or "{}")
+        except ValueError:
+            return {}
+
+    def _apply_update(self, previous, data):
+        """Apply a channel's change to an imported order: cancellation and new address, or flag it for review."""
+        order = self.sale_order_id
+        shipped = order.picking_ids.filtered(lambda picking: picking.state == "done")
+        notes = []
+        if data.get("status") == "cancelled":
+            if order.state == "cancel":
+                pass
+            elif shipped:
+                notes.append(_("The channel cancelled the order after it was shipped."))
+            else:
+                order._action_cancel()
+                order.message_post(body=_("Cancelled by channel %s.", self.channel_id.name))
+                self.state = "cancelled"
+        else:
+            new_address = data.get("shipping_address") or data.get("billing_address")
+            old_address = previous.get("shipping_address") or previous.get("billing_address")
+            if new_address != old_address:
+                if shipped:
+                    notes.append(_("The channel changed the delivery address after shipment."))
+                else:
+                    self._update_delivery_address(order, data)
+            if previous.get("lines") != data.get("lines"):
+                notes.append(_("The channel changed the order lines; the sale order was left as it is."))
+        if notes:
+            message = " ".join(notes)
+            self.write({"update_pending": True, "update_message": message})
+            order.message_post(body=message)
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Review the channel's change"),
+                note=message,
+                user_id=self.channel_id.user_id.id or self.env.user.id,
+            )
+
+    def _update_delivery_address(self, order, data):
+        order_data = parse_channel_order(data)
+        countries = self._countries_by_code([order_data.shipping_address])
+        delivery = self.env["res.partner"].create(
+            self._address_vals(order_data.shipping_address, countries, order.partner_id, "delivery")
+        )
+        order.partner_shipping_id = delivery
+        order.picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel")).partner_id = delivery
+        order.message_post(body=_("Delivery address changed by channel %s.", self.channel_id.name))
+
+    # ------------------------------------------------------------------ importing
+
+    @api.model
+    def _import_pending(self, channel):
+        """Import the channel's orders waiting in staging, a batch at a time, each batch committed.
+
+        Each batch is taken by its lock query, the first statement after a commit, so that its snapshot sees
+        what other workers committed; rows they are importing are skipped rather than waited for.
+        """
+        attempted = set()
+        while True:
+            channel._commit_batch()
+            self.flush_model(["state"])
+            self.env.cr.execute(
+                "SELECT id FROM oms_channel_order WHERE channel_id = %s AND state = 'new' AND NOT id = ANY(%s)"
+                " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                (channel.id, list(attempted), IMPORT_BATCH_SIZE),
+            )
+            batch = self.browse([row[0] for row in self.env.cr.fetchall()])
+            if not batch:
+                return
+            attempted.update(batch.ids)
+            batch.invalidate_recordset(["state", "sale_order_id"])
+            batch._import(locked=True)
+
+    def _lock_for_import(self):
+        """Rows another worker is importing are skipped, so each order is imported by one worker only."""
+        if not self.ids:
+            return self
+        self.flush_model(["state"])
+        self.env.cr.execute(
+            "SELECT id FROM oms_channel_order WHERE id IN %s AND state = 'new' FOR UPDATE SKIP LOCKED",
+            (tuple(self.ids),),
+        )
+        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
+        locked.invalidate_recordset(["state", "sale_order_id"])
+        return locked
+
+    def _import(self, locked=False):
+        """Turn staged orders into sale orders: one savepoint per order, the data they need read in few queries."""
+        records = self if locked else self._lock_for_import()
+        parsed = {}
+        for record in records:
+            try:
+                parsed[record] = parse_channel_order(record._payload_data())
+            except ChannelOrderError as error:
+                record._set_error(error.category, str(error))
+        if not parsed:
+            return
+        for channel, channel_records in self._group_by_channel(parsed):
+            lookups = self._lookups(channel, [parsed[record] for record in channel_records])
+            for record in channel_records:
+                record._import_one(parsed[record], lookups)
+
+    @api.model
+    def _group_by_channel(self, parsed):
+        by_channel = {}
+        for record in parsed:
+            by_channel.setdefault(record.channel_id, self.browse())
+            by_channel[record.channel_id] |= record
+        return by_channel.items()
+
+    def _set_error(self, category, message):
+        self.write({"state": "error", "error_category": category, "error_message": message})
+
+    def _import_one(self, order_data, lookups):
+        self.ensure_one()
+        channel = self.channel_id.with_company(self.channel_id.company_id)
+        existing_order = lookups["orders_by_ref"].get(order_data.external_id)
+        if existing_order:
+            self.write({"state": "duplicate", "sale_order_id": existing_order})
+            return
+        if order_data.status == "cancelled":
+            self.write({"state": "cancelled"})
+            return
+        try:
+            with self.env.cr.savepoint():
+                order, how = self._create_sale_order(channel, order_data, lookups)
+        except ChannelOrderError as error:
+            self._set_error(error.category, str(error))
+            return
+        except UserError as error:
+            self._set_error("import_failed", str(error))
+            return
+        self.write({"state": "imported", "sale_order_id": order.id, "error_category": False, "error_message": False})
+        order.message_post(
+            body=Markup(_("Imported from channel <b>%(channel)s</b>, order %(ref)s; customer matched by %(how)s."))
+            % {"channel": channel.name, "ref": order_data.external_id, "how": how}
+        )
+
+    def _create_sale_order(self, channel, order_data, lookups):
+        product_ids = match_lines(order_data, lookups["by_binding"], lookups["by_sku"], lookups["by_barcode"])
+        pricelist = self._pricelist_for(channel, order_data.currency, lookups)
+        partner, invoice_partner, delivery_partner, how = self._customer_for(channel, order_data, lookups)
+        order_vals = {
+            "partner_id": partner.id,
+            "partner_invoice_id": invoice_partner.id,
+            "partner_shipping_id": delivery_partner.id,
+            "company_id": channel.company_id.id,
+            "pricelist_id": pricelist.id,
+            "team_id": channel.team_id.id,
+            "user_id": channel.user_id.id,
+            "client_order_ref": order_data.external_id,
+            "oms_channel_id": channel.id,
+            "oms_channel_ref": order_data.external_id,
+            "note": order_data.note or False,
+            "order_line": [
+                fields.Command.create(
+                    {
+                        "product_id": product_id,
+                        "product_uom_qty": line.quantity,
+                        "price_unit": line.unit_price,
+                        "discount": line.discount,
+                    }
+                )
+                for line, product_id in zip(order_data.lines, product_ids, strict=True)
+            ],
+        }
+        if order_data.order_date:
+            order_vals["date_order"] = order_data.order_date.replace(tzinfo=None)
+        if channel.warehouse_id:
+            order_vals["warehouse_id"] = channel.warehouse_id.id
+        order = self.env["sale.order"].with_company(channel.company_id).create(order_vals)
+        if order_data.shipping and (order_data.shipping.method or order_data.shipping.price):
+            carrier = lookups["carriers"].get(order_data.shipping.method) or channel.default_carrier_id
+            if not carrier:
+                raise ChannelImportError(
+                    "unknown_shipping",
+                    _(
+                        "shipping method %s is not mapped to a carrier on channel %s",
+                        order_data.shipping.method,
+                        channel.name,
+                    ),
+                )
+            order.set_delivery_line(carrier, order_data.shipping.price)
+        if channel.auto_confirm:
+            order.action_confirm()
+        return order, how
+
+    # ------------------------------------------------------------------ lookups (a few queries per batch)
+
+    @api.model
+    def _lookups(self, channel, orders):
+        customers = [order.customer for order in orders]
+        lines = [line for order in orders for line in order.lines]
+        company_ids = (channel.company_id.id, False)
+        return {
+            "orders_by_ref": self._existing_orders(channel, [order.external_id for order in orders]),
+            **self._partner_lookups(customers, company_ids),
+            **self._product_lookups(channel, lines, company_ids),
+            "countries": self._countries_by_code(
+                [address for order in orders for address in (order.billing_address, order.shipping_address)]
+            ),
+            "carriers": {mapping.method: mapping.carrier_id for mapping in channel.carrier_map_ids},
+            "pricelists": {},
+        }
+
+    @api.model
+    def _existing_orders(self, channel, refs):
+        """Sale orders already made for these references (a manual entry, or an import outside staging)."""
+        orders = self.env["sale.order"].search_read(
+            [("oms_channel_id", "=", channel.id), ("oms_channel_ref", "in", refs)], ["oms_channel_ref"]
+        )
+        return {order["oms_channel_ref"]: order["id"] for order in orders}
+
+    @api.model
+    def _partner_lookups(self, customers, company_ids):
+        emails = {normalize_email(customer.email) for customer in customers if customer.email}
+        vats = {normalize_vat(customer.vat) for customer in customers if customer.vat}
+        phones = {normalize_phone(customer.phone) for customer in customers if customer.phone}
+        cr = self.env.cr
+        by_email, by_vat, by_phone = {}, {}, {}
+        company_filter = "(company_id IS NULL OR company_id = %s)"
+        if emails:
+            cr.execute(
+                f"SELECT email_normalized, min(id) FROM res_partner WHERE active AND {company_filter}"
+                " AND email_normalized IN %s GROUP BY email_normalized",
+                (company_ids[0], tuple(emails)),
+            )
+            by_email = dict(cr.fetchall())
+        if vats:
+            cr.execute(
+                "SELECT upper(regexp_replace(vat, '[^A-Za-z0-9]', '', 'g')) AS key, min(id) FROM res_partner"
+                f" WHERE active AND {company_filter} AND vat IS NOT NULL"
+                " AND upper(regexp_replace(vat, '[^A-Za-z0-9]', '', 'g')) IN %s GROUP BY key",
+                (company_ids[0], tuple(vats)),
+            )
+            by_vat = dict(cr.fetchall())
+        if phones:
+            cr.execute(
+                "SELECT right(regexp_replace(phone, '[^0-9]', '', 'g'), 9) AS key, min(id) FROM res_partner"
+                f" WHERE active AND {company_filter} AND phone IS NOT NULL"
+                " AND right(regexp_replace(phone, '[^0-9]', '', 'g'), 9) IN %s GROUP BY key",
+                (company_ids[0], tuple(phones)),
+            )
+            by_phone = dict(cr.fetchall())
+        return {"by_email": by_email, "by_vat": by_vat, "by_phone": by_phone}
+
+    @api.model
+    def _product_lookups(self, channel, lines, company_ids):
+        skus = {line.sku for line in lines if line.sku}
+        barcodes = {line.barcode for line in lines if line.barcode}
+        binding_keys = {line.channel_product_id for line in lines if line.channel_product_id} | skus
+        by_binding = {}
+        if binding_keys:
+            for binding in self.env["oms.channel.product"].search_read(
+                [
+                    ("channel_id", "=", channel.id),
+                    "|",
+                    ("external_id", "in", list(binding_keys)),
+                    ("external_sku", "in", list(binding_keys)),
+                ],
+                ["external_id", "external_sku", "product_id"],
+            ):
+                for key in (binding["external_id"], binding["external_sku"]):
+                    if key:
+                        by_binding[key] = binding["product_id"][0]
+        product_domain = [("sale_ok", "=", True), ("company_id", "in", company_ids)]
+        by_sku = {}
+        if skus:
+            for product in self.env["product.product"].search_read(
+                [*product_domain, ("default_code", "in", list(skus))], ["default_code"], order="id"
+            ):
+                by_sku.setdefault(product["default_code"], product["id"])
+        by_barcode = {}
+        if barcodes:
+            for product in self.env["product.product"].search_read(
+                [*product_domain, ("barcode", "in", list(barcodes))], ["barcode"], order="id"
+            ):
+                by_barcode.setdefault(product["barcode"], product["id"])
+        return {"by_binding": by_binding, "by_sku": by_sku, "by_barcode": by_barcode}
+
+    @api.model
+    def _countries_by_code(self, addresses):
+        codes = {address.country_code for address in addresses if address and address.country_code}
+        if not codes:
+            return {}
+        return {country.code: country for country in self.env["res.country"].search([("code", "in", list(codes))])}
+
+    @api.model
+    def _pricelist_for(self, channel, currency_code, lookups):
+        cache = lookups["pricelists"]
+        if currency_code not in cache:
+            pricelist = channel.pricelist_id
+            if not pricelist or pricelist.currency_id.name != currency_code:
+                pricelist = self.env["product.pricelist"].search(
+                    [
+                        ("currency_id.name", "=", currency_code),
+                        ("currency_id.active", "=", True),
+                        ("company_id", "in", (channel.company_id.id, False)),
+                    ],
+                    limit=1,
+                )
+            cache[currency_code] = pricelist
+        if not cache[currency_code]:
+            raise ChannelImportError(
+                "unknown_currency",
+                _(
+                    "currency %s has no active pricelist in company %s: activate it and add a pricelist in it",
+                    currency_code,
+                    channel.company_id.name,
+                ),
+            )
+        return cache[currency_code]
+
+    def _customer_for(self, channel, order_data, lookups):
+        """The customer (found by email, VAT or phone, else created) and its invoice and delivery addresses."""
+        partner_id, how = match_customer(
+            order_data.customer, lookups["by_email"], lookups["by_vat"], lookups["by_phone"]
+        )
+        partners = self.env["res.partner"]
+        countries = lookups["countries"]
+        if partner_id:
+            partner = partners.browse(partner_id)
+        else:
+            partner = partners.create(
+                {
+                    **self._address_vals(order_data.billing_address, countries, partners, "contact"),
+                    "name": order_data.customer.name,
+                    "email": order_data.customer.email or False,
+                    "phone": order_data.customer.phone or order_data.billing_address.phone or False,
+                    "vat": order_data.customer.vat or False,
+                    "company_id": False,
+                }
+            )
+            # The next orders of this batch find the customer just created.
+            customer = order_data.customer
+            for key, table in (
+                (customer.email and normalize_email(customer.email), "by_email"),
+                (customer.vat and normalize_vat(customer.vat), "by_vat"),
+                (customer.phone and normalize_phone(customer.phone), "by_phone"),
+            ):
+                if key:
+                    lookups[table][key] = partner.id
+        invoice = partner
+        delivery = partner
+        if order_data.shipping_address != order_data.billing_address or how != "new":
+            delivery = self._find_or_create_address(partner, order_data.shipping_address, countries)
+        return partner, invoice, delivery, how
+
+    def _find_or_create_address(self, partner, address, countries):
+        """Reuse the customer's own address when it is the same place, else add a delivery address."""
+        for candidate in partner | partner.child_ids:
+            if (
+                (candidate.street or "") == (address.street or "")
+                and (candidate.zip or "") == (address.zip or "")
+                and candidate.country_id.code == address.country_code
+            ):
+                return candidate
+        return self.env["res.partner"].create(self._address_vals(address, countries, partner, "delivery"))
+
+    @api.model
+    def _address_vals(self, address, countries, parent, address_type):
+        country = countries.get(address.country_code)
+        if not country:
+            raise ChannelImportError("unknown_country", _("unknown country code %s", address.country_code))
+        vals = {
+            "type": address_type,
+            "street": address.street,
+            "street2": address.street2 or False,
+            "city": address.city,
+            "zip": address.zip or False,
+            "country_id": country.id,
+            "partner_latitude": address.latitude or 0.0,
+            "partner_longitude": address.longitude or 0.0,
+        }
+        if parent:
+            vals.update(parent_id=parent.id, name=address.name or parent.name)
+        if address.state:
+            state = self.env["res.country.state"].search(
+                [
+                    ("country_id", "=", country.id),
+                    "|",
+                    ("code", "=ilike", address.state),
+                    ("name", "=ilike", address.state),
+                ],
+                limit=1,
+            )
+            vals["state_id"] = state.id
+        return vals
+
+    # ------------------------------------------------------------------ actions
+
+    def action_retry(self):
+        """Import again the orders in error (after fixing a binding, a currency, a carrier mapping...)."""
+        retried = self.filtered(lambda record: record.state == "error")
+        for record in retried:
+            payload = record.payload
+            try:
+                data = parse_payload(payload)
+            except ChannelOrderError as error:
+                record._set_error(error.category, str(error))
+                continue
+            record.write({"state": "new", "error_category": False, "error_message": False, **self._summary_of(data)})
+        retried.filtered(lambda record: record.state == "new")._import()
+        return True
+
+    def action_open_sale_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.sale_order_id.id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    oms_channel_id = fields.Many2one(
+        "oms.channel", string="Channel", index="btree_not_null", readonly=True, tracking=True, copy=False
+    )
+    oms_channel_ref = fields.Char("Channel Reference", index="btree_not_null", readonly=True, copy=False)
+    oms_channel_order_ids = fields.One2many("oms.channel.order", "sale_order_id", string="Channel Orders")
+
+    _sql_constraints = [
+        (
+            "oms_channel_ref_uniq",
+            "unique(oms_channel_id, oms_channel_ref)",
+            "This channel order was already turned into a sale order.",
+        )
+    ]

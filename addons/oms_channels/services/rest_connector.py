@@ -1,0 +1,162 @@
+"""Client of the marketplace REST API (tests/local_marketplace.py serves the same API for tests)::
+
+    GET  /ping                                       -> {"ok": true, "shop": "<name>"}
+    GET  /orders?since=<ISO 8601>&page=<n>&per_page=<k>
+                                                     -> {"orders": [...], "page": n, "next_page": n + 1 | null}
+         orders updated strictly after since, sorted by updated_at then external_id
+    POST /stock {"items": [{"sku": "OMS-001", "quantity": 12.0}]}  -> {"updated": <count>}
+    POST /orders/<external_id>/shipments {"carrier", "tracking_number", "tracking_url"}
+
+Every call carries ``Authorization: Bearer <api_key>``. The key never appears in messages or logs.
+"""
+
+import logging
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from urllib.parse import quote
+
+import requests
+
+from .channel_order import format_datetime
+from .errors import ConnectorConfigurationError, ConnectorError
+
+_logger = logging.getLogger(__name__)
+
+# 4xx answers that mean "not now" rather than "wrong request": they are retried like 5xx.
+RETRIED_CLIENT_STATUSES = frozenset({408, 429})
+STATUS_HINTS = {
+    400: "the marketplace refused the request",
+    401: "check the API key",
+    403: "check the API key and its permissions",
+    404: "check the endpoint URL",
+}
+MAX_DETAIL_LENGTH = 200
+
+
+class RestConnector:
+    """Marketplace REST client.
+
+    ``max_retries`` is the number of attempts of each call, the first included; between attempts it waits
+    ``backoff * 2 ** attempt`` seconds (0.5, 1, 2...). Server errors (5xx, 408, 429), timeouts and connection
+    errors are retried, then raise a transient ConnectorError; other 4xx raise ConnectorConfigurationError at once.
+    Retrying writes is safe: the stock push sets absolute quantities and a shipment is keyed by its order.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        timeout: float = 10.0,
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        per_page: int = 100,
+        session: requests.Session | None = None,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self.timeout = timeout
+        self.max_retries = max(1, max_retries)
+        self.backoff = backoff
+        self.per_page = per_page
+        self.session = session or requests.Session()
+
+    def __repr__(self) -> str:
+        return f"RestConnector({self.base_url!r})"
+
+    def test_connection(self) -> str:
+        body = self._json(self._call("GET", "/ping"), "/ping")
+        shop = body.get("shop") if isinstance(body, dict) else None
+        return f"Connected to {shop or self.base_url}"
+
+    def fetch_orders(self, since: datetime | None) -> Iterator[dict]:
+        """Raw order dicts updated after since (all of them when since is empty: None, or False from an empty
+        Odoo field; naive values are UTC), page after page; not validated, so that the caller can quarantine
+        malformed ones instead of losing the whole batch."""
+        params = {"per_page": self.per_page}
+        if since:
+            params["since"] = format_datetime(since)
+        page = 1
+        while page is not None:
+            body = self._json(self._call("GET", "/orders", params={**params, "page": page}), f"/orders page {page}")
+            orders = body.get("orders") if isinstance(body, dict) else None
+            if not isinstance(orders, list):
+                raise ConnectorError(f"marketplace sent page {page} of /orders without an order list")
+            yield from orders
+            next_page = body.get("next_page")
+            if next_page is not None and (type(next_page) is not int or next_page <= page):
+                # Guards against a server that would make us loop forever.
+                raise ConnectorError(f"marketplace sent page {page} of /orders with a bad next_page {next_page!r}")
+            page = next_page
+
+    def push_stock(self, items: list[dict]) -> int:
+        """Send [{"sku", "quantity"}] to the marketplace; returns how many it updated."""
+        if not items:
+            return 0
+        body = self._json(self._call("POST", "/stock", json={"items": items}), "/stock")
+        updated = body.get("updated") if isinstance(body, dict) else None
+        if type(updated) is not int:
+            raise ConnectorError("marketplace answered /stock without the count of updated items")
+        return updated
+
+    def push_tracking(
+        self, external_id: str, carrier: str, tracking_number: str, tracking_url: str | None = None
+    ) -> None:
+        payload = {"carrier": carrier, "tracking_number": tracking_number, "tracking_url": tracking_url}
+        path = f"/orders/{quote(str(external_id), safe='')}/shipments"
+        self._call("POST", path, json={key: value for key, value in payload.items() if value is not None})
+
+    def _call(self, method: str, path: str, *, params: dict | None = None, json=None) -> requests.Response:
+        url = self.base_url + path
+        headers = {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json"}
+        status = None
+        for attempt in range(self.max_retries):
+            try:
+                response = self.session.request(
+                    method, url, params=params, json=json, headers=headers, timeout=self.timeout
+                )
+            except requests.Timeout:
+                status, failure = None, f"did not answer within {self.timeout:g} s"
+            except requests.ConnectionError:
+                status, failure = None, f"at {self.base_url} could not be reached"
+            except requests.RequestException as exc:  # malformed URL and the like
+                raise ConnectorConfigurationError(
+                    f"marketplace URL {self.base_url!r} is not usable ({type(exc).__name__}): check the endpoint URL"
+                ) from None
+            else:
+                status = response.status_code
+                if 200 <= status < 300:
+                    return response
+                if status < 500 and status not in RETRIED_CLIENT_STATUSES:
+                    raise ConnectorConfigurationError(self._refusal_message(response), status=status)
+                failure = f"answered {status}"
+            _logger.warning(
+                "marketplace %s %s %s (attempt %d of %d)", method, path, failure, attempt + 1, self.max_retries
+            )
+            if attempt + 1 < self.max_retries:
+                time.sleep(self.backoff * 2**attempt)
+        raise ConnectorError(f"marketplace {failure} after {self.max_retries} attempts", transient=True, status=status)
+
+    def _json(self, response: requests.Response, what: str):
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ConnectorError(f"marketplace sent invalid JSON for {what}: {exc}", transient=True) from None
+
+    def _refusal_message(self, response: requests.Response) -> str:
+        detail = self._error_detail(response)
+        hint = STATUS_HINTS.get(response.status_code, "check the channel settings")
+        return f"marketplace answered {response.status_code}{f' ({detail})' if detail else ''}: {hint}"
+
+    def _error_detail(self, response: requests.Response) -> str:
+        """The server's own explanation, short and without the API key should the server echo it."""
+        try:
+            body = response.json()
+            detail = (body.get("error") or body.get("message")) if isinstance(body, dict) else None
+            detail = str(detail or "")
+        except ValueError:
+            detail = response.text
+        detail = " ".join(detail.split())[:MAX_DETAIL_LENGTH]
+        if self._api_key:
+            detail = detail.replace(self._api_key, "***")
+        return detail

@@ -1,0 +1,5 @@
+from . import test_channel_faults
+from . import test_channel_intake
+from . import test_webhook
+from . import test_carts
+from . import test_demo_channels

@@ -1,0 +1,327 @@
+"""A local EDI partner speaking SOAP 1.1 (document/literal), for tests and benchmarks::
+
+    with LocalEdiSoap() as edi:
+        edi.add_order(make_order("EDI-1"))
+        connector = SoapConnector(edi.wsdl_url, edi.api_key)
+        ...
+        assert edi.confirmations == [{"externalId": "EDI-1", "carrier": "SEUR", ...}]
+
+``GET <url>?wsdl`` serves the WSDL below; ``POST <url>`` answers Ping, ListOrders and ConfirmShipment, built with
+lxml. Orders are channel-order dicts turned into the typed ``Order`` XML; every element is optional so invalid
+orders can be served on purpose (values must still fit their XSD type). ListOrders returns the orders whose
+UpdatedAt (else OrderDate) is after ``since``, and those whose date cannot be read.
+"""
+
+import time
+
+from lxml import etree
+from werkzeug.wrappers import Request, Response
+
+from ..services.channel_order import parse_datetime
+from .local_server import LocalWsgiServer, order_updated_at
+
+NAMESPACE = "urn:oms:edi:1"
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+
+# (XML element, channel-order key, XSD type) of each complex type, in sequence order.
+CUSTOMER_FIELDS = (
+    ("Name", "name", "xsd:string"),
+    ("Email", "email", "xsd:string"),
+    ("Phone", "phone", "xsd:string"),
+    ("Vat", "vat", "xsd:string"),
+    ("Lang", "lang", "xsd:string"),
+)
+ADDRESS_FIELDS = (
+    ("Name", "name", "xsd:string"),
+    ("Street", "street", "xsd:string"),
+    ("Street2", "street2", "xsd:string"),
+    ("City", "city", "xsd:string"),
+    ("Zip", "zip", "xsd:string"),
+    ("State", "state", "xsd:string"),
+    ("CountryCode", "country_code", "xsd:string"),
+    ("Latitude", "latitude", "xsd:double"),
+    ("Longitude", "longitude", "xsd:double"),
+    ("Phone", "phone", "xsd:string"),
+    ("Email", "email", "xsd:string"),
+)
+LINE_FIELDS = (
+    ("Sku", "sku", "xsd:string"),
+    ("Barcode", "barcode", "xsd:string"),
+    ("ChannelProductId", "channel_product_id", "xsd:string"),
+    ("Name", "name", "xsd:string"),
+    ("Quantity", "quantity", "xsd:decimal"),
+    ("UnitPrice", "unit_price", "xsd:decimal"),
+    ("Discount", "discount", "xsd:decimal"),
+)
+# Customer and addresses are nested elements, the lines a list of Line, the shipping two flat elements.
+ORDER_FIELDS = (
+    ("ExternalId", "external_id", "xsd:string"),
+    ("UpdatedAt", "updated_at", "xsd:dateTime"),
+    ("OrderDate", "order_date", "xsd:dateTime"),
+    ("Status", "status", "xsd:string"),
+    ("Currency", "currency", "xsd:string"),
+    ("Paid", "paid", "xsd:boolean"),
+    ("Customer", "customer", "tns:Customer"),
+    ("BillingAddress", "billing_address", "tns:Address"),
+    ("ShippingAddress", "shipping_address", "tns:Address"),
+    ("Lines", "lines", "tns:Lines"),
+    ("ShippingMethod", "shipping_method", "xsd:string"),
+    ("ShippingPrice", "shipping_price", "xsd:decimal"),
+    ("Note", "note", "xsd:string"),
+)
+NESTED_FIELDS = {"tns:Customer": CUSTOMER_FIELDS, "tns:Address": ADDRESS_FIELDS}
+OPERATIONS = ("Ping", "ListOrders", "ConfirmShipment")
+
+
+def _sequence(*elements: str) -> str:
+    return f"<xsd:sequence>{''.join(elements)}</xsd:sequence>"
+
+
+def _xsd_element(name: str, xsd_type: str, *, optional: bool = False, many: bool = False) -> str:
+    occurs = (' minOccurs="0"' if optional else "") + (' maxOccurs="unbounded"' if many else "")
+    return f'<xsd:element name="{name}" type="{xsd_type}"{occurs}/>'
+
+
+def _complex_type(name: str, fields) -> str:
+    elements = (_xsd_element(element, xsd_type, optional=True) for element, _key, xsd_type in fields)
+    return f'<xsd:complexType name="{name}">{_sequence(*elements)}</xsd:complexType>'
+
+
+def _wrapper_element(name: str, *elements: str) -> str:
+    return f'<xsd:element name="{name}"><xsd:complexType>{_sequence(*elements)}</xsd:complexType></xsd:element>'
+
+
+def _wsdl(location: str) -> str:
+    api_key = _xsd_element("apiKey", "xsd:string")
+    schema = "".join(
+        (
+            _complex_type("Customer", CUSTOMER_FIELDS),
+            _complex_type("Address", ADDRESS_FIELDS),
+            _complex_type("Line", LINE_FIELDS),
+            f'<xsd:complexType name="Lines">{_sequence(_xsd_element("Line", "tns:Line", optional=True, many=True))}'
+            "</xsd:complexType>",
+            _complex_type("Order", ORDER_FIELDS),
+            '<xsd:complexType name="PingResult">'
+            f'{_sequence(_xsd_element("ok", "xsd:boolean"), _xsd_element("partner", "xsd:string"))}'
+            "</xsd:complexType>",
+            _wrapper_element("Ping", api_key),
+            _wrapper_element("PingResponse", _xsd_element("result", "tns:PingResult")),
+            _wrapper_element("ListOrders", api_key, _xsd_element("since", "xsd:dateTime", optional=True)),
+            _wrapper_element("ListOrdersResponse", _xsd_element("Order", "tns:Order", optional=True, many=True)),
+            _wrapper_element(
+                "ConfirmShipment",
+                api_key,
+                _xsd_element("externalId", "xsd:string"),
+                _xsd_element("carrier", "xsd:string"),
+                _xsd_element("trackingNumber", "xsd:string"),
+                _xsd_element("trackingUrl", "xsd:string", optional=True),
+            ),
+            _wrapper_element("ConfirmShipmentResponse", _xsd_element("ok", "xsd:boolean")),
+        )
+    )
+    messages = "".join(
+        f'<wsdl:message name="{name}{suffix}"><wsdl:part name="parameters" element="tns:{name}{element_suffix}"/>'
+        "</wsdl:message>"
+        for name in OPERATIONS
+        for suffix, element_suffix in (("Request", ""), ("Response", "Response"))
+    )
+    port_operations = "".join(
+        f'<wsdl:operation name="{name}"><wsdl:input message="tns:{name}Request"/>'
+        f'<wsdl:output message="tns:{name}Response"/></wsdl:operation>'
+        for name in OPERATIONS
+    )
+    literal = '<soap:body use="literal"/>'
+    binding_operations = "".join(
+        f'<wsdl:operation name="{name}"><soap:operation soapAction="{NAMESPACE}:{name}"/>'
+        f"<wsdl:input>{literal}</wsdl:input><wsdl:output>{literal}</wsdl:output></wsdl:operation>"
+        for name in OPERATIONS
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<wsdl:definitions name="OmsEdi" targetNamespace="{NAMESPACE}" xmlns:tns="{NAMESPACE}"
+    xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
+    xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <wsdl:types>
+    <xsd:schema targetNamespace="{NAMESPACE}" elementFormDefault="qualified">{schema}</xsd:schema>
+  </wsdl:types>
+  {messages}
+  <wsdl:portType name="EdiPortType">{port_operations}</wsdl:portType>
+  <wsdl:binding name="EdiBinding" type="tns:EdiPortType">
+    <soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>
+    {binding_operations}
+  </wsdl:binding>
+  <wsdl:service name="EdiService">
+    <wsdl:port name="EdiPort" binding="tns:EdiBinding"><soap:address location="{location}"/></wsdl:port>
+  </wsdl:service>
+</wsdl:definitions>
+"""
+
+
+class SoapFault(Exception):
+    def __init__(self, message: str, code: str = "soap:Server"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class LocalEdiSoap(LocalWsgiServer):
+    def __init__(self, api_key: str = "edi-key", partner: str = "Local EDI Partner"):
+        super().__init__()
+        self.api_key = api_key
+        self.partner = partner
+        self.orders: list[dict] = []
+        self.confirmations: list[dict] = []
+        self.requests: list[str] = []  # operation names, in order
+        self._faults: list[str] = []
+        self._delays: list[float] = []
+
+    @property
+    def wsdl_url(self) -> str:
+        return f"{self.url}/edi?wsdl"
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"{self.url}/edi"
+
+    def add_order(self, order: dict) -> dict:
+        with self.lock:
+            self.orders.append(order)
+        return order
+
+    def add_orders(self, orders: list[dict]) -> None:
+        with self.lock:
+            self.orders.extend(orders)
+
+    def fault_next(self, n: int, message: str = "Internal error") -> None:
+        """The next n SOAP calls answer a server fault with this faultstring."""
+        with self.lock:
+            self._faults.extend([message] * n)
+
+    def delay_next(self, n: int, seconds: float) -> None:
+        """The next n SOAP calls wait this long before being answered, to provoke client timeouts."""
+        with self.lock:
+            self._delays.extend([seconds] * n)
+
+    def handle(self, request: Request) -> Response:
+        if request.path != "/edi":
+            return Response("not found", status=404)
+        if request.method == "GET" and "wsdl" in {key.lower() for key in request.args}:
+            return Response(_wsdl(self.endpoint_url), mimetype="text/xml")
+        if request.method != "POST":
+            return Response("use POST for SOAP calls or GET ?wsdl", status=405)
+        try:
+            return _envelope(self._dispatch(request.get_data()))
+        except SoapFault as fault:
+            return _fault_response(fault)
+
+    def _dispatch(self, body: bytes) -> etree._Element:
+        try:
+            envelope = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+            call = envelope.find(f"{{{SOAP_ENV}}}Body")[0]
+        except (etree.XMLSyntaxError, TypeError, IndexError):
+            raise SoapFault("request is not a SOAP envelope", "soap:Client") from None
+        operation = etree.QName(call).localname
+        arguments = {etree.QName(child).localname: (child.text or "").strip() for child in call}
+        with self.lock:
+            self.requests.append(operation)
+            fault = self._faults.pop(0) if self._faults else None
+            delay = self._delays.pop(0) if self._delays else 0
+        if delay:
+            time.sleep(delay)
+        if fault:
+            raise SoapFault(fault)
+        if arguments.get("apiKey") != self.api_key:
+            raise SoapFault("Invalid API key", "soap:Client")
+        # Handlers are named after the SOAP operations they answer.
+        handler = getattr(self, f"_op_{operation}", None)
+        if handler is None:
+            raise SoapFault(f"unknown operation {operation}", "soap:Client")
+        return handler(arguments)
+
+    def _op_Ping(self, arguments: dict) -> etree._Element:
+        response = _element("PingResponse")
+        result = _child(response, "result")
+        _child(result, "ok", "true")
+        _child(result, "partner", self.partner)
+        return response
+
+    def _op_ListOrders(self, arguments: dict) -> etree._Element:
+        try:
+            since = parse_datetime(arguments["since"]) if arguments.get("since") else None
+        except ValueError:
+            raise SoapFault("since is not an xsd:dateTime", "soap:Client") from None
+        with self.lock:
+            orders = list(self.orders)
+        response = _element("ListOrdersResponse")
+        for order in orders:
+            updated_at = order_updated_at(order)
+            if since is None or updated_at is None or updated_at > since:
+                response.append(_order_element(order))
+        return response
+
+    def _op_ConfirmShipment(self, arguments: dict) -> etree._Element:
+        external_id = arguments.get("externalId")
+        with self.lock:
+            if not any(isinstance(order, dict) and order.get("external_id") == external_id for order in self.orders):
+                raise SoapFault(f"Unknown order {external_id}", "soap:Client")
+            self.confirmations.append({key: value for key, value in arguments.items() if key != "apiKey"})
+        response = _element("ConfirmShipmentResponse")
+        _child(response, "ok", "true")
+        return response
+
+
+def _element(name: str) -> etree._Element:
+    return etree.Element(f"{{{NAMESPACE}}}{name}", nsmap={"tns": NAMESPACE})
+
+
+def _child(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
+    child = etree.SubElement(parent, f"{{{NAMESPACE}}}{name}")
+    if text is not None:
+        child.text = text
+    return child
+
+
+def _xml_text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _fill(parent: etree._Element, data: dict, fields) -> None:
+    for element, key, _xsd_type in fields:
+        value = data.get(key)
+        if value is not None:
+            _child(parent, element, _xml_text(value))
+
+
+def _order_element(order: dict) -> etree._Element:
+    element = _element("Order")
+    shipping = order.get("shipping") if isinstance(order.get("shipping"), dict) else {}
+    flat = {**order, "shipping_method": shipping.get("method"), "shipping_price": shipping.get("price")}
+    for name, key, xsd_type in ORDER_FIELDS:
+        value = flat.get(key)
+        if value is None:
+            continue
+        if xsd_type == "tns:Lines" and isinstance(value, list):
+            lines = _child(element, name)
+            for line in value:
+                _fill(_child(lines, "Line"), line if isinstance(line, dict) else {}, LINE_FIELDS)
+        elif xsd_type in NESTED_FIELDS and isinstance(value, dict):
+            _fill(_child(element, name), value, NESTED_FIELDS[xsd_type])
+        elif xsd_type.startswith("xsd:"):
+            _child(element, name, _xml_text(value))
+    return element
+
+
+def _envelope(content: etree._Element) -> Response:
+    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
+    etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body").append(content)
+    return Response(etree.tostring(envelope, xml_declaration=True, encoding="utf-8"), mimetype="text/xml")
+
+
+def _fault_response(fault: SoapFault) -> Response:
+    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
+    fault_element = etree.SubElement(etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body"), f"{{{SOAP_ENV}}}Fault")
+    etree.SubElement(fault_element, "faultcode").text = fault.code
+    etree.SubElement(fault_element, "faultstring").text = fault.message
+    body = etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+    return Response(body, status=500, mimetype="text/xml")
