@@ -6,3 +6,4 @@ from . import sale_order
 from . import stock_picking
 from . import oms_channel_cart
 from . import oms_channel_cart_line
+from . import oms_stock_position

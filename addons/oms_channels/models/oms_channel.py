@@ -174,7 +174,8 @@ class OmsChannel(models.Model):
         self.ensure_one()
         credentials = self.sudo()
         if self.connector not in ("rest", "soap"):
-            raise UserError(_("Channel %s does not pull orders: its connector is %s.", self.name, self.connector))
+            connector = dict(self._fields["connector"]._description_selection(self.env))[self.connector]
+            raise UserError(_("Channel %s does not pull orders: its connector is %s.", self.name, connector))
         if not credentials.endpoint_url:
             raise UserError(_("Channel %s has no endpoint URL.", self.name))
         if self.connector == "rest":

@@ -364,9 +364,15 @@ class OmsChannelOrder(models.Model):
             self._set_error("import_failed", str(error))
             return
         self.write({"state": "imported", "sale_order_id": order.id, "error_category": False, "error_message": False})
+        matched_by = {
+            "email": _("customer matched by e-mail"),
+            "vat": _("customer matched by VAT number"),
+            "phone": _("customer matched by phone"),
+            "new": _("new customer created"),
+        }[how]
         order.message_post(
-            body=Markup(_("Imported from channel <b>%(channel)s</b>, order %(ref)s; customer matched by %(how)s."))
-            % {"channel": channel.name, "ref": order_data.external_id, "how": how}
+            body=Markup(_("Imported from channel <b>%(channel)s</b>, order %(ref)s; %(matched_by)s."))
+            % {"channel": channel.name, "ref": order_data.external_id, "matched_by": matched_by}
         )
 
     def _create_sale_order(self, channel, order_data, lookups):

@@ -87,7 +87,7 @@ class TestChannelIntake(ChannelCase):
         self.assertNotEqual(created, known)
         self.assertEqual(created.email, "nuevo@example.com")
         self.assertEqual(created.country_id.code, "ES")
-        self.assertIn("email", self.staging("BY-EMAIL").sale_order_id.message_ids[0].body)
+        self.assertIn("matched by e-mail", self.staging("BY-EMAIL").sale_order_id.message_ids[0].body)
 
     def test_separate_delivery_address_keeps_its_coordinates(self):
         payload = self.order(
