@@ -30,5 +30,6 @@ quantities held in customers' carts and send an abandoned-cart e-mail after a de
     "demo": [
         "demo/oms_channel_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -1,4 +1,5 @@
 from . import models
+from . import wizard
 
 # Demo records that stock moves, valuation layers and the company's ledger refer to (none of which carry an xml
 # id): Odoo cannot delete them when the addon goes, so they stay as ordinary data, detached from the addon.

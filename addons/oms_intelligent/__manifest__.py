@@ -24,9 +24,14 @@ warehouses, uneven stock, customers across Europe) to try it on.
     "data": [
         "security/oms_security.xml",
         "security/ir.model.access.csv",
+        "security/oms_intelligent_rules.xml",
         "views/oms_menus.xml",
+        "views/oms_stock_position_views.xml",
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
+        "views/stock_warehouse_views.xml",
+        "views/oms_routing_views.xml",
+        "wizard/oms_allocation_wizard_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -35,6 +40,7 @@ warehouses, uneven stock, customers across Europe) to try it on.
         "demo/product_demo.xml",
         "demo/stock_quant_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/oms_routing_demo.xml",
         "demo/sale_order_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",

@@ -70,6 +70,11 @@ class OmsChannel(models.Model):
         check_company=True,
         help="Warehouses whose available stock is pushed to the channel; all of the company's when empty.",
     )
+    routing_strategy_id = fields.Many2one(
+        "oms.routing.strategy",
+        check_company=True,
+        help="How this channel's orders choose their warehouses; the company's default strategy when empty.",
+    )
     auto_confirm = fields.Boolean(
         default=True, help="Confirm imported orders at once; otherwise they wait as quotations."
     )

@@ -390,6 +390,7 @@ class OmsChannelOrder(models.Model):
             "client_order_ref": order_data.external_id,
             "oms_channel_id": channel.id,
             "oms_channel_ref": order_data.external_id,
+            "oms_routing_strategy_id": channel.routing_strategy_id.id,
             "note": order_data.note or False,
             "order_line": [
                 fields.Command.create(
@@ -421,7 +422,9 @@ class OmsChannelOrder(models.Model):
                 )
             order.set_delivery_line(carrier, order_data.shipping.price)
         if channel.auto_confirm:
-            order.action_confirm()
+            order.action_confirm()  # routes, then confirms
+        else:
+            order._oms_route()  # the quotation already says where it would ship from
         return order, how
 
     # ------------------------------------------------------------------ lookups (a few queries per batch)

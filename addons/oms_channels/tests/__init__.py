@@ -3,3 +3,4 @@ from . import test_channel_intake
 from . import test_webhook
 from . import test_carts
 from . import test_demo_channels
+from . import test_stock_position_carts

@@ -205,3 +205,14 @@ class TestChannelIntake(ChannelCase):
         self.assertEqual(external_id, "MK-TRACK")
         self.assertEqual(body["tracking_number"], "TRK123456")
         self.assertEqual(body["carrier"], "Test Courier")
+
+    def test_imported_orders_are_routed_by_the_channel_strategy(self):
+        strategy = self.env["oms.routing.strategy"].create(
+            {"name": "Channel strategy", "company_id": self.company.id, "split_policy": "never"}
+        )
+        self.channel.routing_strategy_id = strategy
+        self.env["stock.quant"]._update_available_quantity(self.kettle, self.warehouse.lot_stock_id, 5)
+        self.env["oms.channel.order"]._receive(self.channel, [self.order("MK-ROUTED")])._import()
+        order = self.staging("MK-ROUTED").sale_order_id
+        self.assertEqual(order.oms_routing_decision_id.strategy_id, strategy)
+        self.assertIn(self.warehouse.name, order.oms_routing_summary)

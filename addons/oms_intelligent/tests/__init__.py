@@ -1,3 +1,5 @@
 from . import test_access
 from . import test_demo_world
 from . import test_ui
+from . import test_stock_position
+from . import test_routing

@@ -1,0 +1,359 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+
+from ..services.allocation import allocate_greedy, allocate_optimal, shipping_costs
+from ..services.geo import Location
+from ..services.routing import Candidate, Line, Order, route_order
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    oms_routing_strategy_id = fields.Many2one(
+        "oms.routing.strategy",
+        string="Routing Strategy",
+        check_company=True,
+        help="How this order chooses its warehouses; the company's default strategy when empty.",
+    )
+    oms_routing_decision_ids = fields.One2many("oms.routing.decision", "order_id", string="Routing History")
+    oms_routing_decision_id = fields.Many2one(
+        "oms.routing.decision", string="Routing Decision", compute="_compute_oms_routing_decision_id", store=True
+    )
+    oms_routing_summary = fields.Text(related="oms_routing_decision_id.summary", string="Routing")
+    oms_routing_candidate_ids = fields.One2many(
+        related="oms_routing_decision_id.candidate_ids", string="Candidate Warehouses"
+    )
+    oms_routing_line_ids = fields.One2many(related="oms_routing_decision_id.line_ids", string="Assignments")
+
+    @api.depends("oms_routing_decision_ids.current")
+    def _compute_oms_routing_decision_id(self):
+        for order in self:
+            order.oms_routing_decision_id = order.oms_routing_decision_ids.filtered("current")[:1]
+
+    def action_confirm(self):
+        # Route first: the lines' warehouses decide where the procurement creates the pickings.
+        self._oms_route()
+        return super().action_confirm()
+
+    def action_oms_route(self):
+        """Route (or re-route) by hand; a confirmed order gets new pickings for what is not shipped yet."""
+        self._oms_route(reroute=True)
+        return True
+
+    # ------------------------------------------------------------------ routing
+
+    def _oms_strategy(self):
+        self.ensure_one()
+        # Every salesperson's confirmation routes, OMS user or not: strategies and decisions are read as system.
+        return self.oms_routing_strategy_id.sudo() or self.env["oms.routing.strategy"].sudo()._default_for(
+            self.company_id
+        )
+
+    def _oms_routable(self):
+        return self.filtered(
+            lambda order: order.state in ("draft", "sent", "sale")
+            and not order.locked
+            and order._oms_strategy()
+            and not any(picking.state == "done" for picking in order.picking_ids)
+        )
+
+    def _oms_route(self, reroute=False):
+        """Choose the warehouses of these orders, record why, and set them on the lines.
+
+        The stock of the candidate warehouses is locked first, so that two workers routing orders that compete
+        for the last units never promise them twice: the second waits, then sees what the first reserved.
+        """
+        orders = self._oms_routable()
+        if not reroute:
+            orders = orders.filtered(lambda order: order.state != "sale")
+        if not orders:
+            return
+        confirmed = orders.filtered(lambda order: order.state == "sale")
+        confirmed._oms_release_pending_moves()
+        for company, company_orders in orders.grouped("company_id").items():
+            warehouses = self.env["stock.warehouse"].search([("company_id", "=", company.id)], order="id")
+            products = company_orders.order_line.product_id.filtered("is_storable")
+            self._oms_lock_stock(products, warehouses)
+            atp = self._oms_available_to_promise(products, warehouses)
+            incoming = self._oms_incoming_dates(products, warehouses)
+            loads = warehouses._oms_loads_today()
+            for order in company_orders:
+                strategy = order._oms_strategy()
+                candidates = [order._oms_candidate(warehouse, atp, incoming, loads) for warehouse in warehouses]
+                decision = route_order(
+                    order._oms_routing_input(),
+                    candidates,
+                    strategy._oms_service_strategy(),
+                    strategy._oms_service_rates(),
+                )
+                order._oms_apply_decision(decision, strategy, rerouted=bool(order.oms_routing_decision_ids))
+                # The next orders of the batch must not count on what this one took.
+                for assignment in decision.assignments:
+                    product = order.order_line.browse(assignment.line_id).product_id
+                    atp[product.id, assignment.warehouse_id] -= assignment.quantity
+                    loads[assignment.warehouse_id] = loads.get(assignment.warehouse_id, 0)
+                for warehouse_id in decision.chosen_warehouse_ids:
+                    loads[warehouse_id] = loads.get(warehouse_id, 0) + 1
+        confirmed.order_line._action_launch_stock_rule()
+
+    # ------------------------------------------------------------------ batch allocation
+
+    @api.model
+    def _oms_waiting_to_ship(self, company):
+        """Confirmed orders of the company none of whose deliveries has left yet, oldest first."""
+        return self.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "sale"),
+                ("locked", "=", False),
+                ("picking_ids.state", "in", ("waiting", "confirmed", "assigned")),
+            ],
+            order="date_order, id",
+        ).filtered(lambda order: not any(picking.state == "done" for picking in order.picking_ids))
+
+    def _oms_allocate(self):
+        """Share the stock among these orders: the most orders complete, then the cheapest shipping (an integer
+        program), instead of first come, first served. Returns the allocation and the greedy one it beat."""
+        company = self.company_id
+        company.ensure_one()
+        self.picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel")).do_unreserve()
+        warehouses = self.env["stock.warehouse"].search([("company_id", "=", company.id)], order="id")
+        products = self.order_line.product_id.filtered("is_storable")
+        self._oms_lock_stock(products, warehouses)
+        stock = self._oms_available_to_promise(products, warehouses)
+        loads = warehouses._oms_loads_today()
+        inputs = [order._oms_routing_input() for order in self]
+        candidates = [self[:1]._oms_candidate(warehouse, {}, {}, loads) for warehouse in warehouses]
+        rates = self[:1]._oms_strategy()._oms_service_rates()
+        costs = shipping_costs(inputs, candidates, rates)
+        allocation = allocate_optimal(inputs, stock, costs)
+        greedy = allocate_greedy(inputs, stock, costs)
+        for order in self:
+            warehouse = warehouses.browse(allocation.served.get(order.id))
+            order._oms_ship_complete_from(warehouse)
+        return allocation, greedy
+
+    def _oms_ship_complete_from(self, warehouse):
+        """Move the order's pending deliveries to the warehouse the allocation gave it, or note that it waits."""
+        self.ensure_one()
+        pending = self.picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel"))
+        if not warehouse:
+            self.message_post(body=_("Batch allocation: not enough stock to ship this order complete; it waits."))
+            return
+        lines = self.order_line.filtered(lambda line: line.product_id.type != "service")
+        if lines.warehouse_id == warehouse:
+            pending.action_assign()
+        else:
+            pending.move_ids._action_cancel()
+            lines.with_context(skip_procurement=True).warehouse_id = warehouse
+            self.order_line._action_launch_stock_rule()
+        self.message_post(body=_("Batch allocation: ships complete from %s.", warehouse.name))
+
+    def _oms_release_pending_moves(self):
+        """Cancel the deliveries not done yet of re-routed orders, so their reservations return to the stock."""
+        pending = self.picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel"))
+        pending.move_ids._action_cancel()
+
+    @api.model
+    def _oms_lock_stock(self, products, warehouses):
+        if not products or not warehouses:
+            return
+        self.env["stock.quant"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT quant.id FROM stock_quant quant
+              JOIN stock_location location ON location.id = quant.location_id
+             WHERE location.usage = 'internal' AND location.warehouse_id = ANY(%s) AND quant.product_id = ANY(%s)
+             ORDER BY quant.id
+               FOR UPDATE OF quant
+            """,
+            (warehouses.ids, products.ids),
+        )
+
+    @api.model
+    def _oms_available_to_promise(self, products, warehouses):
+        """{(product id, warehouse id): on hand less reserved} over the warehouses' internal locations."""
+        atp = defaultdict(float)
+        if not products or not warehouses:
+            return atp
+        self.env.cr.execute(
+            """
+            SELECT quant.product_id, location.warehouse_id, sum(quant.quantity - quant.reserved_quantity)
+              FROM stock_quant quant
+              JOIN stock_location location ON location.id = quant.location_id
+             WHERE location.usage = 'internal' AND location.warehouse_id = ANY(%s) AND quant.product_id = ANY(%s)
+             GROUP BY quant.product_id, location.warehouse_id
+            """,
+            (warehouses.ids, products.ids),
+        )
+        for product_id, warehouse_id, quantity in self.env.cr.fetchall():
+            atp[product_id, warehouse_id] = quantity
+        return atp
+
+    @api.model
+    def _oms_incoming_dates(self, products, warehouses):
+        """{(product id, warehouse id): earliest date of an open receipt}."""
+        if not products or not warehouses:
+            return {}
+        self.env["stock.move"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT move.product_id, location.warehouse_id, min(move.date)::date
+              FROM stock_move move
+              JOIN stock_location location ON location.id = move.location_dest_id
+              JOIN stock_location source ON source.id = move.location_id
+             WHERE move.state NOT IN ('done', 'cancel', 'draft') AND location.usage = 'internal'
+               AND source.usage NOT IN ('internal', 'transit') AND location.warehouse_id = ANY(%s)
+               AND move.product_id = ANY(%s)
+             GROUP BY move.product_id, location.warehouse_id
+            """,
+            (warehouses.ids, products.ids),
+        )
+        return {(product_id, warehouse_id): day for product_id, warehouse_id, day in self.env.cr.fetchall()}
+
+    def _oms_routing_input(self):
+        self.ensure_one()
+        partner = self.partner_shipping_id
+        lines = tuple(
+            Line(
+                line_id=line.id,
+                product_id=line.product_id.id,
+                quantity=line.product_uom._compute_quantity(line.product_uom_qty, line.product_id.uom_id),
+                storable=line.product_id.is_storable,
+                label=line.product_id.default_code or line.product_id.name,
+            )
+            for line in self.order_line
+            if line.product_id and not line.display_type
+        )
+        return Order(
+            order_id=self.id,
+            company_id=self.company_id.id,
+            destination=_location_of(partner),
+            lines=lines,
+        )
+
+    def _oms_candidate(self, warehouse, atp, incoming, loads):
+        capacity_left = None
+        if warehouse.oms_daily_capacity:
+            capacity_left = warehouse.oms_daily_capacity - loads.get(warehouse.id, 0)
+        products = self.order_line.product_id.ids
+        return Candidate(
+            warehouse_id=warehouse.id,
+            name=warehouse.name,
+            location=_location_of(warehouse.partner_id),
+            company_id=warehouse.company_id.id,
+            atp={product_id: atp.get((product_id, warehouse.id), 0.0) for product_id in products},
+            incoming={
+                product_id: incoming[product_id, warehouse.id]
+                for product_id in products
+                if (product_id, warehouse.id) in incoming
+            },
+            enabled=warehouse.oms_fulfillment_enabled and warehouse.active,
+            priority=warehouse.oms_priority,
+            capacity_left=capacity_left,
+            handling_cost=warehouse.oms_handling_cost,
+            countries_served=frozenset(warehouse.oms_country_ids.mapped("code")),
+        )
+
+    def _oms_apply_decision(self, decision, strategy, rerouted=False):
+        """Write the decision on the lines (splitting a line shipped from two warehouses) and keep it."""
+        self.ensure_one()
+        lines = self.order_line
+        by_line = defaultdict(list)
+        for assignment in decision.assignments:
+            by_line[assignment.line_id].append(assignment)
+        main_warehouse_id = decision.chosen_warehouse_ids[0] if decision.chosen_warehouse_ids else False
+        context = {"skip_procurement": True}
+        if main_warehouse_id and self.state != "sale":
+            self.with_context(**context).warehouse_id = main_warehouse_id
+        backordered = {backorder.line_id for backorder in decision.backorders}
+        for line in lines:
+            assignments = sorted(by_line.get(line.id, []), key=lambda assignment: -assignment.quantity)
+            if not assignments:
+                if line.id in backordered and main_warehouse_id:
+                    line.with_context(**context).warehouse_id = main_warehouse_id
+                continue
+            first, *others = assignments
+            backorder_qty = sum(b.quantity for b in decision.backorders if b.line_id == line.id)
+            line_vals = {"warehouse_id": first.warehouse_id}
+            if others:
+                line_vals["product_uom_qty"] = line.product_id.uom_id._compute_quantity(
+                    first.quantity + backorder_qty, line.product_uom
+                )
+            line.with_context(**context).write(line_vals)
+            for other in others:
+                part = line.with_context(**context).copy(
+                    {
+                        "order_id": self.id,
+                        "product_uom_qty": line.product_id.uom_id._compute_quantity(other.quantity, line.product_uom),
+                        "price_unit": line.price_unit,
+                        "discount": line.discount,
+                    }
+                )
+                # Written after the copy: creating the line recomputes its warehouse from the order's.
+                part.with_context(**context).warehouse_id = other.warehouse_id
+        self.sudo().oms_routing_decision_ids.filtered("current").current = False
+        self.env["oms.routing.decision"].sudo().create(
+            {
+                "order_id": self.id,
+                "strategy_id": strategy.id,
+                "summary": decision.summary,
+                "fallback": decision.fallback or False,
+                "shipments": decision.shipments,
+                "estimated_cost": decision.estimated_cost,
+                "warehouse_ids": [fields.Command.set(list(decision.chosen_warehouse_ids))],
+                "candidate_ids": [
+                    fields.Command.create(
+                        {
+                            "warehouse_id": score.warehouse_id,
+                            "chosen": score.chosen,
+                            "eligible": score.eligible,
+                            "score": score.score,
+                            "distance_km": score.distance_km or 0.0,
+                            "shipping_cost": score.shipping_cost,
+                            "coverage": score.coverage,
+                            "reason": score.reason,
+                        }
+                    )
+                    for score in decision.scores
+                ],
+                "line_ids": [
+                    fields.Command.create(
+                        {
+                            "sale_line_id": assignment.line_id,
+                            "product_id": lines.browse(assignment.line_id).product_id.id,
+                            "warehouse_id": assignment.warehouse_id,
+                            "quantity": assignment.quantity,
+                        }
+                    )
+                    for assignment in decision.assignments
+                ]
+                + [
+                    fields.Command.create(
+                        {
+                            "sale_line_id": backorder.line_id,
+                            "product_id": backorder.product_id,
+                            "quantity": backorder.quantity,
+                            "backorder": True,
+                            "earliest_incoming": backorder.earliest_incoming,
+                        }
+                    )
+                    for backorder in decision.backorders
+                ],
+            }
+        )
+        title = _("Re-routed") if rerouted else _("Routed")
+        fallback = Markup("<br/>%s") % decision.fallback if decision.fallback else ""
+        self.message_post(body=Markup("<b>%s</b>: %s%s") % (title, decision.summary, fallback))
+
+
+def _location_of(partner):
+    return Location(
+        latitude=partner.partner_latitude or None,
+        longitude=partner.partner_longitude or None,
+        country_code=partner.country_id.code or None,
+        region=partner.state_id.code or None,
+    )

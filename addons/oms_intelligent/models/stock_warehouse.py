@@ -1,0 +1,52 @@
+from odoo import api, fields, models
+
+
+class StockWarehouse(models.Model):
+    _inherit = "stock.warehouse"
+
+    oms_fulfillment_enabled = fields.Boolean(
+        "Ships Customer Orders", default=True, help="Routing may send customer orders to this warehouse."
+    )
+    oms_priority = fields.Integer(
+        "Routing Priority", default=10, help="Higher is preferred when the routing strategy weighs priority."
+    )
+    oms_daily_capacity = fields.Integer(
+        "Daily Order Capacity", help="Customer orders this warehouse can ship per day; 0 means no limit."
+    )
+    oms_load_today = fields.Integer("Orders Routed Today", compute="_compute_oms_load_today")
+    oms_handling_cost = fields.Float("Handling Cost per Order", digits="Product Price")
+    oms_country_ids = fields.Many2many(
+        "res.country",
+        string="Countries Served",
+        help="Routing sends here only orders to these countries; all when empty.",
+    )
+    oms_cutoff_hour = fields.Float(
+        "Cut-off Time", default=17.0, help="Orders routed after this hour (warehouse local time) ship the next day."
+    )
+    oms_latitude = fields.Float(related="partner_id.partner_latitude", string="Latitude", readonly=False)
+    oms_longitude = fields.Float(related="partner_id.partner_longitude", string="Longitude", readonly=False)
+
+    @api.depends_context("uid")
+    def _compute_oms_load_today(self):
+        load = self._oms_loads_today()
+        for warehouse in self:
+            warehouse.oms_load_today = load.get(warehouse.id, 0)
+
+    def _oms_loads_today(self):
+        """Customer orders routed to each warehouse today (from the stored decisions), in one grouped query."""
+        today = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        groups = (
+            self.env["oms.routing.decision.candidate"]
+            .sudo()
+            ._read_group(
+                [
+                    ("chosen", "=", True),
+                    ("warehouse_id", "in", self.ids),
+                    ("decision_id.current", "=", True),
+                    ("decision_id.create_date", ">=", today),
+                ],
+                ["warehouse_id"],
+                ["decision_id:count_distinct"],
+            )
+        )
+        return {warehouse.id: count for warehouse, count in groups}

@@ -1,0 +1,181 @@
+from odoo.tests import TransactionCase, tagged
+
+SEVILLA = (37.3891, -5.9845)
+
+
+class RoutingCase(TransactionCase):
+    """The demo company's four warehouses, a lamp stocked 50 in Madrid, 3 in Sevilla, 20 in Lisboa, a customer in
+    Sevilla."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.ref("oms_intelligent.oms_company")
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
+        cls.madrid, cls.barcelona, cls.sevilla, cls.lisboa = (
+            cls.env.ref(f"oms_intelligent.wh_{name}") for name in ("madrid", "barcelona", "sevilla", "lisboa")
+        )
+        cls.strategy = cls.env.ref("oms_intelligent.routing_strategy_nearest")
+        cls.lamp = cls.env["product.product"].create(
+            {"name": "Routing Lamp", "default_code": "RT-LAMP", "is_storable": True, "company_id": cls.company.id}
+        )
+        cls.stock(cls.lamp, {cls.madrid: 50, cls.sevilla: 3, cls.lisboa: 20})
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Cliente de Sevilla",
+                "street": "Calle Sierpes 10",
+                "city": "Sevilla",
+                "country_id": cls.env.ref("base.es").id,
+                "partner_latitude": SEVILLA[0],
+                "partner_longitude": SEVILLA[1],
+            }
+        )
+
+    @classmethod
+    def stock(cls, product, quantities):
+        for warehouse, quantity in quantities.items():
+            cls.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, quantity)
+
+    def order(self, quantity, partner=None, product=None):
+        return self.env["sale.order"].create(
+            {
+                "partner_id": (partner or self.customer).id,
+                "company_id": self.company.id,
+                "order_line": [(0, 0, {"product_id": (product or self.lamp).id, "product_uom_qty": quantity})],
+            }
+        )
+
+    def shipped_from(self, order):
+        """{warehouse code: quantity} of the order's deliveries that are not cancelled."""
+        shipped = {}
+        for move in order.picking_ids.move_ids.filtered(lambda move: move.state != "cancel"):
+            code = move.picking_type_id.warehouse_id.code
+            shipped[code] = shipped.get(code, 0) + move.product_uom_qty
+        return shipped
+
+
+@tagged("post_install", "-at_install")
+class TestOrderRouting(RoutingCase):
+    """Confirmation routes each order to the best warehouses of the demo company, and says why."""
+
+    def test_order_ships_from_the_nearest_warehouse_with_full_stock(self):
+        order = self.order(2)
+        order.action_confirm()
+        self.assertEqual(self.shipped_from(order), {"SVQ": 2})
+        decision = order.oms_routing_decision_id
+        self.assertEqual(decision.warehouse_ids, self.sevilla)
+        self.assertIn("Sevilla", decision.summary)
+        self.assertIn("km", decision.summary)
+
+    def test_every_candidate_is_scored_and_the_reason_kept_on_the_order(self):
+        order = self.order(5)
+        order.action_confirm()
+        decision = order.oms_routing_decision_id
+        self.assertEqual(decision.candidate_ids.warehouse_id, self.madrid | self.barcelona | self.sevilla | self.lisboa)
+        self.assertEqual(decision.candidate_ids.filtered("chosen").warehouse_id, decision.warehouse_ids)
+        sevilla_score = decision.candidate_ids.filtered(lambda candidate: candidate.warehouse_id == self.sevilla)
+        self.assertIn("3 of 5", sevilla_score.reason, "Sevilla only had 3 of the 5 lamps")
+        self.assertNotIn(self.sevilla, decision.warehouse_ids)
+        self.assertEqual(len(self.shipped_from(order)), 1, "one warehouse holds all five: no split")
+        self.assertIn(decision.summary, order.message_ids[0].body.replace("&amp;", "&"))
+
+    def test_order_larger_than_any_warehouse_is_split_into_one_picking_per_warehouse(self):
+        order = self.order(60)
+        order.action_confirm()
+        shipped = self.shipped_from(order)
+        self.assertEqual(sum(shipped.values()), 60)
+        self.assertGreaterEqual(len(shipped), 2)
+        self.assertLessEqual(shipped.get("MAD", 0), 50)
+        self.assertEqual(len(order.picking_ids), len(shipped), "one delivery per warehouse")
+        self.assertEqual(order.oms_routing_decision_id.shipments, len(shipped))
+
+    def test_never_split_ships_what_one_warehouse_has_and_backorders_the_rest(self):
+        self.strategy.split_policy = "never"
+        order = self.order(60)
+        order.action_confirm()
+        self.assertEqual(self.shipped_from(order), {"MAD": 60})
+        backorder = order.oms_routing_decision_id.line_ids.filtered("backorder")
+        self.assertEqual(backorder.quantity, 10)
+
+    def test_disabled_warehouse_is_skipped_with_its_reason(self):
+        self.sevilla.oms_fulfillment_enabled = False
+        order = self.order(2)
+        order.action_confirm()
+        self.assertNotIn("SVQ", self.shipped_from(order))
+        sevilla = order.oms_routing_decision_id.candidate_ids.filtered(lambda c: c.warehouse_id == self.sevilla)
+        self.assertFalse(sevilla.eligible)
+        self.assertIn("disabled", sevilla.reason)
+
+    def test_rerouting_before_shipment_moves_the_delivery_and_keeps_the_history(self):
+        order = self.order(2)
+        order.action_confirm()
+        self.assertEqual(self.shipped_from(order), {"SVQ": 2})
+        self.sevilla.oms_fulfillment_enabled = False
+        order.action_oms_route()
+        self.assertNotIn("SVQ", self.shipped_from(order))
+        self.assertEqual(sum(self.shipped_from(order).values()), 2)
+        self.assertEqual(len(order.oms_routing_decision_ids), 2)
+        self.assertEqual(len(order.oms_routing_decision_ids.filtered("current")), 1)
+        self.assertIn("Re-routed", order.message_ids[0].body)
+
+    def test_address_without_coordinates_falls_back_and_says_so(self):
+        partner = self.customer.copy({"partner_latitude": 0.0, "partner_longitude": 0.0})
+        order = self.order(2, partner=partner)
+        order.action_confirm()
+        self.assertTrue(order.oms_routing_decision_id.fallback)
+        self.assertIn("coordinates", order.oms_routing_decision_id.fallback)
+
+    def test_orders_of_another_company_never_ship_from_these_warehouses(self):
+        main_company = self.env.ref("base.main_company")
+        product = self.env["product.product"].create({"name": "Shared lamp", "is_storable": True})
+        order = (
+            self.env["sale.order"]
+            .with_company(main_company)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": main_company.id,
+                    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                }
+            )
+        )
+        self.env["oms.routing.strategy"].create({"name": "Main", "company_id": main_company.id, "is_default": True})
+        order.with_company(main_company).action_confirm()
+        iberia = self.madrid | self.barcelona | self.sevilla | self.lisboa
+        self.assertFalse(order.oms_routing_decision_id.candidate_ids.warehouse_id & iberia)
+        self.assertFalse(order.order_line.warehouse_id & iberia)
+
+    def test_service_line_follows_the_goods(self):
+        service = self.env["product.product"].create({"name": "Gift wrap", "type": "service"})
+        order = self.order(2)
+        order.order_line = [(0, 0, {"product_id": service.id, "product_uom_qty": 1})]
+        order.action_confirm()
+        self.assertEqual(order.order_line.warehouse_id, self.sevilla)
+
+
+@tagged("post_install", "-at_install")
+class TestBatchAllocation(RoutingCase):
+    """The manager's "Allocate waiting orders" ships more orders complete than first come, first served."""
+
+    def test_allocation_serves_two_small_orders_rather_than_one_big_early_one(self):
+        kettle = self.env["product.product"].create(
+            {"name": "Scarce kettle", "is_storable": True, "company_id": self.company.id}
+        )
+        self.stock(kettle, {self.madrid: 10})
+        self.env["sale.order"].search(
+            [("company_id", "=", self.company.id), ("state", "=", "sale")]
+        )._action_cancel()  # the demo's own waiting orders are not part of this case
+        big, small_a, small_b = (self.order(quantity, product=kettle) for quantity in (8, 5, 5))
+        (big | small_a | small_b).action_confirm()
+        self.assertEqual(big.picking_ids.move_ids.quantity, 8, "first come, first served: the big order took the stock")
+        wizard = self.env["oms.allocation.wizard"].create({"company_id": self.company.id})
+        self.assertEqual(wizard.waiting_order_count, 3)
+        notification = wizard.action_allocate()
+        self.assertIn("2 of 3 waiting orders", notification["params"]["message"])
+        self.assertIn("would ship 1", notification["params"]["message"])
+        reserved = {
+            order: sum(order.picking_ids.move_ids.filtered(lambda move: move.state != "cancel").mapped("quantity"))
+            for order in (big, small_a, small_b)
+        }
+        self.assertEqual(reserved, {big: 0, small_a: 5, small_b: 5})
+        self.assertIn("not enough stock", big.message_ids[0].body)
