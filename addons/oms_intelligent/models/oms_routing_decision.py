@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class OmsRoutingDecision(models.Model):
@@ -20,6 +20,12 @@ class OmsRoutingDecision(models.Model):
     candidate_ids = fields.One2many("oms.routing.decision.candidate", "decision_id", string="Candidates")
     line_ids = fields.One2many("oms.routing.decision.line", "decision_id", string="Assignments")
     backorder_count = fields.Integer(compute="_compute_backorder_count")
+
+    @api.depends("order_id.name", "warehouse_ids.name", "create_date")
+    def _compute_display_name(self):
+        for decision in self:
+            warehouses = ", ".join(decision.warehouse_ids.mapped("name")) or self.env._("backorder")
+            decision.display_name = f"{decision.order_id.name}: {warehouses}"
 
     def _compute_backorder_count(self):
         for decision in self:

@@ -78,7 +78,7 @@ class SaleOrder(models.Model):
             products = company_orders.order_line.product_id.filtered("is_storable")
             self._oms_lock_stock(products, warehouses)
             atp = self._oms_available_to_promise(products, warehouses)
-            incoming = self._oms_incoming_dates(products, warehouses)
+            incoming = self._oms_incoming_dates(company_orders._oms_short_products(atp), warehouses)
             loads = warehouses._oms_loads_today()
             for order in company_orders:
                 strategy = order._oms_strategy()
@@ -193,6 +193,19 @@ class SaleOrder(models.Model):
             atp[product_id, warehouse_id] = quantity
         return atp
 
+    def _oms_short_products(self, atp):
+        """Storable products these orders ask more of than all warehouses together have: only their incoming
+        dates matter (for backorders), which spares the moves query in the common case."""
+        demand = defaultdict(float)
+        for line in self.order_line.filtered(lambda line: line.product_id.is_storable):
+            demand[line.product_id] += line.product_uom._compute_quantity(line.product_uom_qty, line.product_id.uom_id)
+        available = defaultdict(float)
+        for (product_id, _warehouse_id), quantity in atp.items():
+            available[product_id] += max(quantity, 0.0)
+        return self.env["product.product"].union(
+            *(product for product, quantity in demand.items() if quantity > available[product.id])
+        )
+
     @api.model
     def _oms_incoming_dates(self, products, warehouses):
         """{(product id, warehouse id): earliest date of an open receipt}."""
@@ -267,7 +280,7 @@ class SaleOrder(models.Model):
             by_line[assignment.line_id].append(assignment)
         main_warehouse_id = decision.chosen_warehouse_ids[0] if decision.chosen_warehouse_ids else False
         context = {"skip_procurement": True}
-        if main_warehouse_id and self.state != "sale":
+        if main_warehouse_id and self.state != "sale" and self.warehouse_id.id != main_warehouse_id:
             self.with_context(**context).warehouse_id = main_warehouse_id
         backordered = {backorder.line_id for backorder in decision.backorders}
         for line in lines:
@@ -278,12 +291,13 @@ class SaleOrder(models.Model):
                 continue
             first, *others = assignments
             backorder_qty = sum(b.quantity for b in decision.backorders if b.line_id == line.id)
-            line_vals = {"warehouse_id": first.warehouse_id}
+            line_vals = {"warehouse_id": first.warehouse_id} if line.warehouse_id.id != first.warehouse_id else {}
             if others:
                 line_vals["product_uom_qty"] = line.product_id.uom_id._compute_quantity(
                     first.quantity + backorder_qty, line.product_uom
                 )
-            line.with_context(**context).write(line_vals)
+            if line_vals:
+                line.with_context(**context).write(line_vals)
             for other in others:
                 part = line.with_context(**context).copy(
                     {
@@ -347,7 +361,8 @@ class SaleOrder(models.Model):
         )
         title = _("Re-routed") if rerouted else _("Routed")
         fallback = Markup("<br/>%s") % decision.fallback if decision.fallback else ""
-        self.message_post(body=Markup("<b>%s</b>: %s%s") % (title, decision.summary, fallback))
+        # A logged note, not a message: it tells the story without notifying followers on every confirmation.
+        self._message_log(body=Markup("<b>%s</b>: %s%s") % (title, decision.summary, fallback))
 
 
 def _location_of(partner):

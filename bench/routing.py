@@ -1,0 +1,233 @@
+"""Routing benchmark, three figures:
+
+1. the engine alone (``route_order``) per order, 10 warehouses x 20 lines (goal: 5 ms or less);
+2. the batch optimiser (``allocate_optimal``) on 1,000 orders x 10 warehouses x 30 products with scarce stock
+   (goal: 5 s or less), with how many orders it serves against first come, first served;
+3. ``action_confirm`` with routing against plain Odoo ``action_confirm`` of the same orders in the same run and
+   database (goal: ratio 0.9 or more). The orders are alike in both paths (same customers, products, quantities);
+   the plain ones have no routing strategy, so Odoo confirms them from the order's warehouse. Every warehouse has
+   stock, so routing picks the best one and the figure measures routing's own cost, not the extra deliveries of
+   split orders. The two paths
+   alternate round by round so that neither gets the warmer caches or the emptier tables.
+
+    .venv/bin/python bench/routing.py --config .local/odoo-bench.conf --database oms_bench [--orders 300]
+
+(``scripts/bench.sh routing`` makes the database and runs it.) Data are generated with a fixed seed.
+"""
+
+import argparse
+import random
+import sys
+import time
+import uuid
+
+SEED = 42
+WAREHOUSE_CITIES = [
+    ("Madrid", 40.4168, -3.7038),
+    ("Barcelona", 41.3874, 2.1686),
+    ("Sevilla", 37.3891, -5.9845),
+    ("Valencia", 39.4699, -0.3763),
+    ("Bilbao", 43.2630, -2.9350),
+    ("Lisboa", 38.7223, -9.1393),
+    ("Porto", 41.1579, -8.6291),
+    ("Zaragoza", 41.6488, -0.8891),
+    ("Málaga", 36.7213, -4.4214),
+    ("A Coruña", 43.3623, -8.4115),
+]
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--orders", type=int, default=300, help="orders per path for the confirm figure")
+    parser.add_argument("--engine-orders", type=int, default=500, help="orders routed by the engine alone")
+    parser.add_argument("--batch-orders", type=int, default=1000, help="orders of the batch optimiser")
+    parser.add_argument("--round", type=int, default=50, help="orders per round of each path")
+    return parser.parse_args(argv)
+
+
+def engine_figure(rng, count):
+    from odoo.addons.oms_intelligent.services.geo import Location
+    from odoo.addons.oms_intelligent.services.routing import (
+        Candidate,
+        Line,
+        Order,
+        ShippingRates,
+        Strategy,
+        route_order,
+    )
+
+    candidates = [
+        Candidate(
+            warehouse_id=index + 1,
+            name=name,
+            location=Location(lat, lon, "ES"),
+            company_id=1,
+            atp={product: rng.choice((0, 0, 3, 10, 50)) for product in range(1, 201)},
+            priority=rng.randint(0, 20),
+            capacity_left=rng.choice((None, 50, 500)),
+            handling_cost=rng.uniform(0.5, 2),
+        )
+        for index, (name, lat, lon) in enumerate(WAREHOUSE_CITIES)
+    ]
+    orders = [
+        Order(
+            order_id=number,
+            company_id=1,
+            destination=Location(rng.uniform(36.5, 43.5), rng.uniform(-9, 3), "ES"),
+            lines=tuple(
+                Line(line_id=number * 100 + position, product_id=product, quantity=rng.randint(1, 4))
+                for position, product in enumerate(rng.sample(range(1, 201), 20))
+            ),
+        )
+        for number in range(count)
+    ]
+    rates = ShippingRates(per_shipment=4.5, per_km=0.012)
+    results = []
+    for policy in ("never", "when_needed", "minimise_cost"):
+        strategy = Strategy(split_policy=policy, split_penalty=6.0, max_shipments=3)
+        started = time.perf_counter()
+        for order in orders:
+            route_order(order, candidates, strategy, rates)
+        results.append((policy, (time.perf_counter() - started) * 1000 / count))
+    return results
+
+
+def batch_figure(rng, count):
+    from odoo.addons.oms_intelligent.services.allocation import allocate_greedy, allocate_optimal, shipping_costs
+    from odoo.addons.oms_intelligent.services.geo import Location
+    from odoo.addons.oms_intelligent.services.routing import Candidate, Line, Order, ShippingRates
+
+    products = range(1, 31)
+    candidates = [
+        Candidate(warehouse_id=index + 1, name=name, location=Location(lat, lon, "ES"), company_id=1)
+        for index, (name, lat, lon) in enumerate(WAREHOUSE_CITIES)
+    ]
+    orders = [
+        Order(
+            order_id=number,
+            company_id=1,
+            destination=Location(rng.uniform(36.5, 43.5), rng.uniform(-9, 3), "ES"),
+            lines=tuple(
+                Line(line_id=number * 10 + position, product_id=product, quantity=rng.randint(1, 3))
+                for position, product in enumerate(rng.sample(products, rng.randint(1, 3)))
+            ),
+        )
+        for number in range(count)
+    ]
+    demand = {product: 0 for product in products}
+    for order in orders:
+        for line in order.lines:
+            demand[line.product_id] += line.quantity
+    # Half of the products are short by 10 to 60 %, each stocked in 2 to 6 of the warehouses.
+    stock = {}
+    for product in products:
+        total = demand[product] * (rng.uniform(0.4, 0.9) if product % 2 else 1.3)
+        holders = rng.sample(candidates, rng.randint(2, 6))
+        for holder in holders:
+            stock[product, holder.warehouse_id] = round(total / len(holders))
+    costs = shipping_costs(orders, candidates, ShippingRates(per_shipment=4.5, per_km=0.012))
+    started = time.perf_counter()
+    optimal = allocate_optimal(orders, stock, costs)
+    optimal_seconds = time.perf_counter() - started
+    greedy = allocate_greedy(orders, stock, costs)
+    return optimal_seconds, optimal, greedy
+
+
+def confirm_figure(env, rng, count, round_size):
+    suffix = uuid.uuid4().hex[:6]
+    company = env.company
+    warehouses = env["stock.warehouse"].search([("company_id", "=", company.id)])
+    for index, (name, lat, lon) in enumerate(WAREHOUSE_CITIES[len(warehouses) : 5]):
+        partner = env["res.partner"].create(
+            {"name": f"{name} {suffix}", "partner_latitude": lat, "partner_longitude": lon}
+        )
+        warehouses |= env["stock.warehouse"].create(
+            {"name": f"{name} {suffix}", "code": f"W{index}{suffix[:3]}", "partner_id": partner.id}
+        )
+    first_city = WAREHOUSE_CITIES[0]
+    warehouses[0].partner_id.write({"partner_latitude": first_city[1], "partner_longitude": first_city[2]})
+    strategy = env["oms.routing.strategy"].create({"name": f"Bench {suffix}", "split_policy": "when_needed"})
+    products = env["product.product"].create(
+        [{"name": f"Routed item {suffix} {index}", "is_storable": True, "list_price": 10} for index in range(30)]
+    )
+    for product in products:
+        for warehouse in warehouses:
+            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, rng.choice((200, 500)))
+    customers = env["res.partner"].create(
+        [
+            {
+                "name": f"Routed customer {suffix} {index}",
+                "country_id": env.ref("base.es").id,
+                "partner_latitude": rng.uniform(36.5, 43.5),
+                "partner_longitude": rng.uniform(-9, 3),
+            }
+            for index in range(100)
+        ]
+    )
+    env.cr.commit()
+
+    def make_orders(routed):
+        orders_rng = random.Random(SEED)
+        return env["sale.order"].create(
+            [
+                {
+                    "partner_id": orders_rng.choice(customers).id,
+                    "oms_routing_strategy_id": strategy.id if routed else False,
+                    "order_line": [
+                        (0, 0, {"product_id": product.id, "product_uom_qty": orders_rng.randint(1, 4)})
+                        for product in orders_rng.sample(products, 3)
+                    ],
+                }
+                for _ in range(count)
+            ]
+        )
+
+    routed_orders, plain_orders = make_orders(True), make_orders(False)
+    env.cr.commit()
+    elapsed = {True: 0.0, False: 0.0}
+    for start in range(0, count, round_size):
+        for routed, orders in ((True, routed_orders), (False, plain_orders)):
+            batch = orders[start : start + round_size]
+            started = time.perf_counter()
+            for order in batch:
+                order.action_confirm()
+            env.cr.commit()
+            elapsed[routed] += time.perf_counter() - started
+    assert all(routed_orders.mapped("oms_routing_decision_id")), "every routed order has its decision"
+    assert not any(plain_orders.mapped("oms_routing_decision_id")), "plain orders are not routed"
+    return count / elapsed[True], count / elapsed[False]
+
+
+def main(argv):
+    args = parse_args(argv)
+    import odoo
+    from odoo import SUPERUSER_ID, api
+
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
+    registry = odoo.modules.registry.Registry(args.database)
+    rng = random.Random(SEED)
+    for policy, milliseconds in engine_figure(rng, args.engine_orders):
+        print(
+            f"routing engine ({policy}): {milliseconds:.2f} ms per order, 10 warehouses x 20 lines "
+            f"(goal <= 5 ms) on {args.engine_orders} orders"
+        )
+    seconds, optimal, greedy = batch_figure(rng, args.batch_orders)
+    print(
+        f"batch allocation: {seconds:.2f} s for {args.batch_orders:,} orders x 10 warehouses x 30 products "
+        f"(goal <= 5 s), {optimal.served_count} orders served complete vs first come first served "
+        f"{greedy.served_count} ({optimal.solver_status})"
+    )
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        routed, plain = confirm_figure(env, rng, args.orders, args.round)
+    print(
+        f"confirm with routing: {routed:.1f} orders/s vs plain Odoo action_confirm {plain:.1f} orders/s "
+        f"(ratio {routed / plain:.2f}, goal >= 0.9) on {args.orders:,} orders x 3 lines, 5 warehouses"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
