@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..services.channel_order import (
     ChannelOrderError,
@@ -19,6 +20,12 @@ from ..services.matching import match_customer, match_lines, normalize_email, no
 _logger = logging.getLogger(__name__)
 
 IMPORT_BATCH_SIZE = 50
+# How a partner's e-mail, VAT and phone are normalized in SQL: the same as services.matching does for orders.
+PARTNER_MATCH_KEYS = {
+    "by_email": "email_normalized",
+    "by_vat": "upper(regexp_replace(vat, '[^A-Za-z0-9]', '', 'g'))",
+    "by_phone": "right(regexp_replace(phone, '[^0-9]', '', 'g'), 9)",
+}
 ERROR_CATEGORIES = [
     ("malformed", "Malformed payload"),
     ("too_large", "Payload too large"),
@@ -436,7 +443,7 @@ class OmsChannelOrder(models.Model):
         company_ids = (channel.company_id.id, False)
         return {
             "orders_by_ref": self._existing_orders(channel, [order.external_id for order in orders]),
-            **self._partner_lookups(customers, company_ids),
+            **self._partner_lookups(customers, channel.company_id.id),
             **self._product_lookups(channel, lines, company_ids),
             "countries": self._countries_by_code(
                 [address for order in orders for address in (order.billing_address, order.shipping_address)]
@@ -454,37 +461,31 @@ class OmsChannelOrder(models.Model):
         return {order["oms_channel_ref"]: order["id"] for order in orders}
 
     @api.model
-    def _partner_lookups(self, customers, company_ids):
-        emails = {normalize_email(customer.email) for customer in customers if customer.email}
-        vats = {normalize_vat(customer.vat) for customer in customers if customer.vat}
-        phones = {normalize_phone(customer.phone) for customer in customers if customer.phone}
-        cr = self.env.cr
-        by_email, by_vat, by_phone = {}, {}, {}
-        company_filter = "(company_id IS NULL OR company_id = %s)"
-        if emails:
-            cr.execute(
-                f"SELECT email_normalized, min(id) FROM res_partner WHERE active AND {company_filter}"
-                " AND email_normalized IN %s GROUP BY email_normalized",
-                (company_ids[0], tuple(emails)),
-            )
-            by_email = dict(cr.fetchall())
-        if vats:
-            cr.execute(
-                "SELECT upper(regexp_replace(vat, '[^A-Za-z0-9]', '', 'g')) AS key, min(id) FROM res_partner"
-                f" WHERE active AND {company_filter} AND vat IS NOT NULL"
-                " AND upper(regexp_replace(vat, '[^A-Za-z0-9]', '', 'g')) IN %s GROUP BY key",
-                (company_ids[0], tuple(vats)),
-            )
-            by_vat = dict(cr.fetchall())
-        if phones:
-            cr.execute(
-                "SELECT right(regexp_replace(phone, '[^0-9]', '', 'g'), 9) AS key, min(id) FROM res_partner"
-                f" WHERE active AND {company_filter} AND phone IS NOT NULL"
-                " AND right(regexp_replace(phone, '[^0-9]', '', 'g'), 9) IN %s GROUP BY key",
-                (company_ids[0], tuple(phones)),
-            )
-            by_phone = dict(cr.fetchall())
-        return {"by_email": by_email, "by_vat": by_vat, "by_phone": by_phone}
+    def _partner_lookups(self, customers, company_id):
+        """{"by_email"|"by_vat"|"by_phone": {normalized key: partner id}}: one query per key, for the whole batch,
+        each comparing the same normalization in SQL as :mod:`..services.matching` applies to the orders."""
+        wanted = {
+            "by_email": {normalize_email(customer.email) for customer in customers if customer.email},
+            "by_vat": {normalize_vat(customer.vat) for customer in customers if customer.vat},
+            "by_phone": {normalize_phone(customer.phone) for customer in customers if customer.phone},
+        }
+        lookups = {}
+        for table, expression in PARTNER_MATCH_KEYS.items():
+            lookups[table] = {}
+            if wanted[table]:
+                key = SQL(expression)
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT %s, min(id) FROM res_partner WHERE active"
+                        " AND (company_id IS NULL OR company_id = %s) AND %s IN %s GROUP BY 1",
+                        key,
+                        company_id,
+                        key,
+                        tuple(wanted[table]),
+                    )
+                )
+                lookups[table] = dict(self.env.cr.fetchall())
+        return lookups
 
     @api.model
     def _product_lookups(self, channel, lines, company_ids):
