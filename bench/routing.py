@@ -47,12 +47,29 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
+def random_orders(rng, count, products, line_count, max_quantity):
+    """Orders to addresses anywhere in Iberia, of line_count() distinct products each."""
+    from odoo.addons.oms_intelligent.services.geo import Location
+    from odoo.addons.oms_intelligent.services.routing import Line, Order
+
+    return [
+        Order(
+            order_id=number,
+            company_id=1,
+            destination=Location(rng.uniform(36.5, 43.5), rng.uniform(-9, 3), "ES"),
+            lines=tuple(
+                Line(line_id=number * 100 + position, product_id=product, quantity=rng.randint(1, max_quantity))
+                for position, product in enumerate(rng.sample(products, line_count()))
+            ),
+        )
+        for number in range(count)
+    ]
+
+
 def engine_figure(rng, count):
     from odoo.addons.oms_intelligent.services.geo import Location
     from odoo.addons.oms_intelligent.services.routing import (
         Candidate,
-        Line,
-        Order,
         ShippingRates,
         Strategy,
         route_order,
@@ -71,18 +88,7 @@ def engine_figure(rng, count):
         )
         for index, (name, lat, lon) in enumerate(WAREHOUSE_CITIES)
     ]
-    orders = [
-        Order(
-            order_id=number,
-            company_id=1,
-            destination=Location(rng.uniform(36.5, 43.5), rng.uniform(-9, 3), "ES"),
-            lines=tuple(
-                Line(line_id=number * 100 + position, product_id=product, quantity=rng.randint(1, 4))
-                for position, product in enumerate(rng.sample(range(1, 201), 20))
-            ),
-        )
-        for number in range(count)
-    ]
+    orders = random_orders(rng, count, range(1, 201), lambda: 20, max_quantity=4)
     rates = ShippingRates(per_shipment=4.5, per_km=0.012)
     results = []
     for policy in ("never", "when_needed", "minimise_cost"):
@@ -97,25 +103,14 @@ def engine_figure(rng, count):
 def batch_figure(rng, count):
     from odoo.addons.oms_intelligent.services.allocation import allocate_greedy, allocate_optimal, shipping_costs
     from odoo.addons.oms_intelligent.services.geo import Location
-    from odoo.addons.oms_intelligent.services.routing import Candidate, Line, Order, ShippingRates
+    from odoo.addons.oms_intelligent.services.routing import Candidate, ShippingRates
 
     products = range(1, 31)
     candidates = [
         Candidate(warehouse_id=index + 1, name=name, location=Location(lat, lon, "ES"), company_id=1)
         for index, (name, lat, lon) in enumerate(WAREHOUSE_CITIES)
     ]
-    orders = [
-        Order(
-            order_id=number,
-            company_id=1,
-            destination=Location(rng.uniform(36.5, 43.5), rng.uniform(-9, 3), "ES"),
-            lines=tuple(
-                Line(line_id=number * 10 + position, product_id=product, quantity=rng.randint(1, 3))
-                for position, product in enumerate(rng.sample(products, rng.randint(1, 3)))
-            ),
-        )
-        for number in range(count)
-    ]
+    orders = random_orders(rng, count, products, lambda: rng.randint(1, 3), max_quantity=3)
     demand = {product: 0 for product in products}
     for order in orders:
         for line in order.lines:
