@@ -76,7 +76,6 @@ class OmsChannelOrder(models.Model):
         required=True,
         default="new",
         index=True,
-        tracking=True,
     )
     error_category = fields.Selection(ERROR_CATEGORIES, string="Error Reason", readonly=True)
     error_message = fields.Text("Error", readonly=True)
@@ -206,7 +205,8 @@ class OmsChannelOrder(models.Model):
         """
         try:
             with self.env.cr.savepoint():
-                return self.create(vals), True
+                # Thousands arrive by cron: no "created" note, no follower; errors and retries are what matters.
+                return self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(vals), True
         except psycopg2.errors.UniqueViolation:
             pass  # another worker stored the same order between our read and this insert
         domain = [("channel_id", "=", vals["channel_id"]), ("external_ref", "=", vals["external_ref"])]
@@ -377,7 +377,8 @@ class OmsChannelOrder(models.Model):
             "phone": _("customer matched by phone"),
             "new": _("new customer created"),
         }[how]
-        order.message_post(
+        # A logged note: it tells where the order came from without notifying followers of every import.
+        order._message_log(
             body=Markup(_("Imported from channel <b>%(channel)s</b>, order %(ref)s; %(matched_by)s."))
             % {"channel": channel.name, "ref": order_data.external_id, "matched_by": matched_by}
         )
