@@ -325,7 +325,12 @@ class OmsChannelOrder(models.Model):
         return locked
 
     def _import(self, locked=False):
-        """Turn staged orders into sale orders: one savepoint per order, the data they need read in few queries."""
+        """Turn staged orders into sale orders, the data they need read in a few queries per batch.
+
+        A batch is first imported in one savepoint, so that Odoo batches its writes; when any of its orders
+        fails, that savepoint is rolled back and the batch imported again with one savepoint per order, so that
+        the good orders go through and each bad one is kept in error with its reason.
+        """
         records = self if locked else self._lock_for_import()
         parsed = {}
         for record in records:
@@ -336,7 +341,17 @@ class OmsChannelOrder(models.Model):
         if not parsed:
             return
         for channel, channel_records in self._group_by_channel(parsed):
-            lookups = self._lookups(channel, [parsed[record] for record in channel_records])
+            orders = [parsed[record] for record in channel_records]
+            try:
+                with self.env.cr.savepoint():
+                    lookups = self._lookups(channel, orders)
+                    for record in channel_records:
+                        record._import_one(parsed[record], lookups, isolated=False)
+                continue
+            except (ChannelOrderError, UserError):
+                pass  # rolled back: one order at a time below
+            # Looked up again: customers created by the rolled-back attempt are gone.
+            lookups = self._lookups(channel, orders)
             for record in channel_records:
                 record._import_one(parsed[record], lookups)
 
@@ -351,7 +366,9 @@ class OmsChannelOrder(models.Model):
     def _set_error(self, category, message):
         self.write({"state": "error", "error_category": category, "error_message": message})
 
-    def _import_one(self, order_data, lookups):
+    def _import_one(self, order_data, lookups, isolated=True):
+        """Import one staged order; ``isolated``: in a savepoint of its own, a failure kept as the order's error,
+        otherwise the failure is raised to the caller's savepoint."""
         self.ensure_one()
         channel = self.channel_id.with_company(self.channel_id.company_id)
         existing_order = lookups["orders_by_ref"].get(order_data.external_id)
@@ -361,15 +378,18 @@ class OmsChannelOrder(models.Model):
         if order_data.status == "cancelled":
             self.write({"state": "cancelled"})
             return
-        try:
-            with self.env.cr.savepoint():
-                order, how = self._create_sale_order(channel, order_data, lookups)
-        except ChannelOrderError as error:
-            self._set_error(error.category, str(error))
-            return
-        except UserError as error:
-            self._set_error("import_failed", str(error))
-            return
+        if not isolated:
+            order, how = self._create_sale_order(channel, order_data, lookups)
+        else:
+            try:
+                with self.env.cr.savepoint():
+                    order, how = self._create_sale_order(channel, order_data, lookups)
+            except ChannelOrderError as error:
+                self._set_error(error.category, str(error))
+                return
+            except UserError as error:
+                self._set_error("import_failed", str(error))
+                return
         self.write({"state": "imported", "sale_order_id": order.id, "error_category": False, "error_message": False})
         matched_by = {
             "email": _("customer matched by e-mail"),
