@@ -144,6 +144,8 @@ class OmsChannelOrder(models.Model):
 
     @api.model
     def _prepare_received(self, channel, payload, source):
+        if not isinstance(payload, bytes | str | dict):
+            payload = json.dumps(payload)  # a connector's list or scalar: quarantined as "not a JSON object"
         raw_text = payload if isinstance(payload, str) else None
         if isinstance(payload, bytes):
             raw_text = payload.decode("utf-8", errors="replace")
@@ -154,11 +156,8 @@ class OmsChannelOrder(models.Model):
         except ChannelOrderError as error:
             vals.update(state="error", error_category=error.category, error_message=str(error))
         if data is None:
-            vals.update(
-                payload=raw_text,
-                fingerprint=payload_fingerprint({"raw": raw_text}),
-                external_ref=f"invalid-{payload_fingerprint({'raw': raw_text})[:16]}",
-            )
+            fingerprint = payload_fingerprint({"raw": raw_text})
+            vals.update(payload=raw_text, fingerprint=fingerprint, external_ref=f"invalid-{fingerprint[:16]}")
         else:
             fingerprint = payload_fingerprint(data)
             vals.update(

@@ -51,6 +51,16 @@ class TestChannelFaults(ChannelCase):
         self.assertEqual(self.staging("GOOD").state, "imported")
         self.assertEqual(len(self.sale_orders()), 1)
 
+    def test_marketplace_order_that_is_not_an_object_is_quarantined(self):
+        self.market.add_orders([["not", "an", "order"], self.order("AFTER-LIST", updated_at="2026-11-20T11:00:00Z")])
+        self.assertTrue(self.channel._sync_orders())
+        quarantined = self.env["oms.channel.order"].search(
+            [("channel_id", "=", self.channel.id), ("state", "=", "error")]
+        )
+        self.assertEqual(quarantined.error_category, "malformed")
+        self.assertIn('"not"', quarantined.payload)
+        self.assertEqual(self.staging("AFTER-LIST").state, "imported")
+
     def test_malformed_payload_received_twice_is_quarantined_once(self):
         self.receive(b"{not json")
         self.receive(b"{not json")

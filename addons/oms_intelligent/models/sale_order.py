@@ -64,7 +64,8 @@ class SaleOrder(models.Model):
         """Choose the warehouses of these orders, record why, and set them on the lines.
 
         The stock of the candidate warehouses is locked first, so that two workers routing orders that compete
-        for the last units never promise them twice: the second waits, then sees what the first reserved.
+        for the last units never promise them twice: the second waits for the first to commit, then its
+        transaction fails on the changed stock and is run again (as Odoo's workers do), seeing the reservation.
         """
         orders = self._oms_routable()
         if not reroute:
@@ -94,7 +95,6 @@ class SaleOrder(models.Model):
                 for assignment in decision.assignments:
                     product = order.order_line.browse(assignment.line_id).product_id
                     atp[product.id, assignment.warehouse_id] -= assignment.quantity
-                    loads[assignment.warehouse_id] = loads.get(assignment.warehouse_id, 0)
                 for warehouse_id in decision.chosen_warehouse_ids:
                     loads[warehouse_id] = loads.get(warehouse_id, 0) + 1
         confirmed.order_line._action_launch_stock_rule()
