@@ -80,7 +80,8 @@ class SaleOrder(models.Model):
             self._oms_lock_stock(products, warehouses)
             atp = self._oms_available_to_promise(products, warehouses)
             incoming = self._oms_incoming_dates(company_orders._oms_short_products(atp), warehouses)
-            loads = warehouses._oms_loads_today()
+            # Today's load only matters against a daily capacity: without one, spare its query.
+            loads = warehouses._oms_loads_today() if any(warehouses.mapped("oms_daily_capacity")) else {}
             for order in company_orders:
                 strategy = order._oms_strategy()
                 candidates = [order._oms_candidate(warehouse, atp, incoming, loads) for warehouse in warehouses]
