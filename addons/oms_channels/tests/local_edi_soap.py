@@ -168,11 +168,9 @@ class LocalEdiSoap(LocalWsgiServer):
         super().__init__()
         self.api_key = api_key
         self.partner = partner
-        self.orders: list[dict] = []
         self.confirmations: list[dict] = []
         self.requests: list[str] = []  # operation names, in order
         self._faults: list[str] = []
-        self._delays: list[float] = []
 
     @property
     def wsdl_url(self) -> str:
@@ -182,24 +180,10 @@ class LocalEdiSoap(LocalWsgiServer):
     def endpoint_url(self) -> str:
         return f"{self.url}/edi"
 
-    def add_order(self, order: dict) -> dict:
-        with self.lock:
-            self.orders.append(order)
-        return order
-
-    def add_orders(self, orders: list[dict]) -> None:
-        with self.lock:
-            self.orders.extend(orders)
-
     def fault_next(self, n: int, message: str = "Internal error") -> None:
         """The next n SOAP calls answer a server fault with this faultstring."""
         with self.lock:
             self._faults.extend([message] * n)
-
-    def delay_next(self, n: int, seconds: float) -> None:
-        """The next n SOAP calls wait this long before being answered, to provoke client timeouts."""
-        with self.lock:
-            self._delays.extend([seconds] * n)
 
     def handle(self, request: Request) -> Response:
         if request.path != "/edi":
@@ -224,7 +208,7 @@ class LocalEdiSoap(LocalWsgiServer):
         with self.lock:
             self.requests.append(operation)
             fault = self._faults.pop(0) if self._faults else None
-            delay = self._delays.pop(0) if self._delays else 0
+            delay = self._next_delay()
         if delay:
             time.sleep(delay)
         if fault:

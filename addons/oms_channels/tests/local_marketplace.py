@@ -93,34 +93,18 @@ class LocalMarketplace(LocalWsgiServer):
         self.api_key = api_key
         self.shop = shop
         self.per_page_max = per_page_max
-        self.orders: list[dict] = []
         self.stock_updates: list[list[dict]] = []
         self.shipments: list[tuple[str, dict]] = []
         self.requests: list[RecordedRequest] = []
         self._failures: list[int] = []  # one status per upcoming request
-        self._delays: list[float] = []
         self._broken_json = 0
 
     # --- set-up and failure injection -----------------------------------------------------------------------------
-
-    def add_order(self, order: dict) -> dict:
-        with self.lock:
-            self.orders.append(order)
-        return order
-
-    def add_orders(self, orders: list[dict]) -> None:
-        with self.lock:
-            self.orders.extend(orders)
 
     def fail_next(self, n: int, status: int = 500) -> None:
         """The next n requests answer this status (before authentication, like a failing proxy)."""
         with self.lock:
             self._failures.extend([status] * n)
-
-    def delay_next(self, n: int, seconds: float) -> None:
-        """The next n requests wait this long before being answered, to provoke client timeouts."""
-        with self.lock:
-            self._delays.extend([seconds] * n)
 
     def serve_broken_json_next(self, n: int) -> None:
         """The next n requests answer 200 with a truncated JSON body."""
@@ -132,7 +116,7 @@ class LocalMarketplace(LocalWsgiServer):
     def handle(self, request: Request) -> Response:
         with self.lock:
             self.requests.append(RecordedRequest(request.method, request.path, request.args.to_dict()))
-            delay = self._delays.pop(0) if self._delays else 0
+            delay = self._next_delay()
             failure = self._failures.pop(0) if self._failures else None
             broken = self._broken_json > 0
             if broken:

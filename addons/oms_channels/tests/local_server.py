@@ -20,12 +20,32 @@ class _QuietRequestHandler(WSGIRequestHandler):
 
 class LocalWsgiServer:
     """Subclasses implement ``handle(request) -> Response`` and guard their state with ``self.lock``, as requests
-    are served concurrently."""
+    are served concurrently. Every channel server serves ``orders`` and can be made slow on demand."""
 
     def __init__(self):
         self.lock = threading.RLock()
         self._server = None
         self._thread = None
+        self.orders: list[dict] = []
+        self._delays: list[float] = []
+
+    def add_order(self, order: dict) -> dict:
+        with self.lock:
+            self.orders.append(order)
+        return order
+
+    def add_orders(self, orders: list[dict]) -> None:
+        with self.lock:
+            self.orders.extend(orders)
+
+    def delay_next(self, n: int, seconds: float) -> None:
+        """The next n calls wait this long before being answered, to provoke client timeouts."""
+        with self.lock:
+            self._delays.extend([seconds] * n)
+
+    def _next_delay(self) -> float:
+        """Seconds the call being served must wait (0 when none was asked); to be called holding ``self.lock``."""
+        return self._delays.pop(0) if self._delays else 0
 
     def handle(self, request: Request) -> Response:
         raise NotImplementedError
