@@ -140,15 +140,14 @@ class SaleOrder(models.Model):
     def _oms_ship_complete_from(self, warehouse):
         """Move the order's pending deliveries to the warehouse the allocation gave it, or note that it waits."""
         self.ensure_one()
-        pending = self.picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel"))
         if not warehouse:
             self.message_post(body=_("Batch allocation: not enough stock to ship this order complete; it waits."))
             return
         lines = self.order_line.filtered(lambda line: line.product_id.type != "service")
         if lines.warehouse_id == warehouse:
-            pending.action_assign()
+            self.picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel")).action_assign()
         else:
-            pending.move_ids._action_cancel()
+            self._oms_release_pending_moves()
             lines.with_context(skip_procurement=True).warehouse_id = warehouse
             self.order_line._action_launch_stock_rule()
         self.message_post(body=_("Batch allocation: ships complete from %s.", warehouse.name))
