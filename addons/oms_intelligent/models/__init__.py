@@ -1,4 +1,5 @@
 from . import product_template
+from . import res_partner
 from . import res_config_settings
 from . import oms_stock_position
 from . import oms_routing_decision

@@ -1,3 +1,4 @@
+import dataclasses
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -5,8 +6,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 
 from ..services.allocation import allocate_greedy, allocate_optimal, shipping_costs
-from ..services.geo import Location
-from ..services.routing import Candidate, Line, Order, route_order
+from ..services.routing import Line, Order, route_order
 
 
 class SaleOrder(models.Model):
@@ -20,18 +20,13 @@ class SaleOrder(models.Model):
     )
     oms_routing_decision_ids = fields.One2many("oms.routing.decision", "order_id", string="Routing History")
     oms_routing_decision_id = fields.Many2one(
-        "oms.routing.decision", string="Routing Decision", compute="_compute_oms_routing_decision_id", store=True
+        "oms.routing.decision", string="Routing Decision", readonly=True, copy=False, help="The decision in force."
     )
     oms_routing_summary = fields.Text(related="oms_routing_decision_id.summary", string="Routing")
     oms_routing_candidate_ids = fields.One2many(
         related="oms_routing_decision_id.candidate_ids", string="Candidate Warehouses"
     )
     oms_routing_line_ids = fields.One2many(related="oms_routing_decision_id.line_ids", string="Assignments")
-
-    @api.depends("oms_routing_decision_ids.current")
-    def _compute_oms_routing_decision_id(self):
-        for order in self:
-            order.oms_routing_decision_id = order.oms_routing_decision_ids.filtered("current")[:1]
 
     def action_confirm(self):
         # Route first: the lines' warehouses decide where the procurement creates the pickings.
@@ -45,20 +40,28 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ routing
 
-    def _oms_strategy(self):
+    def _oms_strategy(self, defaults=None):
+        """The order's strategy, else its company's default (`defaults` caches those per company for a batch)."""
         self.ensure_one()
         # Every salesperson's confirmation routes, OMS user or not: strategies and decisions are read as system.
-        return self.oms_routing_strategy_id.sudo() or self.env["oms.routing.strategy"].sudo()._default_for(
-            self.company_id
-        )
+        if self.oms_routing_strategy_id:
+            return self.oms_routing_strategy_id.sudo()
+        if defaults is None:
+            defaults = {}
+        if self.company_id not in defaults:
+            defaults[self.company_id] = self.env["oms.routing.strategy"].sudo()._default_for(self.company_id)
+        return defaults[self.company_id]
 
-    def _oms_routable(self):
-        return self.filtered(
+    def _oms_routable(self, defaults=None):
+        routable = self.filtered(
             lambda order: order.state in ("draft", "sent", "sale")
             and not order.locked
-            and order._oms_strategy()
+            and order._oms_strategy(defaults)
             and not any(picking.state == "done" for picking in order.picking_ids)
         )
+        # Keep the caller's prefetch set: an order confirmed within a batch then reads its lines, partners and
+        # moves with the whole batch, as Odoo's own confirmation does, instead of once per order.
+        return routable.with_prefetch(self._prefetch_ids)
 
     def _oms_route(self, reroute=False):
         """Choose the warehouses of these orders, record why, and set them on the lines.
@@ -67,9 +70,10 @@ class SaleOrder(models.Model):
         for the last units never promise them twice: the second waits for the first to commit, then its
         transaction fails on the changed stock and is run again (as Odoo's workers do), seeing the reservation.
         """
-        orders = self._oms_routable()
+        defaults = {}
+        orders = self._oms_routable(defaults)
         if not reroute:
-            orders = orders.filtered(lambda order: order.state != "sale")
+            orders = orders.filtered(lambda order: order.state != "sale").with_prefetch(self._prefetch_ids)
         if not orders:
             return
         confirmed = orders.filtered(lambda order: order.state == "sale")
@@ -77,25 +81,23 @@ class SaleOrder(models.Model):
         for company, company_orders in orders.grouped("company_id").items():
             warehouses = self.env["stock.warehouse"].search([("company_id", "=", company.id)], order="id")
             products = company_orders.order_line.product_id.filtered("is_storable")
-            self._oms_lock_stock(products, warehouses)
-            atp = self._oms_available_to_promise(products, warehouses)
+            atp = self._oms_lock_available_to_promise(products, warehouses)
             incoming = self._oms_incoming_dates(company_orders._oms_short_products(atp), warehouses)
             # Today's load only matters against a daily capacity: without one, spare its query.
             loads = warehouses._oms_loads_today() if any(warehouses.mapped("oms_daily_capacity")) else {}
+            sites = [warehouse._oms_candidate() for warehouse in warehouses]
             for order in company_orders:
-                strategy = order._oms_strategy()
-                candidates = [order._oms_candidate(warehouse, atp, incoming, loads) for warehouse in warehouses]
+                strategy = order._oms_strategy(defaults)
                 decision = route_order(
                     order._oms_routing_input(),
-                    candidates,
+                    [order._oms_candidate_stock(site, atp, incoming, loads) for site in sites],
                     strategy._oms_service_strategy(),
                     strategy._oms_service_rates(),
                 )
-                order._oms_apply_decision(decision, strategy, rerouted=bool(order.oms_routing_decision_ids))
+                order._oms_apply_decision(decision, strategy)
                 # The next orders of the batch must not count on what this one took.
                 for assignment in decision.assignments:
-                    product = order.order_line.browse(assignment.line_id).product_id
-                    atp[product.id, assignment.warehouse_id] -= assignment.quantity
+                    atp[assignment.product_id, assignment.warehouse_id] -= assignment.quantity
                 for warehouse_id in decision.chosen_warehouse_ids:
                     loads[warehouse_id] = loads.get(warehouse_id, 0) + 1
         confirmed.order_line._action_launch_stock_rule()
@@ -123,11 +125,12 @@ class SaleOrder(models.Model):
         self.picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel")).do_unreserve()
         warehouses = self.env["stock.warehouse"].search([("company_id", "=", company.id)], order="id")
         products = self.order_line.product_id.filtered("is_storable")
-        self._oms_lock_stock(products, warehouses)
-        stock = self._oms_available_to_promise(products, warehouses)
+        stock = self._oms_lock_available_to_promise(products, warehouses)
         loads = warehouses._oms_loads_today()
         inputs = [order._oms_routing_input() for order in self]
-        candidates = [self[:1]._oms_candidate(warehouse, {}, {}, loads) for warehouse in warehouses]
+        candidates = [
+            self[:1]._oms_candidate_stock(warehouse._oms_candidate(), {}, {}, loads) for warehouse in warehouses
+        ]
         rates = self[:1]._oms_strategy()._oms_service_rates()
         costs = shipping_costs(inputs, candidates, rates)
         allocation = allocate_optimal(inputs, stock, costs)
@@ -158,13 +161,17 @@ class SaleOrder(models.Model):
         pending.move_ids._action_cancel()
 
     @api.model
-    def _oms_lock_stock(self, products, warehouses):
+    def _oms_lock_available_to_promise(self, products, warehouses):
+        """{(product id, warehouse id): on hand less reserved} over the warehouses' internal locations, with their
+        quants locked until the transaction ends (one query does both)."""
+        atp = defaultdict(float)
         if not products or not warehouses:
-            return
+            return atp
         self.env["stock.quant"].flush_model()
         self.env.cr.execute(
             """
-            SELECT quant.id FROM stock_quant quant
+            SELECT quant.product_id, location.warehouse_id, quant.quantity - quant.reserved_quantity
+              FROM stock_quant quant
               JOIN stock_location location ON location.id = quant.location_id
              WHERE location.usage = 'internal' AND location.warehouse_id = ANY(%s) AND quant.product_id = ANY(%s)
              ORDER BY quant.id
@@ -172,25 +179,8 @@ class SaleOrder(models.Model):
             """,
             (warehouses.ids, products.ids),
         )
-
-    @api.model
-    def _oms_available_to_promise(self, products, warehouses):
-        """{(product id, warehouse id): on hand less reserved} over the warehouses' internal locations."""
-        atp = defaultdict(float)
-        if not products or not warehouses:
-            return atp
-        self.env.cr.execute(
-            """
-            SELECT quant.product_id, location.warehouse_id, sum(quant.quantity - quant.reserved_quantity)
-              FROM stock_quant quant
-              JOIN stock_location location ON location.id = quant.location_id
-             WHERE location.usage = 'internal' AND location.warehouse_id = ANY(%s) AND quant.product_id = ANY(%s)
-             GROUP BY quant.product_id, location.warehouse_id
-            """,
-            (warehouses.ids, products.ids),
-        )
         for product_id, warehouse_id, quantity in self.env.cr.fetchall():
-            atp[product_id, warehouse_id] = quantity
+            atp[product_id, warehouse_id] += quantity
         return atp
 
     def _oms_short_products(self, atp):
@@ -244,34 +234,26 @@ class SaleOrder(models.Model):
         return Order(
             order_id=self.id,
             company_id=self.company_id.id,
-            destination=_location_of(partner),
+            destination=partner._oms_location(),
             lines=lines,
         )
 
-    def _oms_candidate(self, warehouse, atp, incoming, loads):
-        capacity_left = None
-        if warehouse.oms_daily_capacity:
-            capacity_left = warehouse.oms_daily_capacity - loads.get(warehouse.id, 0)
+    def _oms_candidate_stock(self, site, atp, incoming, loads):
+        """The warehouse `site` (its static Candidate) with what it holds of this order's products today."""
         products = self.order_line.product_id.ids
-        return Candidate(
-            warehouse_id=warehouse.id,
-            name=warehouse.name,
-            location=_location_of(warehouse.partner_id),
-            company_id=warehouse.company_id.id,
-            atp={product_id: atp.get((product_id, warehouse.id), 0.0) for product_id in products},
+        warehouse_id = site.warehouse_id
+        return dataclasses.replace(
+            site,
+            atp={product_id: atp.get((product_id, warehouse_id), 0.0) for product_id in products},
             incoming={
-                product_id: incoming[product_id, warehouse.id]
+                product_id: incoming[product_id, warehouse_id]
                 for product_id in products
-                if (product_id, warehouse.id) in incoming
+                if (product_id, warehouse_id) in incoming
             },
-            enabled=warehouse.oms_fulfillment_enabled and warehouse.active,
-            priority=warehouse.oms_priority,
-            capacity_left=capacity_left,
-            handling_cost=warehouse.oms_handling_cost,
-            countries_served=frozenset(warehouse.oms_country_ids.mapped("code")),
+            capacity_left=None if site.capacity_left is None else site.capacity_left - loads.get(warehouse_id, 0),
         )
 
-    def _oms_apply_decision(self, decision, strategy, rerouted=False):
+    def _oms_apply_decision(self, decision, strategy):
         """Write the decision on the lines (splitting a line shipped from two warehouses) and keep it."""
         self.ensure_one()
         lines = self.order_line
@@ -309,8 +291,10 @@ class SaleOrder(models.Model):
                 )
                 # Written after the copy: creating the line recomputes its warehouse from the order's.
                 part.with_context(**context).warehouse_id = other.warehouse_id
-        self.sudo().oms_routing_decision_ids.filtered("current").current = False
-        self.env["oms.routing.decision"].sudo().create(
+        previous = self.oms_routing_decision_id.sudo()
+        previous.current = False
+        decisions = self.env["oms.routing.decision"].sudo()
+        new_decision = decisions.create(
             {
                 "order_id": self.id,
                 "strategy_id": strategy.id,
@@ -338,7 +322,7 @@ class SaleOrder(models.Model):
                     fields.Command.create(
                         {
                             "sale_line_id": assignment.line_id,
-                            "product_id": lines.browse(assignment.line_id).product_id.id,
+                            "product_id": assignment.product_id,
                             "warehouse_id": assignment.warehouse_id,
                             "quantity": assignment.quantity,
                         }
@@ -359,16 +343,8 @@ class SaleOrder(models.Model):
                 ],
             }
         )
-        title = _("Re-routed") if rerouted else _("Routed")
+        self.with_context(**context).oms_routing_decision_id = new_decision
+        title = _("Re-routed") if previous else _("Routed")
         fallback = Markup("<br/>%s") % decision.fallback if decision.fallback else ""
         # A logged note, not a message: it tells the story without notifying followers on every confirmation.
         self._message_log(body=Markup("<b>%s</b>: %s%s") % (title, decision.summary, fallback))
-
-
-def _location_of(partner):
-    return Location(
-        latitude=partner.partner_latitude or None,
-        longitude=partner.partner_longitude or None,
-        country_code=partner.country_id.code or None,
-        region=partner.state_id.code or None,
-    )

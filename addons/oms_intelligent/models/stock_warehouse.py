@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..services.routing import Candidate
+
 
 class StockWarehouse(models.Model):
     _inherit = "stock.warehouse"
@@ -50,3 +52,18 @@ class StockWarehouse(models.Model):
             )
         )
         return {warehouse.id: count for warehouse, count in groups}
+
+    def _oms_candidate(self):
+        """This warehouse for the routing engine, without stock: orders add theirs (`_oms_candidate_stock`)."""
+        self.ensure_one()
+        return Candidate(
+            warehouse_id=self.id,
+            name=self.name,
+            location=self.partner_id._oms_location(),
+            company_id=self.company_id.id,
+            enabled=self.oms_fulfillment_enabled and self.active,
+            priority=self.oms_priority,
+            capacity_left=self.oms_daily_capacity or None,
+            handling_cost=self.oms_handling_cost,
+            countries_served=frozenset(self.oms_country_ids.mapped("code")),
+        )

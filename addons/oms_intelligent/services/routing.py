@@ -229,6 +229,7 @@ class CandidateScore:
 @dataclass(frozen=True)
 class Assignment:
     line_id: int
+    product_id: int
     warehouse_id: int
     quantity: float
 
@@ -579,7 +580,7 @@ def _fill_lines(
         for rating in [whole] if whole is not None else chosen:
             taken = min(left, stock_left[rating.warehouse_id][product_id])
             if taken > QUANTITY_EPSILON:
-                assignments.append(Assignment(line.line_id, rating.warehouse_id, taken))
+                assignments.append(Assignment(line.line_id, product_id, rating.warehouse_id, taken))
                 stock_left[rating.warehouse_id][product_id] -= taken
                 left -= taken
         if left > QUANTITY_EPSILON:
@@ -619,7 +620,7 @@ def _place_following_lines(
         else:
             warehouse_id = chosen[0].warehouse_id if chosen else None
         if warehouse_id is not None:
-            assignments.append(Assignment(line.line_id, warehouse_id, line.quantity))
+            assignments.append(Assignment(line.line_id, line.product_id, warehouse_id, line.quantity))
             continue
         # It waits for its main line, or for the whole order: it is ready when the last of them is.
         waited = [backorder_dates[main_id]] if main_id is not None else list(backorder_dates.values())
