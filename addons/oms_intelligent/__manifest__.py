@@ -25,6 +25,7 @@ warehouses, uneven stock, customers across Europe) to try it on.
         "security/oms_security.xml",
         "security/ir.model.access.csv",
         "security/oms_intelligent_rules.xml",
+        "data/oms_lifecycle_data.xml",
         "views/oms_menus.xml",
         "views/oms_stock_position_views.xml",
         "views/product_template_views.xml",
@@ -32,6 +33,7 @@ warehouses, uneven stock, customers across Europe) to try it on.
         "views/stock_warehouse_views.xml",
         "views/oms_routing_views.xml",
         "wizard/oms_allocation_wizard_views.xml",
+        "views/oms_lifecycle_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -41,6 +43,7 @@ warehouses, uneven stock, customers across Europe) to try it on.
         "demo/stock_quant_demo.xml",
         "demo/res_users_demo.xml",
         "demo/oms_routing_demo.xml",
+        "demo/oms_lifecycle_demo.xml",
         "demo/sale_order_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",

@@ -8,3 +8,9 @@ from . import oms_routing_decision_line
 from . import oms_routing_strategy
 from . import sale_order
 from . import stock_warehouse
+from . import oms_order_workflow
+from . import oms_order_policy
+from . import oms_order_hold
+from . import res_company
+from . import stock_picking
+from . import payment_transaction

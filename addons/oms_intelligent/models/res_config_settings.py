@@ -12,3 +12,4 @@ class ResConfigSettings(models.TransientModel):
         string="Fulfilment",
         help="Pick by order, batch, zone or wave; choose boxes and carriers; handle returns.",
     )
+    oms_hold_alert_hours = fields.Integer(related="company_id.oms_hold_alert_hours", readonly=False)

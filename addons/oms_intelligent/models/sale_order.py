@@ -1,11 +1,15 @@
 import dataclasses
 from collections import defaultdict
+from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from ..services.allocation import allocate_greedy, allocate_optimal, shipping_costs
+from ..services.lifecycle import STATUSES, OrderFacts, order_status, payment_missing
 from ..services.routing import Line, Order, route_order
 
 
@@ -28,15 +32,408 @@ class SaleOrder(models.Model):
     )
     oms_routing_line_ids = fields.One2many(related="oms_routing_decision_id.line_ids", string="Assignments")
 
+    # ------------------------------------------------------------------ lifecycle fields
+
+    oms_state = fields.Selection(
+        STATUSES,
+        "OMS Status",
+        compute="_compute_oms_state",
+        store=True,
+        index=True,
+        tracking=True,
+        group_expand="_group_expand_oms_state",
+        help="Where the order is, from its reception to its closing; read from the order, its holds, deliveries "
+        "and invoices.",
+    )
+    oms_customer_type = fields.Selection(
+        [("b2c", "Consumer"), ("b2b", "Business")],
+        "Customer Type",
+        compute="_compute_oms_customer_type",
+        store=True,
+    )
+    oms_workflow_id = fields.Many2one(
+        "oms.order.workflow",
+        "Workflow",
+        compute="_compute_oms_workflow_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        tracking=True,
+        help="What happens by itself once the policies pass: confirmation or quotation, and invoicing.",
+    )
+    oms_paid_on_channel = fields.Boolean(
+        "Paid on the Channel", copy=False, tracking=True, help="The sales channel collected the payment."
+    )
+    oms_validated = fields.Boolean(
+        "Policies Passed", copy=False, readonly=True, help="The order went through the policies without a hold."
+    )
+    oms_hold_ids = fields.One2many("oms.order.hold", "order_id", string="Holds")
+    oms_on_hold = fields.Boolean("On Hold", compute="_compute_oms_hold", store=True, index=True)
+    oms_hold_since = fields.Datetime(compute="_compute_oms_hold", store=True)
+    oms_hold_reasons = fields.Text("Hold Reasons", compute="_compute_oms_hold", store=True)
+    oms_alert = fields.Boolean(
+        "Needs Attention",
+        compute="_compute_oms_alert",
+        search="_search_oms_alert",
+        help="On hold for longer than the company allows, or past its promised date and not shipped.",
+    )
+
     def action_confirm(self):
-        # Route first: the lines' warehouses decide where the procurement creates the pickings.
-        self._oms_route()
-        return super().action_confirm()
+        """Confirm the orders no policy holds, routed first (the lines' warehouses decide where the procurement
+        creates the pickings); held orders stay quotations with their reasons."""
+        self._oms_check_policies()
+        held = self.filtered("oms_on_hold")
+        to_confirm = (self - held).with_prefetch(self._prefetch_ids)
+        if to_confirm:
+            to_confirm._oms_route()
+            super(SaleOrder, to_confirm).action_confirm()
+        if held:
+            return held._oms_held_notification()
+        return True
 
     def action_oms_route(self):
         """Route (or re-route) by hand; a confirmed order gets new pickings for what is not shipped yet."""
         self._oms_route(reroute=True)
         return True
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def _group_expand_oms_state(self, states, domain):
+        return [key for key, _label in STATUSES]
+
+    @api.depends("partner_id.commercial_partner_id.is_company")
+    def _compute_oms_customer_type(self):
+        for order in self:
+            order.oms_customer_type = "b2b" if order.partner_id.commercial_partner_id.is_company else "b2c"
+
+    @api.depends("company_id", "oms_customer_type")
+    def _compute_oms_workflow_id(self):
+        defaults = {}
+        for order in self:
+            key = (order.company_id, order.oms_customer_type)
+            if key not in defaults:
+                defaults[key] = order._oms_default_workflow()
+            order.oms_workflow_id = defaults[key]
+
+    def _oms_default_workflow(self):
+        """The workflow of an order without one of its own: the company's default for the customer type."""
+        self.ensure_one()
+        return self.env["oms.order.workflow"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("customer_type", "=", self.oms_customer_type),
+                ("is_default", "=", True),
+            ],
+            limit=1,
+        )
+
+    @api.depends("oms_hold_ids.state", "oms_hold_ids.reason")
+    def _compute_oms_hold(self):
+        for order in self:
+            active = order.oms_hold_ids.filtered(lambda hold: hold.state == "active")
+            order.oms_on_hold = bool(active)
+            order.oms_hold_since = min(active.mapped("create_date"), default=False)
+            order.oms_hold_reasons = "\n".join(active.mapped("reason")) or False
+
+    @api.depends(
+        "state",
+        "oms_on_hold",
+        "oms_validated",
+        "invoice_status",
+        "picking_ids.state",
+        "picking_ids.printed",
+        "picking_ids.oms_delivered_date",
+        "picking_ids.move_ids.picked",
+        "order_line.invoice_lines.move_id.payment_state",
+    )
+    def _compute_oms_state(self):
+        for order in self:
+            order.oms_state = order_status(order._oms_status_facts())
+
+    def _oms_status_facts(self):
+        self.ensure_one()
+        pickings = self.picking_ids
+        deliveries = pickings.filtered(lambda picking: picking.picking_type_code == "outgoing")
+        returns = pickings.filtered(lambda picking: picking.picking_type_code == "incoming" and picking.return_id)
+        done_deliveries = deliveries.filtered(lambda picking: picking.state == "done")
+        invoices = self.order_line.invoice_lines.move_id.filtered(
+            lambda move: move.state == "posted" and move.move_type == "out_invoice"
+        )
+        return OrderFacts(
+            state=self.state,
+            on_hold=self.oms_on_hold,
+            validated=self.oms_validated,
+            deliveries=tuple(deliveries.mapped("state")),
+            started=any(picking._oms_started() for picking in deliveries),
+            delivered=all(done_deliveries.mapped("oms_delivered_date")),
+            returned=any(picking.state == "done" for picking in returns),
+            invoiced_and_paid=self.invoice_status == "invoiced"
+            and bool(invoices)
+            and all(invoice.payment_state in ("paid", "in_payment", "reversed") for invoice in invoices),
+        )
+
+    def _compute_oms_alert(self):
+        alerting = self.filtered_domain(self._oms_alert_domain())
+        for order in self:
+            order.oms_alert = order in alerting
+
+    def _search_oms_alert(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search orders needing attention with = or != and True or False."))
+        domain = self._oms_alert_domain()
+        return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
+
+    @api.model
+    def _oms_alert_domain(self):
+        """On hold for longer than the company allows, or promised for a date past and not shipped yet."""
+        hours = self.env.company.oms_hold_alert_hours
+        now = fields.Datetime.now()
+        return expression.OR(
+            [
+                [("oms_on_hold", "=", True), ("oms_hold_since", "<", now - timedelta(hours=hours))],
+                [
+                    ("state", "=", "sale"),
+                    ("oms_state", "in", ("routed", "in_fulfillment")),
+                    ("commitment_date", "<", now),
+                ],
+            ]
+        )
+
+    def _oms_company_amount(self):
+        """The order's total in its company's currency, at the order date."""
+        self.ensure_one()
+        return self.currency_id._convert(
+            self.amount_total, self.company_id.currency_id, self.company_id, self.date_order or fields.Date.today()
+        )
+
+    def _oms_skips_payment_hold(self):
+        """Orders that go on without waiting for a payment (replacements, for instance)."""
+        self.ensure_one()
+        return False
+
+    def _oms_check_policies(self):
+        """Put the quotations through their companies' policies: hold (with every reason), tag or notify; release
+        by themselves the holds whose condition cleared. Quotations without a hold are validated."""
+        quotations = self.filtered(lambda order: order.state in ("draft", "sent") and not order.locked)
+        if not quotations:
+            return
+        policies = self.env["oms.order.policy"].sudo().search([("company_id", "in", quotations.company_id.ids)])
+        Hold = self.env["oms.order.hold"].sudo()
+        met = defaultdict(dict)  # order -> {policy: reason}
+        for policy in policies:
+            for order, reason in policy._reasons(quotations).items():
+                met[order][policy] = reason
+        new_holds = []
+        for order in quotations:
+            active = order.oms_hold_ids.filtered(lambda hold: hold.state == "active")
+            held_by = {hold.policy_id: hold for hold in active if hold.policy_id}
+            for policy, reason in met.get(order, {}).items():
+                if policy.action in ("hold", "approval"):
+                    if policy in held_by:
+                        held_by[policy].reason = reason  # still met, perhaps for other figures
+                    else:
+                        new_holds.append(order._oms_hold_values(policy, reason))
+                elif policy.action == "tag":
+                    order.tag_ids = [fields.Command.link(tag.id) for tag in policy.tag_ids]
+                else:
+                    order._oms_notify_team(policy, reason)
+            still_met = met.get(order, {})
+            cleared = active.filtered(
+                lambda hold, still_met=still_met: hold.policy_id
+                and hold.auto_release
+                and hold.policy_id not in still_met
+            )
+            cleared._release(_("the condition cleared"), automatic=True)
+        created = Hold.create(new_holds)
+        for order, holds in created.grouped("order_id").items():
+            order._message_log(
+                body=Markup("<b>%s</b><ul>%s</ul>")
+                % (_("On hold"), Markup().join(Markup("<li>%s</li>") % reason for reason in holds.mapped("reason")))
+            )
+        quotations.filtered(lambda order: not order.oms_on_hold and not order.oms_validated).oms_validated = True
+
+    def _oms_hold_values(self, policy, reason):
+        return {
+            "order_id": self.id,
+            "policy_id": policy.id,
+            "kind": policy.check,
+            "reason": reason,
+            "approval_group_id": policy.approval_group_id.id if policy.action == "approval" else False,
+            "auto_release": policy.auto_release,
+        }
+
+    def _oms_notify_team(self, policy, reason):
+        """One activity per order and policy, for the team's leader (else the salesperson)."""
+        self.ensure_one()
+        summary = policy.name[:80]
+        if self.activity_ids.filtered(lambda activity: activity.summary == summary):
+            return
+        user = policy.team_id.user_id or self.user_id or self.env.user
+        self.sudo().activity_schedule("mail.mail_activity_data_todo", summary=summary, note=reason, user_id=user.id)
+
+    def action_oms_validate(self):
+        """Run the policies and, where nothing holds, the workflow (confirm or quote, invoice)."""
+        self._oms_process()
+        held = self.filtered("oms_on_hold")
+        if held:
+            return held._oms_held_notification()
+        return True
+
+    def _oms_held_notification(self):
+        """Tell the user which orders a policy held and why, then show them again."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("On hold"),
+                "message": "\n".join(f"{order.name}: {order.oms_hold_reasons}" for order in self),
+                "type": "warning",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_oms_hold(self):
+        """Hold by hand: a wizard asks for the reason."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Hold Orders"),
+            "res_model": "oms.hold.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "sale.order", "active_ids": self.ids},
+        }
+
+    def action_oms_release(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Release Held Orders"),
+            "res_model": "oms.hold.release.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "sale.order", "active_ids": self.ids},
+        }
+
+    def _oms_process(self):
+        """The automatic lifecycle of incoming orders: policies, then the workflow of those nothing holds."""
+        self._oms_check_policies()
+        self.filtered(lambda order: not order.oms_on_hold)._oms_run_workflow()
+
+    def _oms_run_workflow(self):
+        """Move each order not on hold one step on by its workflow: quote or confirm, then invoice when due."""
+        for order in self.filtered(lambda order: not order.oms_on_hold and order.oms_workflow_id):
+            workflow = order.oms_workflow_id
+            if order.state == "draft" and workflow.send_quotation:
+                order._oms_send_quotation()
+            elif order.state in ("draft", "sent") and workflow.auto_confirm and not workflow.send_quotation:
+                order.action_confirm()
+            if order.state == "sale" and workflow.invoice_policy == "on_payment" and order._oms_is_paid():
+                order._oms_invoice_automatically()
+
+    def _oms_is_paid(self):
+        self.ensure_one()
+        return self.oms_paid_on_channel or not payment_missing(self.amount_total, self.amount_paid, False)
+
+    def _oms_send_quotation(self):
+        self.ensure_one()
+        template = self._find_mail_template()
+        if template:
+            self.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        self.action_quotation_sent()
+
+    def _oms_invoice_automatically(self):
+        """Invoice by the workflow; a missing exchange rate stops it with a note and an activity, the order as it
+        was (the caller goes on with the next order)."""
+        self.ensure_one()
+        if self.invoice_status != "to invoice":
+            return self.env["account.move"]
+        try:
+            with self.env.cr.savepoint():
+                return self._oms_invoice()
+        except UserError as error:
+            self._message_log(body=_("Automatic invoicing stopped: %s", error.args[0]))
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Invoice by hand"),
+                note=error.args[0],
+                user_id=(self.user_id or self.env.user).id,
+            )
+            return self.env["account.move"]
+
+    def _oms_invoice(self):
+        """Post the order's invoice in its currency; when it is paid, reconcile it with the payment."""
+        self.ensure_one()
+        self._oms_check_exchange_rate()
+        invoices = self._create_invoices(final=True)
+        invoices.action_post()
+        if self.oms_workflow_id.invoice_policy == "on_payment":
+            self._oms_reconcile_payment(invoices)
+        return invoices
+
+    def _oms_check_exchange_rate(self):
+        company = self.company_id
+        if self.currency_id == company.currency_id:
+            return
+        has_rate = (
+            self.env["res.currency.rate"]
+            .sudo()
+            .search_count(
+                [
+                    ("currency_id", "=", self.currency_id.id),
+                    ("company_id", "in", (company.id, False)),
+                    ("name", "<=", fields.Date.context_today(self)),
+                ],
+                limit=1,
+            )
+        )
+        if not has_rate:
+            raise UserError(
+                _(
+                    "%(order)s cannot be invoiced: %(currency)s has no exchange rate for %(company)s. Add one in "
+                    "Accounting > Configuration > Currencies, then invoice again.",
+                    order=self.name,
+                    currency=self.currency_id.name,
+                    company=company.name,
+                )
+            )
+
+    def _oms_reconcile_payment(self, invoices):
+        """Online payments are reconciled by Odoo's payment flow; a payment the channel collected is registered
+        here in the workflow's journal."""
+        if not self.oms_paid_on_channel or self.amount_paid:
+            return
+        journal = self.oms_workflow_id._payment_journal()
+        if not journal:
+            raise UserError(_("No bank journal to record the channel's payment of %s in.", self.name))
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoices.ids).create(
+            {"journal_id": journal.id, "communication": self.client_order_ref or self.name}
+        )._create_payments()
+
+    @api.model
+    def _cron_oms_alerts(self):
+        """Give the responsible person an activity for each order needing attention (once per order)."""
+        summary = _("Order needs attention")
+        for company in self.env["res.company"].search([]):
+            orders = self.with_company(company).search(
+                [("company_id", "=", company.id), ("oms_alert", "=", True)], limit=500
+            )
+            for order in orders:
+                if order.activity_ids.filtered(lambda activity: activity.summary == summary):
+                    continue
+                if order.oms_on_hold:
+                    note = _(
+                        "On hold since %(since)s: %(reasons)s",
+                        since=order.oms_hold_since,
+                        reasons=order.oms_hold_reasons,
+                    )
+                else:
+                    note = _("Promised for %s and not shipped yet.", order.commitment_date)
+                order.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=summary,
+                    note=note,
+                    user_id=(order.team_id.user_id or order.user_id or self.env.user).id,
+                )
 
     # ------------------------------------------------------------------ routing
 

@@ -1,1 +1,3 @@
 from . import oms_allocation_wizard
+from . import oms_hold_wizard
+from . import oms_hold_release_wizard
