@@ -1,0 +1,378 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+class LifecycleCase(TransactionCase):
+    """The demo company with its policies and workflows, a consumer and a business customer in Spain, a stocked
+    product priced 100 without taxes (so amounts read plainly)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.ref("oms_intelligent.oms_company")
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
+        cls.b2c_workflow = cls.env.ref("oms_intelligent.oms_workflow_b2c")
+        cls.b2b_workflow = cls.env.ref("oms_intelligent.oms_workflow_b2b")
+        cls.manager_group = cls.env.ref("oms_intelligent.group_oms_manager")
+        cls.madrid = cls.env.ref("oms_intelligent.wh_madrid")
+        cls.tent = cls.env["product.product"].create(
+            {
+                "name": "Lifecycle Tent",
+                "is_storable": True,
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+                "invoice_policy": "order",
+                "company_id": cls.company.id,
+            }
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.tent, cls.madrid.lot_stock_id, 500)
+        spain = cls.env.ref("base.es")
+        cls.consumer = cls.env["res.partner"].create(
+            {"name": "Marta Consumidora", "country_id": spain.id, "email": "marta@example.com"}
+        )
+        cls.business = cls.env["res.partner"].create(
+            {
+                "name": "Tiendas Norte S.L.",
+                "is_company": True,
+                "country_id": spain.id,
+                "email": "compras@tiendasnorte.example.com",
+                "property_payment_term_id": cls.env.ref("account.account_payment_term_30days").id,
+            }
+        )
+        cls.business.with_company(cls.company).credit_limit = 1000.0
+        cls.oms_user = new_test_user(
+            cls.env,
+            "lifecycle_user",
+            groups="sales_team.group_sale_salesman,oms_intelligent.group_oms_user",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+        cls.oms_manager = new_test_user(
+            cls.env,
+            "lifecycle_manager",
+            groups="sales_team.group_sale_manager,oms_intelligent.group_oms_manager,account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+
+    def order(self, partner, quantity=1, **values):
+        return self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.company.id,
+                "warehouse_id": self.madrid.id,
+                "order_line": [Command.create({"product_id": self.tent.id, "product_uom_qty": quantity})],
+                **values,
+            }
+        )
+
+    def active_reasons(self, order):
+        return order.oms_hold_ids.filtered(lambda hold: hold.state == "active").mapped("reason")
+
+    def deliver(self, order):
+        for picking in order.picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel")):
+            picking.action_assign()
+            picking.move_ids.quantity = picking.move_ids.product_uom_qty
+            picking.move_ids.picked = True
+            picking.button_validate()
+
+
+@tagged("post_install", "-at_install")
+class TestPolicies(LifecycleCase):
+    def test_consumer_order_waits_for_its_payment_then_confirms_and_is_invoiced_paid(self):
+        order = self.order(self.consumer, 2, oms_workflow_id=self.b2c_workflow.id)
+        order._oms_process()
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.oms_state, "on_hold")
+        self.assertEqual(self.active_reasons(order), ["Awaiting payment of 200.00\xa0€."])
+
+        order.oms_paid_on_channel = True
+        order._oms_process()
+        hold = order.oms_hold_ids
+        self.assertEqual(hold.state, "released")
+        self.assertEqual(hold.release_note, "the condition cleared")
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.oms_routing_decision_id, "confirmation routed the order")
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.amount_total, 200.0)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+    def test_online_payment_releases_the_hold_and_the_invoice_is_reconciled_with_it(self):
+        order = self.order(self.consumer, 3, oms_workflow_id=self.b2c_workflow.id)
+        order._oms_process()
+        self.assertTrue(order.oms_on_hold)
+        method = self.env.ref("payment.payment_method_unknown")
+        bank = self.env["account.journal"].search(
+            [("company_id", "=", self.company.id), ("type", "=", "bank")], limit=1
+        )
+        provider = self.env["payment.provider"].create(
+            {
+                "name": "Test cards",
+                "code": "none",
+                "state": "test",
+                "company_id": self.company.id,
+                "payment_method_ids": [Command.set(method.ids)],
+                "journal_id": bank.id,
+            }
+        )
+        # Real providers add their payment method to the journal when installed; this stand-in does it here.
+        bank.inbound_payment_method_line_ids = [
+            Command.create(
+                {
+                    "name": "Test cards",
+                    "payment_method_id": self.env.ref("account.account_payment_method_manual_in").id,
+                    "payment_provider_id": provider.id,
+                }
+            )
+        ]
+        method.active = True
+        transaction = self.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": method.id,
+                "amount": order.amount_total,
+                "currency_id": order.currency_id.id,
+                "partner_id": self.consumer.id,
+                "reference": f"{order.name}-card",
+                "operation": "online_direct",
+                "sale_order_ids": [Command.set(order.ids)],
+            }
+        )
+        transaction._set_done()
+        transaction._post_process()
+        self.assertFalse(order.oms_on_hold)
+        self.assertEqual(order.state, "sale")
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.state, "posted")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(transaction.payment_id.reconciled_invoice_ids, invoice)
+
+    def test_business_order_above_its_credit_limit_waits_for_a_manager(self):
+        order = self.order(self.business, 15)  # 1,500 against a limit of 1,000
+        order._oms_process()
+        self.assertEqual(order.oms_workflow_id, self.b2b_workflow, "businesses follow the company's B2B default")
+        self.assertTrue(order.oms_on_hold)
+        [reason] = self.active_reasons(order)
+        self.assertIn("Credit limit 1,000.00", reason)
+        self.assertIn("this order 1,500.00", reason)
+        self.assertEqual(order.state, "draft")
+
+        wizard = (
+            self.env["oms.hold.release.wizard"]
+            .with_user(self.oms_user)
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"note": "Known customer"})
+        )
+        with self.assertRaisesRegex(AccessError, "Only members of"):
+            wizard.action_release()
+        self.assertTrue(order.oms_on_hold)
+
+        wizard = (
+            self.env["oms.hold.release.wizard"]
+            .with_user(self.oms_manager)
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"note": "Paid last invoices early; approved"})
+        )
+        wizard.action_release()
+        self.assertFalse(order.oms_on_hold)
+        self.assertEqual(order.oms_hold_ids.released_by_id, self.oms_manager)
+        self.assertEqual(order.state, "sent", "released, the business workflow sends the quotation")
+        self.assertIn("Paid last invoices early", order.message_ids.mapped("body")[1])
+
+    def test_credit_hold_clears_by_itself_when_the_order_fits_the_limit(self):
+        order = self.order(self.business, 15)
+        order._oms_process()
+        self.assertTrue(order.oms_on_hold)
+        order.order_line.product_uom_qty = 5
+        order._oms_process()
+        self.assertFalse(order.oms_on_hold)
+        self.assertEqual(order.oms_hold_ids.state, "released")
+
+    def test_differing_countries_on_a_large_order_hold_it_and_a_small_one_passes(self):
+        france = self.env["res.partner"].create(
+            {
+                "name": "Marta (Toulouse)",
+                "parent_id": self.consumer.id,
+                "type": "delivery",
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
+        large = self.order(self.consumer, 6, partner_shipping_id=france.id)
+        small = self.order(self.consumer, 2, partner_shipping_id=france.id)
+        (large | small)._oms_process()
+        self.assertEqual(
+            self.active_reasons(large),
+            [
+                "Billing country Spain differs from delivery country France on an order of 600.00\xa0€ "
+                "(above 500.00\xa0€)."
+            ],
+        )
+        self.assertFalse(small.oms_on_hold)
+        self.assertEqual(small.oms_state, "validated")
+
+    def test_an_order_meeting_several_holds_lists_every_reason(self):
+        france = self.env["res.partner"].create(
+            {
+                "name": "Marta (Lyon)",
+                "parent_id": self.consumer.id,
+                "type": "delivery",
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
+        order = self.order(self.consumer, 7, partner_shipping_id=france.id, oms_workflow_id=self.b2c_workflow.id)
+        result = order.action_confirm()
+        self.assertEqual(order.state, "draft", "a held order is not confirmed")
+        self.assertEqual(len(self.active_reasons(order)), 2)
+        self.assertIn("Awaiting payment", order.oms_hold_reasons)
+        self.assertIn("Billing country Spain", order.oms_hold_reasons)
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertIn(order.name, result["params"]["message"])
+
+    def test_condition_policy_tags_and_notifies_a_team(self):
+        tag = self.env["crm.tag"].create({"name": "Big basket"})
+        team = self.env["crm.team"].create({"name": "Key accounts", "user_id": self.oms_manager.id})
+        self.env["oms.order.policy"].create(
+            [
+                {
+                    "name": "Big basket tag",
+                    "company_id": self.company.id,
+                    "domain": "[('amount_untaxed', '>', 250)]",
+                    "action": "tag",
+                    "tag_ids": [Command.set(tag.ids)],
+                },
+                {
+                    "name": "Big basket call",
+                    "company_id": self.company.id,
+                    "domain": "[('amount_untaxed', '>', 250)]",
+                    "action": "activity",
+                    "team_id": team.id,
+                    "reason": "Check stock before promising",
+                },
+            ]
+        )
+        big, small = self.order(self.consumer, 3), self.order(self.consumer, 1)
+        (big | small)._oms_process()
+        big._oms_process()  # a second pass adds nothing twice
+        self.assertEqual(big.tag_ids, tag)
+        self.assertFalse(small.tag_ids)
+        activity = big.activity_ids.filtered(lambda activity: activity.summary == "Big basket call")
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.oms_manager)
+        self.assertIn("Check stock", activity.note)
+        self.assertFalse(big.oms_on_hold, "tags and activities do not hold")
+
+    def test_invalid_conditions_are_refused_when_saved(self):
+        policy = self.env["oms.order.policy"].create({"name": "Fine", "company_id": self.company.id})
+        for domain, message in (
+            ("[('amount_total', '>'", "not valid"),
+            ("[('no_such_field', '=', 1)]", "no_such_field"),
+            ("[('partner_id.sale_order_count', '>', 3)]", "cannot be searched"),
+            ("'amount_total > 3'", "list of criteria"),
+        ):
+            with self.subTest(domain=domain), self.assertRaisesRegex(ValidationError, message):
+                policy.domain = domain
+                policy.flush_recordset()
+
+    def test_releasing_needs_a_note_and_an_oms_user(self):
+        order = self.order(self.consumer, 1)
+        self.env["oms.hold.wizard"].with_context(active_model="sale.order", active_ids=order.ids).create(
+            {"reason": "Customer asked to wait"}
+        ).action_hold()
+        self.assertEqual(order.oms_state, "on_hold")
+        with self.assertRaisesRegex(UserError, "Say why"):
+            order.oms_hold_ids._release(" ")
+        salesman = new_test_user(
+            self.env, "lifecycle_salesman", groups="sales_team.group_sale_salesman", company_id=self.company.id
+        )
+        with self.assertRaises(AccessError):
+            order.oms_hold_ids.with_user(salesman)._release("go")
+        order.oms_hold_ids.with_user(self.oms_user)._release("Customer called back")
+        self.assertFalse(order.oms_on_hold)
+
+
+@tagged("post_install", "-at_install")
+class TestWorkflow(LifecycleCase):
+    def test_business_order_is_quoted_then_invoiced_on_delivery_due_by_its_terms(self):
+        order = self.order(self.business, 4)
+        order._oms_process()
+        self.assertEqual(order.state, "sent", "the quotation went to the customer")
+        sent = order.message_ids.filtered(lambda message: message.subtype_id == self.env.ref("mail.mt_comment"))
+        self.assertIn(self.business, sent.partner_ids, "the quotation was e-mailed to the customer")
+        order.action_confirm()  # the customer accepted
+        self.assertEqual(order.oms_state, "routed")
+        self.assertFalse(order.invoice_ids, "nothing is invoiced before the delivery")
+        self.deliver(order)
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.invoice_payment_term_id, self.env.ref("account.account_payment_term_30days"))
+        self.assertEqual(invoice.invoice_date_due, invoice.invoice_date + timedelta(days=30))
+        self.assertEqual(order.oms_state, "delivered")
+
+    def test_invoice_in_a_currency_without_rate_stops_with_a_note_and_keeps_the_order(self):
+        pricelist = self.env.ref("oms_intelligent.pricelist_gbp")
+        self.env["res.currency.rate"].search(
+            [("currency_id", "=", pricelist.currency_id.id), ("company_id", "in", (self.company.id, False))]
+        ).unlink()
+        order = self.order(self.consumer, 1, pricelist_id=pricelist.id, oms_workflow_id=self.b2c_workflow.id)
+        order.oms_paid_on_channel = True
+        order._oms_process()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.invoice_ids)
+        self.assertEqual(order.invoice_status, "to invoice")
+        self.assertIn("GBP has no exchange rate", order.message_ids[0].body)
+        self.assertTrue(order.activity_ids.filtered(lambda activity: activity.summary == "Invoice by hand"))
+
+    def test_the_chatter_tells_the_story_from_received_to_closed(self):
+        def step():
+            # What the end of a request does: flush, then write the tracking messages.
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+
+        order = self.order(self.business, 2)
+        step()
+        self.assertEqual(order.oms_state, "received")
+        order._oms_process()
+        step()
+        order.action_confirm()
+        step()
+        self.deliver(order)
+        step()
+        invoice = order.invoice_ids
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {}
+        )._create_payments()
+        step()
+        self.assertEqual(order.oms_state, "closed")
+        statuses = (
+            order.message_ids.tracking_value_ids.filtered(lambda value: value.field_id.name == "oms_state")
+            .sorted("id")
+            .mapped("new_value_char")
+        )
+        self.assertEqual(statuses, ["Validated", "Routed", "Delivered", "Closed"])
+
+
+@tagged("post_install", "-at_install")
+class TestAlerts(LifecycleCase):
+    def test_orders_held_too_long_or_late_get_one_activity_each(self):
+        held = self.order(self.consumer, 1, oms_workflow_id=self.b2c_workflow.id)
+        held._oms_process()
+        fresh = self.order(self.consumer, 1, oms_workflow_id=self.b2c_workflow.id)
+        fresh._oms_process()
+        self.env.flush_all()
+        five_hours_ago = fields.Datetime.now() - timedelta(hours=5)
+        self.env.cr.execute("UPDATE oms_order_hold SET create_date = %s WHERE order_id = %s", (five_hours_ago, held.id))
+        self.env.cr.execute("UPDATE sale_order SET oms_hold_since = %s WHERE id = %s", (five_hours_ago, held.id))
+        self.env.invalidate_all()
+        late = self.order(self.consumer, 1, commitment_date=fields.Datetime.now() - timedelta(days=1))
+        late.action_confirm()
+        alerts = self.env["sale.order"].search([("oms_alert", "=", True), ("id", "in", (held | fresh | late).ids)])
+        self.assertEqual(alerts, held | late)
+        self.env["sale.order"]._cron_oms_alerts()
+        self.env["sale.order"]._cron_oms_alerts()
+        for order in held | late:
+            self.assertEqual(len(order.activity_ids.filtered(lambda a: a.summary == "Order needs attention")), 1)
+        self.assertFalse(fresh.activity_ids)
