@@ -288,6 +288,8 @@ def prepare_database(env, products, customers, run, market_url, api_key):
     plain_partner.update(zip([customer["index"] for customer in twins], twin_partners.ids, strict=True))
 
     warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+    # Imported orders are confirmed at once and invoiced by hand, as plain Odoo's are.
+    workflow = env["oms.order.workflow"].create({"name": f"Bench confirm {run}", "auto_confirm": True})
     channel = env["oms.channel"].create(
         {
             "name": f"Bench Marketplace {run}",
@@ -299,7 +301,7 @@ def prepare_database(env, products, customers, run, market_url, api_key):
             "warehouse_id": warehouse.id,
             "endpoint_url": market_url,
             "api_key": api_key,
-            "auto_confirm": True,
+            "workflow_id": workflow.id,
         }
     )
     env.cr.commit()

@@ -25,6 +25,7 @@ quantities held in customers' carts and send an abandoned-cart e-mail after a de
         "views/oms_channel_order_views.xml",
         "views/sale_order_views.xml",
         "views/oms_channel_cart_views.xml",
+        "views/oms_order_policy_views.xml",
         "views/oms_channels_menus.xml",
     ],
     "demo": [

@@ -7,3 +7,4 @@ from . import stock_picking
 from . import oms_channel_cart
 from . import oms_channel_cart_line
 from . import oms_stock_position
+from . import oms_order_policy

@@ -75,8 +75,12 @@ class OmsChannel(models.Model):
         check_company=True,
         help="How this channel's orders choose their warehouses; the company's default strategy when empty.",
     )
-    auto_confirm = fields.Boolean(
-        default=True, help="Confirm imported orders at once; otherwise they wait as quotations."
+    workflow_id = fields.Many2one(
+        "oms.order.workflow",
+        "Order Workflow",
+        check_company=True,
+        help="What happens to imported orders once the policies pass (confirm, invoice); the company's default "
+        "for the customer type when empty, and quotations when there is none.",
     )
     default_carrier_id = fields.Many2one(
         "delivery.carrier", string="Default Carrier", help="Carrier of orders whose shipping method is not mapped."

@@ -418,6 +418,7 @@ class OmsChannelOrder(models.Model):
             "oms_channel_id": channel.id,
             "oms_channel_ref": order_data.external_id,
             "oms_routing_strategy_id": channel.routing_strategy_id.id,
+            "oms_paid_on_channel": order_data.paid,
             "note": order_data.note or False,
             "order_line": [
                 fields.Command.create(
@@ -448,9 +449,8 @@ class OmsChannelOrder(models.Model):
                     ),
                 )
             order.set_delivery_line(carrier, order_data.shipping.price)
-        if channel.auto_confirm:
-            order.action_confirm()  # routes, then confirms
-        else:
+        order._oms_process()  # policies, then the channel's workflow: confirm (routed), invoice when paid
+        if order.state in ("draft", "sent"):
             order._oms_route()  # the quotation already says where it would ship from
         return order, how
 

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
@@ -17,3 +17,10 @@ class SaleOrder(models.Model):
             "This channel order was already turned into a sale order.",
         )
     ]
+
+    @api.depends("oms_channel_id.workflow_id")
+    def _compute_oms_workflow_id(self):
+        return super()._compute_oms_workflow_id()
+
+    def _oms_workflow(self, defaults):
+        return self.oms_channel_id.workflow_id or super()._oms_workflow(defaults)

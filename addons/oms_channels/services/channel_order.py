@@ -381,8 +381,12 @@ class _OrderParser:
         if _is_blank(value):
             self.problem("missing_field", f"{path} is required")
             return None
-        if not (isinstance(value, str) and len(value.strip()) == length and value.strip().isascii()
-                and value.strip().isalpha()):
+        if not (
+            isinstance(value, str)
+            and len(value.strip()) == length
+            and value.strip().isascii()
+            and value.strip().isalpha()
+        ):
             self.problem("invalid_value", f"{path} must be {description} (got {_show(value)})")
             return None
         return value.strip().upper()

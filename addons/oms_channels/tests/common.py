@@ -57,6 +57,10 @@ class ChannelCase(TransactionCase):
                 "product_id": cls.env["product.product"].create({"name": "Test shipping", "type": "service"}).id,
             }
         )
+        # Imported orders are confirmed at once and invoiced by hand: what these tests look at is the intake.
+        cls.workflow = cls.env["oms.order.workflow"].create(
+            {"name": "Confirm on import", "company_id": cls.company.id, "auto_confirm": True}
+        )
         cls.channel = cls.env["oms.channel"].create(
             {
                 "name": "Local Market",
@@ -70,6 +74,7 @@ class ChannelCase(TransactionCase):
                 "api_key": "test-key",
                 "webhook_secret": "webhook-secret",
                 "carrier_map_ids": [(0, 0, {"method": "express", "carrier_id": cls.carrier.id})],
+                "workflow_id": cls.workflow.id,
             }
         )
 

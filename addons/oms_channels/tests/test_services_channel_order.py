@@ -89,8 +89,11 @@ def _setting(path, value):
         (_setting(["lines", 0, "quantity"], "two"), "invalid_value", 'lines[0].quantity must be a number (got "two")'),
         (_setting(["lines", 0, "unit_price"], -1), "invalid_value", "lines[0].unit_price must be at least 0"),
         (_setting(["lines", 0, "discount"], 120), "invalid_value", "lines[0].discount must be between 0 and 100"),
-        (_setting(["lines", 0], {"name": "Mystery", "quantity": 1, "unit_price": 1}), "missing_field",
-         "lines[0] needs a sku, barcode or channel_product_id"),
+        (
+            _setting(["lines", 0], {"name": "Mystery", "quantity": 1, "unit_price": 1}),
+            "missing_field",
+            "lines[0] needs a sku, barcode or channel_product_id",
+        ),
         (_setting(["currency"], "EURO"), "invalid_value", "currency must be an ISO 4217 code"),
         (_setting(["currency"], "€"), "invalid_value", "currency must be an ISO 4217 code"),
         (_without(["currency"]), "missing_field", "currency is required"),

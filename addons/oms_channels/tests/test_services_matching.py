@@ -65,8 +65,10 @@ BY_BARCODE = {"8412345678905": 30}
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        (OrderLine(channel_product_id="B0001", sku="OMS-001", barcode="8412345678905", quantity=1, unit_price=1),
-         (10, "binding")),
+        (
+            OrderLine(channel_product_id="B0001", sku="OMS-001", barcode="8412345678905", quantity=1, unit_price=1),
+            (10, "binding"),
+        ),
         (OrderLine(sku="MKT-SKU", quantity=1, unit_price=1), (11, "binding")),
         (OrderLine(channel_product_id="B9999", sku="OMS-001", quantity=1, unit_price=1), (20, "sku")),
         (OrderLine(sku="UNKNOWN", barcode="8412345678905", quantity=1, unit_price=1), (30, "barcode")),

@@ -34,8 +34,15 @@ def test_orders_are_converted_to_the_channel_order_schema(edi):
             paid=False,
             updated_at="2026-11-21T08:00:00.250000Z",
             customer={"name": "Norte Ltd", "phone": "+44 20 7946 0958", "vat": "GB123456789"},
-            shipping_address={"name": "Warehouse", "street": "1 Dock Road", "city": "London", "zip": "E16 1AA",
-                              "country_code": "GB", "latitude": 51.5072, "longitude": 0.0263},
+            shipping_address={
+                "name": "Warehouse",
+                "street": "1 Dock Road",
+                "city": "London",
+                "zip": "E16 1AA",
+                "country_code": "GB",
+                "latitude": 51.5072,
+                "longitude": 0.0263,
+            },
             lines=[
                 {"sku": "OMS-001", "quantity": 10, "unit_price": 20.0, "discount": 12.5},
                 {"barcode": "8412345678912", "name": "Lamp", "quantity": 1.5, "unit_price": 0},
@@ -125,8 +132,12 @@ def test_push_tracking_confirms_the_shipment(edi):
     edi.add_order(make_order("EDI-1"))
     connector(edi).push_tracking("EDI-1", "SEUR", "1Z999", "https://track.example/1Z999")
     assert edi.confirmations == [
-        {"externalId": "EDI-1", "carrier": "SEUR", "trackingNumber": "1Z999",
-         "trackingUrl": "https://track.example/1Z999"}
+        {
+            "externalId": "EDI-1",
+            "carrier": "SEUR",
+            "trackingNumber": "1Z999",
+            "trackingUrl": "https://track.example/1Z999",
+        }
     ]
 
 

@@ -108,24 +108,17 @@ class SaleOrder(models.Model):
 
     @api.depends("company_id", "oms_customer_type")
     def _compute_oms_workflow_id(self):
-        defaults = {}
-        for order in self:
-            key = (order.company_id, order.oms_customer_type)
-            if key not in defaults:
-                defaults[key] = order._oms_default_workflow()
-            order.oms_workflow_id = defaults[key]
-
-    def _oms_default_workflow(self):
-        """The workflow of an order without one of its own: the company's default for the customer type."""
-        self.ensure_one()
-        return self.env["oms.order.workflow"].search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("customer_type", "=", self.oms_customer_type),
-                ("is_default", "=", True),
-            ],
-            limit=1,
+        workflows = self.env["oms.order.workflow"].search(
+            [("company_id", "in", self.company_id.ids), ("is_default", "=", True)]
         )
+        defaults = {(workflow.company_id, workflow.customer_type): workflow for workflow in workflows}
+        for order in self:
+            order.oms_workflow_id = order._oms_workflow(defaults)
+
+    def _oms_workflow(self, defaults):
+        """The workflow of this order: `defaults` holds each company's default per customer type."""
+        self.ensure_one()
+        return defaults.get((self.company_id, self.oms_customer_type), self.env["oms.order.workflow"])
 
     @api.depends("oms_hold_ids.state", "oms_hold_ids.reason")
     def _compute_oms_hold(self):
