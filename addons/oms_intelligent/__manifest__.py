@@ -31,6 +31,9 @@ warehouses, uneven stock, customers across Europe) to try it on.
         "views/res_config_settings_views.xml",
         "views/stock_warehouse_views.xml",
         "views/oms_routing_views.xml",
+        "views/oms_special_order_views.xml",
+        "views/res_partner_views.xml",
+        "data/oms_special_order_type_data.xml",
         "wizard/oms_allocation_wizard_views.xml",
     ],
     "demo": [
@@ -42,6 +45,7 @@ warehouses, uneven stock, customers across Europe) to try it on.
         "demo/res_users_demo.xml",
         "demo/oms_routing_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/oms_special_order_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "application": True,

@@ -6,5 +6,9 @@ from . import oms_routing_decision
 from . import oms_routing_decision_candidate
 from . import oms_routing_decision_line
 from . import oms_routing_strategy
+from . import oms_special_order_type
 from . import sale_order
+from . import sale_order_line
+from . import account_move
+from . import stock_move
 from . import stock_warehouse

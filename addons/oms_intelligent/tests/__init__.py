@@ -4,3 +4,4 @@ from . import test_ui
 from . import test_stock_position
 from . import test_routing
 from . import test_translation
+from . import test_special_orders
