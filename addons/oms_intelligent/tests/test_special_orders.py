@@ -296,4 +296,8 @@ class TestSpecialOrderAccess(SpecialOrderCase):
         spanish = self.env(context={"lang": "es_ES"})
         self.assertEqual(spanish.ref("oms_intelligent.menu_oms_retention").name, "Retención")
         self.assertEqual(spanish.ref("oms_intelligent.menu_oms_special_order_types").name, "Tipos de pedido especial")
-        self.assertEqual(self.gift_type.with_env(spanish).name, "Gift", "names of records are the company's data")
+        self.assertEqual(spanish.ref("oms_intelligent.special_order_type_gift").name, "Regalo")
+        order = self.order(self.vip).with_env(spanish)
+        self.assertEqual(
+            dict(order._fields["oms_retention_outcome"]._description_selection(spanish))["retained"], "Retenido"
+        )
