@@ -84,14 +84,10 @@ class OmsSpecialOrderType(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if "code" in vals or "name" in vals:
+        if {"code", "name", "company_id"} & vals.keys():
             for special_type in self:
-                special_type.sequence_id.sudo().write(
-                    {
-                        "name": special_type._sequence_values()["name"],
-                        "prefix": special_type._sequence_values()["prefix"],
-                    }
-                )
+                values = special_type._sequence_values()
+                special_type.sequence_id.sudo().write({key: values[key] for key in ("name", "prefix", "company_id")})
         return res
 
     def _sequence_values(self):

@@ -301,3 +301,16 @@ class TestSpecialOrderAccess(SpecialOrderCase):
         self.assertEqual(
             dict(order._fields["oms_retention_outcome"]._description_selection(spanish))["retained"], "Retenido"
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSpecialOrderDemo(SpecialOrderCase):
+    def test_demo_has_one_special_order_of_each_kind_with_its_code(self):
+        for kind, prefix in (("vip", "VIP"), ("replacement", "REP"), ("gift", "GIFT"), ("priority", "PRIO")):
+            order = self.env.ref(f"oms_intelligent.sale_order_oms_special_{kind}")
+            self.assertEqual(order.oms_special_type_id, self.env.ref(f"oms_intelligent.special_order_type_oms_{kind}"))
+            self.assertRegex(order.oms_special_code, rf"^{prefix}-\d{{4}}-\d{{5}}$")
+        gift = self.env.ref("oms_intelligent.sale_order_oms_special_gift")
+        self.assertEqual(gift.amount_total, 0.0)
+        self.assertEqual(self.gift_type.gift_expense_account_id, self.marketing)
+        self.assertTrue(self.env.ref("oms_intelligent.partner_customer_carmen_ruiz").oms_vip)
