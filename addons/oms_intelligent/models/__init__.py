@@ -6,7 +6,11 @@ from . import oms_routing_decision
 from . import oms_routing_decision_candidate
 from . import oms_routing_decision_line
 from . import oms_routing_strategy
+from . import oms_special_order_type
 from . import sale_order
+from . import sale_order_line
+from . import account_move
+from . import stock_move
 from . import stock_warehouse
 from . import oms_order_workflow
 from . import oms_order_policy

@@ -1,10 +1,14 @@
-from odoo import models
+from odoo import fields, models
 
 from ..services.geo import Location
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    oms_vip = fields.Boolean(
+        "VIP Customer", help="Orders of this customer (or of its contacts) become VIP special orders."
+    )
 
     def _oms_location(self):
         """Where this address is, as the routing engine reads it (unknown parts stay None)."""

@@ -5,3 +5,4 @@ from . import test_stock_position
 from . import test_routing
 from . import test_translation
 from . import test_lifecycle
+from . import test_special_orders

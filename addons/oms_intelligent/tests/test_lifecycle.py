@@ -101,6 +101,17 @@ class TestPolicies(LifecycleCase):
         self.assertEqual(invoice.amount_total, 200.0)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
+    def test_replacement_order_ships_without_waiting_for_a_payment(self):
+        original = self.order(self.consumer, 1, oms_workflow_id=self.b2c_workflow.id)
+        replacement = self.order(
+            self.consumer, 1, oms_workflow_id=self.b2c_workflow.id, oms_replaced_order_id=original.id
+        )
+        (original | replacement)._oms_process()
+        self.assertTrue(original.oms_on_hold, "the first order waits for its payment")
+        self.assertEqual(replacement.oms_special_type_id.skip_payment_hold, True)
+        self.assertFalse(replacement.oms_on_hold)
+        self.assertEqual(replacement.state, "sale")
+
     def test_online_payment_releases_the_hold_and_the_invoice_is_reconciled_with_it(self):
         order = self.order(self.consumer, 3, oms_workflow_id=self.b2c_workflow.id)
         order._oms_process()
