@@ -28,7 +28,9 @@ class OmsOrderHold(models.Model):
     reason = fields.Char(required=True)
     state = fields.Selection([("active", "On Hold"), ("released", "Released")], default="active", required=True)
     approval_group_id = fields.Many2one("res.groups", "Released By Members Of")
-    auto_release = fields.Boolean(help="Released by itself when the order no longer meets the policy.")
+    auto_release = fields.Boolean(
+        "Releases Itself", help="Released by itself when the order no longer meets the policy."
+    )
     released_by_id = fields.Many2one("res.users", readonly=True)
     release_date = fields.Datetime(readonly=True)
     release_note = fields.Text(readonly=True)

@@ -73,7 +73,7 @@ class SaleOrder(models.Model):
     )
     oms_hold_ids = fields.One2many("oms.order.hold", "order_id", string="Holds")
     oms_on_hold = fields.Boolean("On Hold", compute="_compute_oms_hold", store=True, index=True)
-    oms_hold_since = fields.Datetime(compute="_compute_oms_hold", store=True)
+    oms_hold_since = fields.Datetime("On Hold Since", compute="_compute_oms_hold", store=True)
     oms_hold_reasons = fields.Text("Hold Reasons", compute="_compute_oms_hold", store=True)
     oms_alert = fields.Boolean(
         "Needs Attention",
