@@ -39,7 +39,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------ lifecycle fields
 
     oms_state = fields.Selection(
-        STATUSES,
+        list(STATUSES),
         "OMS Status",
         compute="_compute_oms_state",
         store=True,

@@ -367,6 +367,23 @@ class TestWorkflow(LifecycleCase):
 
 
 @tagged("post_install", "-at_install")
+class TestStatusDisplay(LifecycleCase):
+    def test_status_bar_and_board_offer_every_status_in_spanish_too(self):
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(["oms_intelligent"], ["es_ES"])
+        for lang, held in (("en_US", "On Hold"), ("es_ES", "Retenido")):
+            selection = (
+                self.env["sale.order"].with_context(lang=lang).fields_get(["oms_state"])["oms_state"]["selection"]
+            )
+            self.assertEqual(len(selection), 10)
+            self.assertIn(("on_hold", held), selection)
+        board = self.env["sale.order"].read_group(
+            [("id", "=", self.order(self.consumer).id)], ["oms_state"], ["oms_state"]
+        )
+        self.assertEqual(len(board), 10, "the board shows every status as a column, even empty ones")
+
+
+@tagged("post_install", "-at_install")
 class TestAlerts(LifecycleCase):
     def test_orders_held_too_long_or_late_get_one_activity_each(self):
         held = self.order(self.consumer, 1, oms_workflow_id=self.b2c_workflow.id)
