@@ -69,6 +69,17 @@ class LifecycleCase(TransactionCase):
             }
         )
 
+    def delivery_address_in_france(self, city):
+        return self.env["res.partner"].create(
+            {
+                "name": f"Marta ({city})",
+                "parent_id": self.consumer.id,
+                "type": "delivery",
+                "city": city,
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
+
     def active_reasons(self, order):
         return order.oms_hold_ids.filtered(lambda hold: hold.state == "active").mapped("reason")
 
@@ -204,14 +215,7 @@ class TestPolicies(LifecycleCase):
         self.assertEqual(order.oms_hold_ids.state, "released")
 
     def test_differing_countries_on_a_large_order_hold_it_and_a_small_one_passes(self):
-        france = self.env["res.partner"].create(
-            {
-                "name": "Marta (Toulouse)",
-                "parent_id": self.consumer.id,
-                "type": "delivery",
-                "country_id": self.env.ref("base.fr").id,
-            }
-        )
+        france = self.delivery_address_in_france("Toulouse")
         large = self.order(self.consumer, 6, partner_shipping_id=france.id)
         small = self.order(self.consumer, 2, partner_shipping_id=france.id)
         (large | small)._oms_process()
@@ -226,14 +230,7 @@ class TestPolicies(LifecycleCase):
         self.assertEqual(small.oms_state, "validated")
 
     def test_an_order_meeting_several_holds_lists_every_reason(self):
-        france = self.env["res.partner"].create(
-            {
-                "name": "Marta (Lyon)",
-                "parent_id": self.consumer.id,
-                "type": "delivery",
-                "country_id": self.env.ref("base.fr").id,
-            }
-        )
+        france = self.delivery_address_in_france("Lyon")
         order = self.order(self.consumer, 7, partner_shipping_id=france.id, oms_workflow_id=self.b2c_workflow.id)
         result = order.action_confirm()
         self.assertEqual(order.state, "draft", "a held order is not confirmed")
