@@ -31,6 +31,7 @@ class OmsOrderHold(models.Model):
     auto_release = fields.Boolean(
         "Releases Itself", help="Released by itself when the order no longer meets the policy."
     )
+    released_automatically = fields.Boolean(readonly=True)
     released_by_id = fields.Many2one("res.users", readonly=True)
     release_date = fields.Datetime(readonly=True)
     release_note = fields.Text(readonly=True)
@@ -66,6 +67,7 @@ class OmsOrderHold(models.Model):
                 "released_by_id": self.env.user.id,
                 "release_date": fields.Datetime.now(),
                 "release_note": note,
+                "released_automatically": automatic,
             }
         )
         for order, order_holds in holds.grouped("order_id").items():

@@ -85,7 +85,8 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         """Confirm the orders no policy holds, routed first (the lines' warehouses decide where the procurement
         creates the pickings); held orders stay quotations with their reasons."""
-        self._oms_check_policies()
+        if not self.env.context.get("oms_policies_checked"):
+            self._oms_check_policies()
         held = self.filtered("oms_on_hold")
         to_confirm = (self - held).with_prefetch(self._prefetch_ids)
         if to_confirm:
@@ -219,7 +220,13 @@ class SaleOrder(models.Model):
         for order in quotations:
             active = order.oms_hold_ids.filtered(lambda hold: hold.state == "active")
             held_by = {hold.policy_id: hold for hold in active if hold.policy_id}
+            # A person released this policy's hold: the decision stands for the rest of the order's life.
+            waived = order.oms_hold_ids.filtered(
+                lambda hold: hold.state == "released" and not hold.released_automatically
+            ).policy_id
             for policy, reason in met.get(order, {}).items():
+                if policy in waived:
+                    continue
                 if policy.action in ("hold", "approval"):
                     if policy in held_by:
                         held_by[policy].reason = reason  # still met, perhaps for other figures
@@ -318,7 +325,8 @@ class SaleOrder(models.Model):
             if order.state == "draft" and workflow.send_quotation:
                 order._oms_send_quotation()
             elif order.state in ("draft", "sent") and workflow.auto_confirm and not workflow.send_quotation:
-                order.action_confirm()
+                # The caller has just put the order through the policies.
+                order.with_context(oms_policies_checked=True).action_confirm()
             if order.state == "sale" and workflow.invoice_policy == "on_payment" and order._oms_is_paid():
                 order._oms_invoice_automatically()
 

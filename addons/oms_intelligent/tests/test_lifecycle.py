@@ -203,7 +203,11 @@ class TestPolicies(LifecycleCase):
         self.assertFalse(order.oms_on_hold)
         self.assertEqual(order.oms_hold_ids.released_by_id, self.oms_manager)
         self.assertEqual(order.state, "sent", "released, the business workflow sends the quotation")
-        self.assertIn("Paid last invoices early", order.message_ids.mapped("body")[1])
+        order.action_confirm()  # the customer accepts: the manager's approval stands
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(len(order.oms_hold_ids), 1)
+        notes = order.message_ids.mapped("body")
+        self.assertTrue(any("Paid last invoices early" in note for note in notes), "the note is in the chatter")
 
     def test_credit_hold_clears_by_itself_when_the_order_fits_the_limit(self):
         order = self.order(self.business, 15)
