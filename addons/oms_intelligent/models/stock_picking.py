@@ -26,8 +26,13 @@ class StockPicking(models.Model):
         deliveries = self.filtered(lambda picking: picking.state == "done" and picking.picking_type_code == "outgoing")
         for picking in deliveries.filtered(lambda picking: not picking._oms_awaits_carrier_delivery()):
             picking.oms_delivered_date = picking.date_done
+        # Invoiced on delivery by the workflow, or paid orders whose products bill delivered quantities.
         orders = deliveries.sale_id.filtered(
-            lambda order: order.oms_workflow_id.invoice_policy == "on_delivery" and not order.oms_on_hold
+            lambda order: not order.oms_on_hold
+            and (
+                order.oms_workflow_id.invoice_policy == "on_delivery"
+                or (order.oms_workflow_id.invoice_policy == "on_payment" and order._oms_is_paid())
+            )
         )
         # The warehouse user validating the delivery needs no accounting rights for the workflow to invoice.
         for order in orders.sudo():

@@ -123,6 +123,16 @@ class TestPolicies(LifecycleCase):
         self.assertFalse(replacement.oms_on_hold)
         self.assertEqual(replacement.state, "sale")
 
+    def test_paid_order_of_products_billed_on_delivery_is_invoiced_when_delivered(self):
+        self.tent.invoice_policy = "delivery"
+        order = self.order(self.consumer, 2, oms_workflow_id=self.b2c_workflow.id, oms_paid_on_channel=True)
+        order._oms_process()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.invoice_ids, "nothing delivered yet, nothing to invoice")
+        self.deliver(order)
+        self.assertEqual(order.invoice_ids.state, "posted")
+        self.assertIn(order.invoice_ids.payment_state, ("paid", "in_payment"))
+
     def test_online_payment_releases_the_hold_and_the_invoice_is_reconciled_with_it(self):
         order = self.order(self.consumer, 3, oms_workflow_id=self.b2c_workflow.id)
         order._oms_process()
