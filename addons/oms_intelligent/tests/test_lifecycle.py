@@ -242,6 +242,11 @@ class TestPolicies(LifecycleCase):
         )
         self.assertFalse(small.oms_on_hold)
         self.assertEqual(small.oms_state, "validated")
+        self.assertFalse(large.oms_hold_ids.auto_release, "a manager decides on a fraud signal")
+        large.oms_hold_ids.with_user(self.oms_manager)._release("Customer confirmed the gift address by phone")
+        large._oms_process()
+        self.assertFalse(large.oms_on_hold, "the manager's release stands")
+        self.assertEqual(large.oms_state, "validated")
 
     def test_an_order_meeting_several_holds_lists_every_reason(self):
         france = self.delivery_address_in_france("Lyon")
