@@ -660,35 +660,6 @@ class SaleOrder(models.Model):
             by_line[assignment.line_id].append(assignment)
         main_warehouse_id = decision.chosen_warehouse_ids[0] if decision.chosen_warehouse_ids else False
         context = {"skip_procurement": True}
-        if main_warehouse_id and self.state != "sale" and self.warehouse_id.id != main_warehouse_id:
-            self.with_context(**context).warehouse_id = main_warehouse_id
-        backordered = {backorder.line_id for backorder in decision.backorders}
-        for line in lines:
-            assignments = sorted(by_line.get(line.id, []), key=lambda assignment: -assignment.quantity)
-            if not assignments:
-                if line.id in backordered and main_warehouse_id:
-                    line.with_context(**context).warehouse_id = main_warehouse_id
-                continue
-            first, *others = assignments
-            backorder_qty = sum(b.quantity for b in decision.backorders if b.line_id == line.id)
-            line_vals = {"warehouse_id": first.warehouse_id} if line.warehouse_id.id != first.warehouse_id else {}
-            if others:
-                line_vals["product_uom_qty"] = line.product_id.uom_id._compute_quantity(
-                    first.quantity + backorder_qty, line.product_uom
-                )
-            if line_vals:
-                line.with_context(**context).write(line_vals)
-            for other in others:
-                part = line.with_context(**context).copy(
-                    {
-                        "order_id": self.id,
-                        "product_uom_qty": line.product_id.uom_id._compute_quantity(other.quantity, line.product_uom),
-                        "price_unit": line.price_unit,
-                        "discount": line.discount,
-                    }
-                )
-                # Written after the copy: creating the line recomputes its warehouse from the order's.
-                part.with_context(**context).warehouse_id = other.warehouse_id
         previous = self.oms_routing_decision_id.sudo()
         previous.current = False
         decisions = self.env["oms.routing.decision"].sudo()
@@ -741,7 +712,39 @@ class SaleOrder(models.Model):
                 ],
             }
         )
-        self.with_context(**context).oms_routing_decision_id = new_decision
+        order_vals = {"oms_routing_decision_id": new_decision.id}
+        if main_warehouse_id and self.state != "sale" and self.warehouse_id.id != main_warehouse_id:
+            order_vals["warehouse_id"] = main_warehouse_id
+        # One write, untracked (neither field is tracked: the note below tells the story), before the lines: their
+        # warehouses follow the order's, and the split lines below take theirs after.
+        self.with_context(mail_notrack=True, **context).write(order_vals)
+        backordered = {backorder.line_id for backorder in decision.backorders}
+        for line in lines:
+            assignments = sorted(by_line.get(line.id, []), key=lambda assignment: -assignment.quantity)
+            if not assignments:
+                if line.id in backordered and main_warehouse_id:
+                    line.with_context(**context).warehouse_id = main_warehouse_id
+                continue
+            first, *others = assignments
+            backorder_qty = sum(b.quantity for b in decision.backorders if b.line_id == line.id)
+            line_vals = {"warehouse_id": first.warehouse_id} if line.warehouse_id.id != first.warehouse_id else {}
+            if others:
+                line_vals["product_uom_qty"] = line.product_id.uom_id._compute_quantity(
+                    first.quantity + backorder_qty, line.product_uom
+                )
+            if line_vals:
+                line.with_context(**context).write(line_vals)
+            for other in others:
+                part = line.with_context(**context).copy(
+                    {
+                        "order_id": self.id,
+                        "product_uom_qty": line.product_id.uom_id._compute_quantity(other.quantity, line.product_uom),
+                        "price_unit": line.price_unit,
+                        "discount": line.discount,
+                    }
+                )
+                # Written after the copy: creating the line recomputes its warehouse from the order's.
+                part.with_context(**context).warehouse_id = other.warehouse_id
         title = _("Re-routed") if previous else _("Routed")
         fallback = Markup("<br/>%s") % decision.fallback if decision.fallback else ""
         # A logged note, not a message: it tells the story without notifying followers on every confirmation.
