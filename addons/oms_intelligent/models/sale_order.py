@@ -229,7 +229,7 @@ class SaleOrder(models.Model):
                     continue
                 if policy.action in ("hold", "approval"):
                     if policy in held_by:
-                        held_by[policy].reason = reason  # still met, perhaps for other figures
+                        held_by[policy].sudo().reason = reason  # still met, perhaps for other figures
                     else:
                         new_holds.append(order._oms_hold_values(policy, reason))
                 elif policy.action == "tag":

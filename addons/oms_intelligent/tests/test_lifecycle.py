@@ -202,6 +202,8 @@ class TestPolicies(LifecycleCase):
         with self.assertRaisesRegex(AccessError, "Only members of"):
             wizard.action_release()
         self.assertTrue(order.oms_on_hold)
+        with self.assertRaises(AccessError):
+            order.oms_hold_ids.with_user(self.oms_user).write({"state": "released"})  # nor around the button
 
         wizard = (
             self.env["oms.hold.release.wizard"]
