@@ -178,6 +178,7 @@ def confirm_figure(env, rng, count, round_size):
                 {
                     "partner_id": orders_rng.choice(customers[routed]).id,
                     "oms_routing_strategy_id": strategy.id if routed else False,
+                    "oms_workflow_id": False,  # confirmed here by hand, whatever the company's default workflow
                     "order_line": [
                         (0, 0, {"product_id": product.id, "product_uom_qty": orders_rng.randint(1, 4)})
                         for product in orders_rng.sample(products, 3)
@@ -204,6 +205,7 @@ def confirm_figure(env, rng, count, round_size):
                 order.action_confirm()
             env.cr.commit()
             elapsed[routed] += time.perf_counter() - started
+    assert set((routed_orders | plain_orders).mapped("state")) == {"sale"}, "every order is confirmed, none held"
     assert all(routed_orders.mapped("oms_routing_decision_id")), "every routed order has its decision"
     assert not any(plain_orders.mapped("oms_routing_decision_id")), "plain orders are not routed"
     return count / elapsed[True], count / elapsed[False]

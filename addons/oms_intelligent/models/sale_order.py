@@ -342,14 +342,14 @@ class SaleOrder(models.Model):
         self.action_quotation_sent()
 
     def _oms_invoice_automatically(self):
-        """Invoice by the workflow; a missing exchange rate stops it with a note and an activity, the order as it
-        was (the caller goes on with the next order)."""
+        """Invoice by the workflow. What would stop it (a missing exchange rate, no bank journal for the channel's
+        payment) is checked before anything is written: then a note and an activity say so, the order stays as it
+        was, and the caller goes on with the next order."""
         self.ensure_one()
         if self.invoice_status != "to invoice":
             return self.env["account.move"]
         try:
-            with self.env.cr.savepoint():
-                return self._oms_invoice()
+            self._oms_check_invoiceable()
         except UserError as error:
             self._message_log(body=_("Automatic invoicing stopped: %s", error.args[0]))
             self.sudo().activity_schedule(
@@ -359,16 +359,25 @@ class SaleOrder(models.Model):
                 user_id=(self.user_id or self.env.user).id,
             )
             return self.env["account.move"]
+        return self._oms_invoice()
 
     def _oms_invoice(self):
         """Post the order's invoice in its currency; when it is paid, reconcile it with the payment."""
         self.ensure_one()
-        self._oms_check_exchange_rate()
         invoices = self._create_invoices(final=True)
         invoices.action_post()
         if self.oms_workflow_id.invoice_policy == "on_payment":
             self._oms_reconcile_payment(invoices)
         return invoices
+
+    def _oms_check_invoiceable(self):
+        self._oms_check_exchange_rate()
+        if self._oms_pays_on_channel() and not self.oms_workflow_id._payment_journal():
+            raise UserError(_("No bank journal to record the channel's payment of %s in.", self.name))
+
+    def _oms_pays_on_channel(self):
+        """The invoice is paid here with what the channel collected (online payments are reconciled by Odoo)."""
+        return self.oms_workflow_id.invoice_policy == "on_payment" and self.oms_paid_on_channel and not self.amount_paid
 
     def _oms_check_exchange_rate(self):
         company = self.company_id
@@ -400,13 +409,13 @@ class SaleOrder(models.Model):
     def _oms_reconcile_payment(self, invoices):
         """Online payments are reconciled by Odoo's payment flow; a payment the channel collected is registered
         here in the workflow's journal."""
-        if not self.oms_paid_on_channel or self.amount_paid:
+        if not self._oms_pays_on_channel():
             return
-        journal = self.oms_workflow_id._payment_journal()
-        if not journal:
-            raise UserError(_("No bank journal to record the channel's payment of %s in.", self.name))
         self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoices.ids).create(
-            {"journal_id": journal.id, "communication": self.client_order_ref or self.name}
+            {
+                "journal_id": self.oms_workflow_id._payment_journal().id,
+                "communication": self.client_order_ref or self.name,
+            }
         )._create_payments()
 
     @api.model
