@@ -35,16 +35,10 @@ import random
 import statistics
 import sys
 import time
-import uuid
+
+from support.twin_world import twin_world
 
 SEED = 42
-WAREHOUSE_CITIES = [
-    ("Madrid", 40.4168, -3.7038),
-    ("Barcelona", 41.3874, 2.1686),
-    ("Sevilla", 37.3891, -5.9845),
-    ("Valencia", 39.4699, -0.3763),
-    ("Bilbao", 43.2630, -2.9350),
-]
 LARGE_ORDER = 500.0  # the condition policy tags orders above this total
 CONDITION_POLICY = "Bench: large order"
 WARMUP = 5  # untimed orders of each path first: registry, caches and prepared paths warm for both
@@ -64,55 +58,16 @@ def parse_args(argv):
 
 def prepare(env, rng):
     """Warehouses, stock, customers, the B2C workflow, the policies and a routing strategy."""
-    suffix = uuid.uuid4().hex[:6]
     company = env.company
     assert not env["oms.routing.strategy"]._default_for(
         company
     ), "the company has a default routing strategy: plain orders would be routed"
-    warehouses = env["stock.warehouse"].search([("company_id", "=", company.id)])
-    for index, (name, lat, lon) in enumerate(WAREHOUSE_CITIES[len(warehouses) :]):
-        partner = env["res.partner"].create(
-            {"name": f"{name} {suffix}", "partner_latitude": lat, "partner_longitude": lon}
-        )
-        warehouses |= env["stock.warehouse"].create(
-            {"name": f"{name} {suffix}", "code": f"L{index}{suffix[:3]}", "partner_id": partner.id}
-        )
-    first_city = WAREHOUSE_CITIES[0]
-    warehouses[0].partner_id.write({"partner_latitude": first_city[1], "partner_longitude": first_city[2]})
-    strategy = env["oms.routing.strategy"].create({"name": f"Bench {suffix}", "split_policy": "when_needed"})
-    products = env["product.product"].create(
-        [
-            {
-                "name": f"Lifecycle item {suffix} {index}",
-                "is_storable": True,
-                "invoice_policy": "order",
-                "list_price": round(rng.uniform(5, 150), 2),
-            }
-            for index in range(30)
-        ]
+    world = twin_world(
+        env,
+        rng,
+        {True: "Lifecycle", False: "Plain"},
+        lambda index: {"invoice_policy": "order", "list_price": round(rng.uniform(5, 150), 2)},
     )
-    for product in products:
-        for warehouse in warehouses:
-            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, rng.choice((200, 500)))
-    addresses = [
-        {
-            "street": f"Calle Mayor {rng.randint(1, 200)}",
-            "city": "Madrid",
-            "country_id": env.ref("base.es").id,
-            "partner_latitude": rng.uniform(36.5, 43.5),
-            "partner_longitude": rng.uniform(-9, 3),
-        }
-        for _ in range(100)
-    ]
-    customers = {
-        oms: env["res.partner"].create(
-            [
-                dict(address, name=f"{'Lifecycle' if oms else 'Plain'} customer {suffix} {index}", is_company=False)
-                for index, address in enumerate(addresses)
-            ]
-        )
-        for oms in (True, False)
-    }
     workflow = env["oms.order.workflow"].search(
         [("company_id", "=", company.id), ("customer_type", "=", "b2c"), ("is_default", "=", True)], limit=1
     ) or env.ref("oms_intelligent.workflow_b2c")
@@ -152,9 +107,7 @@ def prepare(env, rng):
     assert set(policies.mapped("check")) >= {"payment", "credit", "fraud", "condition"}, "the policies are active"
     env.cr.commit()
     return {
-        "strategy": strategy,
-        "products": products,
-        "customers": customers,
+        **world,
         "workflow": workflow,
         "was_default": was_default,
         "journal": journal,

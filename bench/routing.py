@@ -19,21 +19,10 @@ import argparse
 import random
 import sys
 import time
-import uuid
+
+from support.twin_world import WAREHOUSE_CITIES, twin_world
 
 SEED = 42
-WAREHOUSE_CITIES = [
-    ("Madrid", 40.4168, -3.7038),
-    ("Barcelona", 41.3874, 2.1686),
-    ("Sevilla", 37.3891, -5.9845),
-    ("Valencia", 39.4699, -0.3763),
-    ("Bilbao", 43.2630, -2.9350),
-    ("Lisboa", 38.7223, -9.1393),
-    ("Porto", 41.1579, -8.6291),
-    ("Zaragoza", 41.6488, -0.8891),
-    ("Málaga", 36.7213, -4.4214),
-    ("A Coruña", 43.3623, -8.4115),
-]
 
 
 def parse_args(argv):
@@ -131,44 +120,8 @@ def batch_figure(rng, count):
 
 
 def confirm_figure(env, rng, count, round_size):
-    suffix = uuid.uuid4().hex[:6]
-    company = env.company
-    warehouses = env["stock.warehouse"].search([("company_id", "=", company.id)])
-    for index, (name, lat, lon) in enumerate(WAREHOUSE_CITIES[len(warehouses) : 5]):
-        partner = env["res.partner"].create(
-            {"name": f"{name} {suffix}", "partner_latitude": lat, "partner_longitude": lon}
-        )
-        warehouses |= env["stock.warehouse"].create(
-            {"name": f"{name} {suffix}", "code": f"W{index}{suffix[:3]}", "partner_id": partner.id}
-        )
-    first_city = WAREHOUSE_CITIES[0]
-    warehouses[0].partner_id.write({"partner_latitude": first_city[1], "partner_longitude": first_city[2]})
-    strategy = env["oms.routing.strategy"].create({"name": f"Bench {suffix}", "split_policy": "when_needed"})
-    products = env["product.product"].create(
-        [{"name": f"Routed item {suffix} {index}", "is_storable": True, "list_price": 10} for index in range(30)]
-    )
-    for product in products:
-        for warehouse in warehouses:
-            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, rng.choice((200, 500)))
-    addresses = [
-        {
-            "country_id": env.ref("base.es").id,
-            "partner_latitude": rng.uniform(36.5, 43.5),
-            "partner_longitude": rng.uniform(-9, 3),
-        }
-        for _ in range(100)
-    ]
-    # Each path has its own customers at the same addresses: deliveries are auto-batched per customer, and shared
-    # customers would let the second path join the batches the first one paid to create.
-    customers = {
-        routed: env["res.partner"].create(
-            [
-                dict(address, name=f"{'Routed' if routed else 'Plain'} customer {suffix} {index}")
-                for index, address in enumerate(addresses)
-            ]
-        )
-        for routed in (True, False)
-    }
+    world = twin_world(env, rng, {True: "Routed", False: "Plain"}, lambda index: {"list_price": 10})
+    strategy, products, customers = world["strategy"], world["products"], world["customers"]
     env.cr.commit()
 
     def make_orders(routed):
