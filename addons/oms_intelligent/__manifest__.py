@@ -26,6 +26,9 @@ warehouses, uneven stock, customers across Europe) to try it on.
         "security/ir.model.access.csv",
         "security/oms_intelligent_rules.xml",
         "data/oms_lifecycle_data.xml",
+        "data/oms_reorder_data.xml",
+        "views/stock_orderpoint_views.xml",
+        "views/oms_liquidation_candidate_views.xml",
         "views/oms_menus.xml",
         "views/oms_stock_position_views.xml",
         "views/product_template_views.xml",
@@ -49,7 +52,13 @@ warehouses, uneven stock, customers across Europe) to try it on.
         "demo/oms_lifecycle_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/oms_special_order_demo.xml",
+        "demo/oms_reorder_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "oms_intelligent/static/src/forecast_chart/*",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,

@@ -18,3 +18,6 @@ from . import oms_order_hold
 from . import res_company
 from . import stock_picking
 from . import payment_transaction
+from . import stock_warehouse_orderpoint
+from . import oms_orderpoint_history
+from . import oms_liquidation_candidate

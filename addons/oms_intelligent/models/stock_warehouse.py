@@ -1,3 +1,5 @@
+from datetime import datetime, time, timedelta
+
 from odoo import api, fields, models
 
 from ..services.routing import Candidate
@@ -67,3 +69,51 @@ class StockWarehouse(models.Model):
             handling_cost=self.oms_handling_cost,
             countries_served=frozenset(self.oms_country_ids.mapped("code")),
         )
+
+    def _oms_record_past_deliveries(self, product_id, daily_quantities):
+        """Deliver ``daily_quantities`` of a product (oldest first, the last one yesterday) to customers from this
+        warehouse, dated in the past, without changing its stock on hand: an inventory adjustment brings in what
+        leaves. Gives a demand history to demo data and tests of the forecast."""
+        self.ensure_one()
+        product = self.env["product.product"].browse(product_id)
+        today = fields.Date.context_today(self)
+        start = today - timedelta(days=len(daily_quantities))
+        stock = self.lot_stock_id
+        total = sum(daily_quantities)
+        quant = self.env["stock.quant"]._gather(product, stock, strict=True)
+        self.env["stock.quant"].with_context(inventory_mode=True).create(
+            {
+                "product_id": product.id,
+                "location_id": stock.id,
+                "inventory_quantity": sum(quant.mapped("quantity")) + total,
+            }
+        ).action_apply_inventory()
+        customers = self.env.ref("stock.stock_location_customers")
+        moves = self.env["stock.move"].create(
+            [
+                {
+                    "name": product.display_name,
+                    "product_id": product.id,
+                    "product_uom_qty": quantity,
+                    "product_uom": product.uom_id.id,
+                    "location_id": stock.id,
+                    "location_dest_id": customers.id,
+                    "company_id": self.company_id.id,
+                    "warehouse_id": self.id,
+                }
+                for quantity in daily_quantities
+                if quantity > 0
+            ]
+        )
+        moves._action_confirm(merge=False)
+        moves._action_assign()
+        for move in moves:
+            move.quantity = move.product_uom_qty
+        moves.picked = True
+        moves._action_done()
+        days = [start + timedelta(days=index) for index, quantity in enumerate(daily_quantities) if quantity > 0]
+        for move, day in zip(moves, days, strict=True):
+            dated = datetime.combine(day, time(12))
+            move.write({"date": dated})
+            move.move_line_ids.write({"date": dated})
+        return moves

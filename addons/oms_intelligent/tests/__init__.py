@@ -6,3 +6,4 @@ from . import test_routing
 from . import test_translation
 from . import test_lifecycle
 from . import test_special_orders
+from . import test_reorder

@@ -1,0 +1,92 @@
+import { loadBundle } from "@web/core/assets";
+import { getColor } from "@web/core/colors/colors";
+import { registry } from "@web/core/registry";
+import { standardFieldProps } from "@web/views/fields/standard_field_props";
+import { Component, onWillStart, useEffect, useRef } from "@odoo/owl";
+
+/**
+ * Weekly demand history, the forecast that follows it, and the reorder point (min), max and on-hand levels of a
+ * reorder point, drawn from the JSON its `oms_forecast_chart` field computes.
+ */
+export class OmsForecastChartField extends Component {
+    static template = "oms_intelligent.ForecastChartField";
+    static props = { ...standardFieldProps };
+
+    setup() {
+        this.canvasRef = useRef("canvas");
+        this.chart = null;
+        onWillStart(() => loadBundle("web.chartjs_lib"));
+        useEffect(
+            () => {
+                this.renderChart();
+                return () => this.chart?.destroy();
+            },
+            () => [this.props.record.data[this.props.name]]
+        );
+    }
+
+    get data() {
+        return this.props.record.data[this.props.name];
+    }
+
+    level(value, label, color) {
+        return {
+            label,
+            data: this.data.labels.map(() => value),
+            borderColor: color,
+            borderDash: [2, 4],
+            borderWidth: 1.5,
+            pointRadius: 0,
+            fill: false,
+        };
+    }
+
+    renderChart() {
+        this.chart?.destroy();
+        const data = this.data;
+        if (!data || !this.canvasRef.el) {
+            return;
+        }
+        const text = data.labels_text;
+        this.chart = new Chart(this.canvasRef.el, {
+            type: "line",
+            data: {
+                labels: data.labels,
+                datasets: [
+                    {
+                        label: text.history,
+                        data: data.history,
+                        borderColor: getColor(1),
+                        backgroundColor: getColor(1),
+                        tension: 0.2,
+                        pointRadius: 2,
+                    },
+                    {
+                        label: text.forecast,
+                        data: data.forecast,
+                        borderColor: getColor(2),
+                        backgroundColor: getColor(2),
+                        borderDash: [6, 4],
+                        tension: 0.2,
+                        pointRadius: 2,
+                    },
+                    this.level(data.min, text.min, getColor(3)),
+                    this.level(data.max, text.max, getColor(4)),
+                    this.level(data.on_hand, text.on_hand, getColor(5)),
+                ],
+            },
+            options: {
+                maintainAspectRatio: false,
+                animation: false,
+                interaction: { mode: "index", intersect: false },
+                scales: { y: { beginAtZero: true } },
+                plugins: { legend: { position: "bottom" } },
+            },
+        });
+    }
+}
+
+registry.category("fields").add("oms_forecast_chart", {
+    component: OmsForecastChartField,
+    supportedTypes: ["json"],
+});
