@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, float_compare, split_every
+from odoo.tools import SQL, float_compare, format_date, split_every
 
 from ..services.forecast import forecast_many
 from ..services.reorder import ReorderPolicy, affected_orders, daily_histories, reorder_levels, stockout_day
@@ -318,7 +318,7 @@ class StockWarehouseOrderpoint(models.Model):
                     warehouse=orderpoint.warehouse_id.name,
                     qty=orderpoint.qty_to_order,
                     product=orderpoint.product_id.display_name,
-                    stockout=stockout or _("not within %(days)s days", days=FORECAST_DAYS),
+                    stockout=format_date(self.env, stockout) if stockout else _("not within %s days", FORECAST_DAYS),
                     orders=", ".join(waiting) or _("none"),
                 )
             elif stockout is not None and stockout < arrival:
@@ -328,10 +328,10 @@ class StockWarehouseOrderpoint(models.Model):
                     "around %(arrival)s (%(days)s days lead time). Open orders waiting: %(orders)s.",
                     warehouse=orderpoint.warehouse_id.name,
                     product=orderpoint.product_id.display_name,
-                    stockout=stockout,
+                    stockout=format_date(self.env, stockout),
                     vendor=vendor.partner_id.name,
-                    arrival=arrival,
-                    days=orderpoint.oms_lead_days,
+                    arrival=format_date(self.env, arrival),
+                    days=round(orderpoint.oms_lead_days),
                     orders=", ".join(waiting) or _("none"),
                 )
             else:
