@@ -282,9 +282,9 @@ class StockWarehouseOrderpoint(models.Model):
 
     def _procure_orderpoint_confirm(self, use_new_cursor=False, company_id=None, raise_user_error=True):
         # What is due is read before ordering: once the RFQ exists, it counts as stock in progress.
-        due = self.filtered(
-            lambda orderpoint: orderpoint.oms_reorder_mode == "forecast"
-            and float_compare(orderpoint.qty_to_order, 0.0, precision_rounding=orderpoint.product_uom.rounding) > 0
+        forecast = self.filtered(lambda orderpoint: orderpoint.oms_reorder_mode == "forecast")
+        due = forecast.filtered(
+            lambda point: float_compare(point.qty_to_order, 0.0, precision_rounding=point.product_uom.rounding) > 0
         )
         due_on_hand = {orderpoint.id: orderpoint.qty_on_hand for orderpoint in due}
         result = super()._procure_orderpoint_confirm(

@@ -1,4 +1,5 @@
 import { loadBundle } from "@web/core/assets";
+import { cookie } from "@web/core/browser/cookie";
 import { getColor } from "@web/core/colors/colors";
 import { registry } from "@web/core/registry";
 import { standardFieldProps } from "@web/views/fields/standard_field_props";
@@ -8,6 +9,8 @@ import { Component, onWillStart, useEffect, useRef } from "@odoo/owl";
  * Weekly demand history, the forecast that follows it, and the reorder point (min), max and on-hand levels of a
  * reorder point, drawn from the JSON its `oms_forecast_chart` field computes.
  */
+const color = (index) => getColor(index, cookie.get("color_scheme"), "odoo");
+
 export class OmsForecastChartField extends Component {
     static template = "oms_intelligent.ForecastChartField";
     static props = { ...standardFieldProps };
@@ -56,23 +59,23 @@ export class OmsForecastChartField extends Component {
                     {
                         label: text.history,
                         data: data.history,
-                        borderColor: getColor(1),
-                        backgroundColor: getColor(1),
+                        borderColor: color(0),
+                        backgroundColor: color(0),
                         tension: 0.2,
                         pointRadius: 2,
                     },
                     {
                         label: text.forecast,
                         data: data.forecast,
-                        borderColor: getColor(2),
-                        backgroundColor: getColor(2),
+                        borderColor: color(1),
+                        backgroundColor: color(1),
                         borderDash: [6, 4],
                         tension: 0.2,
                         pointRadius: 2,
                     },
-                    this.level(data.min, text.min, getColor(3)),
-                    this.level(data.max, text.max, getColor(4)),
-                    this.level(data.on_hand, text.on_hand, getColor(5)),
+                    this.level(data.min, text.min, color(2)),
+                    this.level(data.max, text.max, color(3)),
+                    this.level(data.on_hand, text.on_hand, color(4)),
                 ],
             },
             options: {
