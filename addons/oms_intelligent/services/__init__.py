@@ -5,4 +5,5 @@ call them, and store the decisions they return.
 - ``geo``: locations and haversine distances.
 - ``routing``: which warehouse(s) ship each line of one order, with a score and a reason per warehouse.
 - ``allocation``: which waiting orders get scarce stock, optimal (integer program) or greedy.
+- ``forecast``: daily demand forecast and its error sigma for reorder points (smoothing, Holt-Winters, Croston).
 """

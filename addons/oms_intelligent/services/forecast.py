@@ -6,13 +6,14 @@ Interface
 ``histories`` holds one daily demand history per product x warehouse, oldest first, the last element being
 yesterday; lengths may differ (0 to a few years). Negative or non-finite quantities count as 0. The caller should
 start a history when the product became available: leading zeros count as days without demand. ``horizon`` (>= 1)
-is the number of days to forecast. The result is in the input's order; each :class:`Forecast` gives:
+is the number of days to forecast (a ValueError otherwise). The result is in the input's order; each
+:class:`Forecast` (a frozen dataclass, compared by identity since ``daily`` is an array) gives:
 
 - ``method``: one of :data:`METHODS`, the method chosen for this series (below);
 - ``daily``: the forecast demand of each of the ``horizon`` days after the last history day, >= 0 (read-only);
 - ``sigma``: the standard deviation of the chosen method's one-step daily forecast errors, in sample, over the
-  window it was fitted on: sqrt(mean(e_t^2)), errors about zero, so that a bias counts as uncertainty too. It is
-  the sigma of a safety stock such as z x sigma x sqrt(lead time days);
+  window it was fitted on (warm-up excepted, hold-out included): sqrt(mean(e_t^2)), errors about zero, so that a
+  bias counts as uncertainty too. It is the sigma of a safety stock such as z x sigma x sqrt(lead time days);
 - ``mase``: the chosen method's hold-out MASE (below), None when the history is too short for a hold-out or there
   is nothing to forecast;
 - ``params``: the fitted smoothing parameters (``alpha``, ``beta``, ``gamma``, ``phi`` as they apply);
@@ -35,19 +36,21 @@ history; the window is one year, enough for the weekly season and to smooth over
   (Syntetos & Boylan's cut-off between smooth and intermittent demand).
 - otherwise the candidates below, each fitted by grid search (the grid point with the least in-sample squared
   one-step error), compete on a hold-out, the lowest MASE winning (equal MASE: the simpler, in the order ses, holt,
-  hw_weekly, hw_yearly).
+  hw_weekly, hw_yearly): ``ses`` and ``holt`` always, ``hw_weekly`` from 35 training days (49 days of history),
+  ``hw_yearly`` from 574 days of history.
 
 Hold-out and MASE
 -----------------
 The hold-out is the last 28 days of the window (14 days below 70 days of history, where 28 would leave too little
 to fit the weekly season on; none below 21 days, where a week or two of hold-out would be mostly noise). Each
 candidate is fitted on the training part (the window without the hold-out) and forecasts the hold-out from the end
-of it, h = 1..H steps ahead like the real forecast:
+of it, h = 1..H steps ahead like the real forecast, clipped at 0 like it:
 
     MASE = mean(|y_t - f_t| over the hold-out) / mean(|y_t - y_{t-1}| over the training part of the window)
 
 The denominator, the in-sample error of the naive "same as yesterday" forecast, is common to all candidates; when
 it is 0 (constant training part) the mean demand of the training part replaces it, and 1 when that is 0 too.
+``croston_sba``, which does not compete, gets its hold-out MASE the same way.
 Below 21 days there is no hold-out: only SES and Holt compete, on AICc = N ln(SSE / N) + 2k + 2k(k + 1) / (N - k -
 1) over the N in-sample errors, with k = 2 for SES (alpha, initial level) and 5 for Holt (alpha, beta, phi, initial
 level and trend), so that a trend must pay for itself on a few days of data; Holt needs N > 6.
@@ -75,15 +78,23 @@ In error-correction form, with e_t = y_t - f_t the one-step error of the forecas
   Needs 35 days (5 weeks: one to initialise, four to fit) of training part.
 - ``hw_yearly``, additive Holt-Winters with a yearly season on weekly buckets (the daily history summed over 7-day
   buckets aligned to its end, the oldest n mod 7 days dropped; m = 52, all weeks used): the same recursion, weeks
-  for days. The first 52 weeks initialise it (level: their mean; seasonal indices: each week minus that mean;
-  trend 0, the grid's trend options learning it from there) and the recursion runs from week 53. It needs
-  ``YEARLY_MIN_DAYS`` = 574 days, 82 weeks: one year to initialise, half a year (26 weeks, a seasonal index is
-  updated only once a year, so less would fit gamma on almost nothing) to fit on, and the 4-week hold-out. A week's
-  forecast is spread over its days by the day-of-week profile: each weekday's share of the demand of the last 52
-  weeks (the weekly buckets are aligned to the end, so a bucket position is a weekday). A flat profile would lose a
-  weekly pattern that hw_weekly keeps, and then hw_yearly could not win on a series having both; with no weekday
-  pattern the shares are 1/7 give or take the noise of 52 weeks, so the profile costs little. Its ``sigma`` is the
-  weekly one-step error divided by sqrt(7) (days taken as independent within a week).
+  for days, and the same trend options as hw_weekly. The recursion runs from week 53 (k = 52), from the
+  least-squares fit over the training weeks of w_k = b k + d_(k mod 52), a line plus one index per week of the year:
+  level mean(d) + 51 b, trend b, seasonal indices d - mean(d). Initialising from the first year alone (its mean as
+  level, each week minus it as index) would bake that year's growth into the indices, a rising year looking like a
+  season peaking in December: on 2,000 synthetic Poisson series of 730 days (yearly season up to +-50 %, weekly up
+  to +-30 %, trends of standard deviation 15 % a year) the least squares halved hw_yearly's error over the next 60
+  days (mean absolute error 19 % of the mean demand -> 10 %). The second year is then read both by the initial fit
+  and by the grid search, as with ETS software that optimises its initial states. It needs ``YEARLY_MIN_DAYS`` = 574
+  days, 82 weeks: a year plus half a year of training weeks (the half year for the fit to tell the trend from the
+  season, and for the grid search to fit gamma on: a seasonal index is updated once a year, so with less it would be
+  fitted on almost nothing) and the 4-week hold-out. Two full years (730 days) would be the textbook minimum for a
+  seasonal start, but would leave out a product sold for 20 to 24 months. A week's forecast is spread over its days
+  by the day-of-week profile: each weekday's share of the demand of the last 52 weeks (the weekly buckets are
+  aligned to the end, so a bucket position is a weekday). A flat profile would lose a weekly pattern that hw_weekly
+  keeps, and then hw_yearly could not win on a series having both; with no weekday pattern the shares are 1/7 give
+  or take the noise of 52 weeks, so the profile costs little. Its ``sigma`` is the weekly one-step error divided by
+  sqrt(7) (days taken as independent within a week).
 - ``croston_sba``, Croston with the Syntetos-Boylan approximation: the non-zero demand sizes z and the intervals p
   between demand days are smoothed separately with the same alpha, at demand days only: z <- z + alpha (y_t - z),
   p <- p + alpha (q - p) with q the days since the previous demand (not for the window's first demand, whose
@@ -92,19 +103,23 @@ In error-correction form, with e_t = y_t - f_t the one-step error of the forecas
 
 Grid search
 -----------
-Each method's parameters are fitted by trying every point of a fixed grid (``SES_GRID``, ``HOLT_GRID``,
-``HW_WEEKLY_GRID``, ``HW_YEARLY_GRID``, ``CROSTON_GRID``: from 6 to about 100 points) and keeping the one with the
-least sum of squared one-step errors over the training part (the first 7 days of the window, used to
-initialise, not counted). A grid is coarse but robust (no local minimum, no failed convergence) and, above all,
-vectorisable: every recursion runs once over time on arrays of shape (series, grid points), for all the series of
-the same length at once (``forecast_many`` groups them by length, in chunks of ``CHUNK`` series so the arrays stay
-in the processor's cache). After the training part only the chosen point goes on, through the hold-out. On a
-2-CPU machine 10,000 series of 730 days take about 0.X ms each (``bench/forecast_engine.py``).
+Each method's parameters are fitted by trying every point of a fixed grid (``SES_GRID`` 15 points, ``HOLT_GRID``
+84, ``HW_WEEKLY_GRID`` 125, ``HW_YEARLY_GRID`` 120, ``CROSTON_GRID`` 6) and keeping the one with the least sum of
+squared one-step errors over the training part, a warm-up excepted: the first 7 days of the window (a third of the
+training part when it is shorter than 21 days), which the initial values are drawn from; none for hw_yearly, whose
+recursion starts after the first year. A grid is coarse but robust (no local minimum, no failed convergence) and,
+above all, vectorisable: every recursion runs once over time on arrays of shape (series, grid points), for all the
+series with the same daily window at once (``forecast_many`` groups them by window length, every history of 365
+days or more sharing one, and hw_yearly by number of weeks; chunks of ``CHUNK`` series keep the arrays in the
+processor's cache). After the training part only the chosen point goes on, through the hold-out. Each series'
+result does not depend on the others in its batch: ``forecast_many`` gives exactly what ``forecast`` gives one by
+one. On a 2-CPU machine 10,000 series of 730 days take about 3 s (0.3 ms each; 0.5 ms for lengths spread over 0 to
+800 days, in more and smaller groups): ``bench/forecast_engine.py``.
 """
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import product
 
 import numpy as np
@@ -163,8 +178,8 @@ class Forecast:
     daily: np.ndarray
     sigma: float
     mase: float | None
-    params: dict = field(default_factory=dict)
-    history_days: int = 0
+    params: dict
+    history_days: int
 
     def over(self, days: float) -> float:
         """Total forecast demand over the first ``days`` days after the history: a fraction of a day counts pro
@@ -189,15 +204,16 @@ def forecast_many(histories: Sequence[Sequence[float]], horizon: int) -> list[Fo
         raise ValueError(f"horizon must be a whole number of days >= 1, not {horizon!r}")
     horizon = int(horizon)
     cleaned = [_cleaned(history) for history in histories]
-    by_length: dict[int, list[int]] = {}
+    # The daily methods read the same window, and hold out the same days, of every history of 365 days or more.
+    by_window: dict[int, list[int]] = {}
     for index, history in enumerate(cleaned):
-        by_length.setdefault(history.size, []).append(index)
+        by_window.setdefault(min(history.size, DAILY_WINDOW), []).append(index)
     results: list[Forecast | None] = [None] * len(cleaned)
-    for length, indexes in by_length.items():
+    for days, indexes in by_window.items():
         for start in range(0, len(indexes), CHUNK):
             chunk = indexes[start : start + CHUNK]
-            block = np.array([cleaned[index] for index in chunk]).reshape(len(chunk), length)
-            for index, result in zip(chunk, _forecast_block(block, horizon), strict=True):
+            block = _forecast_block([cleaned[index] for index in chunk], days, horizon)
+            for index, result in zip(chunk, block, strict=True):
                 results[index] = result
     return results
 
@@ -207,14 +223,14 @@ def _cleaned(history: Sequence[float]) -> np.ndarray:
     return np.where(np.isfinite(values) & (values > 0), values, 0.0)
 
 
-# One block: series of the same length ---------------------------------------------------------------------------
+# One block: series with the same daily window --------------------------------------------------------------------
 
 
 @dataclass
 class _Fitted:
     """One method fitted on a block of S series: the hold-out forecasts (S, H) (None without a hold-out), the
     forecasts (S, horizon), sigma (S,), the training SSE and its number of errors (for AICc), the grid point of each
-    series and the days of history read."""
+    series and the days of history read (S,)."""
 
     method: str
     holdout: np.ndarray | None
@@ -224,28 +240,27 @@ class _Fitted:
     errors: int
     best: np.ndarray
     grid: tuple
-    history_days: int
+    history_days: np.ndarray
 
 
-def _forecast_block(block: np.ndarray, horizon: int) -> list[Forecast]:
-    """Forecasts of S series of the same length n, block (S, n)."""
-    count, length = block.shape
-    window = block[:, max(0, length - DAILY_WINDOW) :]
-    days = window.shape[1]
-    holdout = (
-        LONG_HOLDOUT_DAYS
-        if length >= LONG_HOLDOUT_FROM_DAYS
-        else SHORT_HOLDOUT_DAYS
-        if length >= HOLDOUT_FROM_DAYS
-        else 0
-    )
+def _holdout_days(days: int) -> int:
+    if days >= LONG_HOLDOUT_FROM_DAYS:
+        return LONG_HOLDOUT_DAYS
+    return SHORT_HOLDOUT_DAYS if days >= HOLDOUT_FROM_DAYS else 0
+
+
+def _forecast_block(histories: list[np.ndarray], days: int, horizon: int) -> list[Forecast]:
+    """Forecasts of S histories whose daily window has the same length ``days`` (the last 365 days, or all)."""
+    count = len(histories)
+    window = np.array([history[history.size - days :] for history in histories]).reshape(count, days)
+    holdout = _holdout_days(days)
     demand_days = np.count_nonzero(window, axis=1)
     results: list[Forecast | None] = [None] * count
     nothing = np.flatnonzero(demand_days == 0)
     intermittent = np.flatnonzero((demand_days > 0) & (days >= INTERMITTENT_ADI * demand_days))
     smooth = np.flatnonzero((demand_days > 0) & (days < INTERMITTENT_ADI * demand_days))
-    for index in nothing:
-        results[index] = Forecast("none", _read_only(np.zeros(horizon)), 0.0, None, {}, length)
+    for row in nothing:
+        results[row] = Forecast("none", _read_only(np.zeros(horizon)), 0.0, None, {}, histories[row].size)
     if intermittent.size:
         fitted = _croston(window[intermittent], holdout, horizon)
         mases = [_mase(fitted.holdout, window[intermittent], holdout) if holdout else None]
@@ -255,10 +270,12 @@ def _forecast_block(block: np.ndarray, horizon: int) -> list[Forecast]:
         candidates = [_ses(series, holdout, horizon), _holt(series, holdout, horizon)]
         if days - holdout >= WEEKLY_SEASON_MIN_TRAINING_DAYS:
             candidates.append(_hw_weekly(series, holdout, horizon))
-        if length >= YEARLY_MIN_DAYS:
-            candidates.append(_hw_yearly(block[smooth], holdout, horizon))
+        yearly = _hw_yearly([histories[row] for row in smooth], holdout, horizon)
+        if yearly is not None:
+            candidates.append(yearly)
         if holdout:
-            mases = [_mase(fitted.holdout, series, holdout) for fitted in candidates]
+            # A series too short for hw_yearly has NaN hold-out forecasts there: it cannot win.
+            mases = [np.nan_to_num(_mase(fitted.holdout, series, holdout), nan=np.inf) for fitted in candidates]
             chosen = np.argmin(np.stack(mases), axis=0)
         else:
             mases = [None] * len(candidates)
@@ -267,9 +284,7 @@ def _forecast_block(block: np.ndarray, horizon: int) -> list[Forecast]:
     return results
 
 
-def _collect(
-    results: list, indexes: np.ndarray, candidates: list[_Fitted], chosen: np.ndarray, mases: list
-) -> None:
+def _collect(results: list, indexes: np.ndarray, candidates: list[_Fitted], chosen: np.ndarray, mases: list) -> None:
     """Store in ``results[indexes[i]]`` the Forecast of candidate ``chosen[i]`` for series i (``mases``: each
     candidate's hold-out MASE (S,), or None)."""
     for row, (index, which) in enumerate(zip(indexes, chosen, strict=True)):
@@ -281,7 +296,7 @@ def _collect(
             sigma=float(fitted.sigma[row]),
             mase=None if mases[which] is None else float(mases[which][row]),
             params={name: float(value) for name, value in point.items() if name != "trend"},
-            history_days=fitted.history_days,
+            history_days=int(fitted.history_days[row]),
         )
 
 
@@ -340,33 +355,71 @@ def _hw_weekly(series: np.ndarray, holdout: int, horizon: int) -> _Fitted:
     return _ets("hw_weekly", series, holdout, horizon, HW_WEEKLY_GRID, level, trend, season.T, WARM_UP_DAYS)
 
 
-def _hw_yearly(block: np.ndarray, holdout: int, horizon: int) -> _Fitted:
-    """Holt-Winters on weekly buckets (S, K), the first year initialising, its forecast spread over the days."""
-    count, length = block.shape
-    weeks_total = length // WEEK
-    days = block[:, length - weeks_total * WEEK :]
-    weeks = days.reshape(count, weeks_total, WEEK).sum(axis=2)
-    first_year = weeks[:, :YEAR_WEEKS]
-    level = first_year.mean(axis=1)
-    season = (first_year - level[:, None]).T
-    holdout_weeks = holdout // WEEK
+def _hw_yearly(histories: list[np.ndarray], holdout: int, horizon: int) -> _Fitted | None:
+    """Holt-Winters on weekly buckets for the histories of ``YEARLY_MIN_DAYS`` or more, grouped by their number of
+    weeks; the other rows get NaN hold-out forecasts. None when no history is long enough."""
+    by_weeks: dict[int, list[int]] = {}
+    for row, history in enumerate(histories):
+        if history.size >= YEARLY_MIN_DAYS:
+            by_weeks.setdefault(history.size // WEEK, []).append(row)
+    if not by_weeks:
+        return None
+    count = len(histories)
+    fitted = _Fitted(
+        method="hw_yearly",
+        holdout=np.full((count, holdout), np.nan),
+        daily=np.zeros((count, horizon)),
+        sigma=np.zeros(count),
+        sse=np.zeros(count),
+        errors=0,
+        best=np.zeros(count, dtype=int),
+        grid=HW_YEARLY_GRID,
+        history_days=np.zeros(count, dtype=int),
+    )
+    for weeks, rows in by_weeks.items():
+        days = np.array([histories[row][histories[row].size - weeks * WEEK :] for row in rows])
+        part = _hw_yearly_block(days, holdout, horizon)
+        for name in ("holdout", "daily", "sigma", "sse", "best", "history_days"):
+            getattr(fitted, name)[rows] = getattr(part, name)
+    return fitted
+
+
+def _hw_yearly_block(days: np.ndarray, holdout: int, horizon: int) -> _Fitted:
+    """Holt-Winters on the weekly buckets of ``days`` (S, 7 x K), from week 53 on, its forecasts spread over the
+    days."""
+    count, length = days.shape
+    weeks = days.reshape(count, length // WEEK, WEEK).sum(axis=2)
+    level, trend, season = _yearly_start(weeks[:, : weeks.shape[1] - holdout // WEEK])
     fitted = _ets(
         "hw_yearly",
         weeks[:, YEAR_WEEKS:],
-        holdout_weeks,
+        holdout // WEEK,
         -(-horizon // WEEK),
         HW_YEARLY_GRID,
         level,
-        np.zeros(count),
+        trend,
         season,
         0,
     )
-    training_days = days[:, : days.shape[1] - holdout]
-    fitted.holdout = _spread(fitted.holdout, _weekday_shares(training_days), holdout)
+    fitted.holdout = _spread(fitted.holdout, _weekday_shares(days[:, : length - holdout]), holdout)
     fitted.daily = _spread(fitted.daily, _weekday_shares(days), horizon)
     fitted.sigma = fitted.sigma / math.sqrt(WEEK)
-    fitted.history_days = weeks_total * WEEK
+    fitted.history_days = np.full(count, length)
     return fitted
+
+
+def _yearly_start(weeks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The yearly recursion's state before week 53 from the training weeks (S, K): least-squares fit of
+    w_k = b k + d_(k mod 52); level d_mean + 51 b, trend b, seasonal indices d - d_mean (52, S)."""
+    steps = np.arange(weeks.shape[1])
+    design = np.zeros((steps.size, 1 + YEAR_WEEKS))
+    design[:, 0] = steps
+    design[steps, 1 + steps % YEAR_WEEKS] = 1.0
+    # Multiply and sum rather than a matrix product: each series' result then does not depend on the batch.
+    coefficients = (weeks[:, None, :] * np.linalg.pinv(design)[None, :, :]).sum(axis=2)
+    trend, indices = coefficients[:, 0], coefficients[:, 1:]
+    mean = indices.mean(axis=1)
+    return mean + trend * (YEAR_WEEKS - 1), trend, (indices - mean[:, None]).T
 
 
 def _weekday_shares(days: np.ndarray) -> np.ndarray:
@@ -388,7 +441,7 @@ def _line(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     steps = np.arange(values.shape[1], dtype=float)
     centred = steps - steps.mean()
     spread = (centred**2).sum()
-    slope = (values @ centred) / spread if spread > 0 else np.zeros(len(values))
+    slope = (values * centred).sum(axis=1) / spread if spread > 0 else np.zeros(len(values))
     level = values.mean(axis=1) - slope * (steps.mean() + 1)
     return level, slope
 
@@ -439,7 +492,7 @@ def _ets(
         errors=training - warm_up,
         best=best,
         grid=grid,
-        history_days=steps,
+        history_days=np.full(count, steps),
     )
 
 
@@ -545,7 +598,7 @@ def _croston(series: np.ndarray, holdout: int, horizon: int) -> _Fitted:
         errors=training - warm_up,
         best=best,
         grid=CROSTON_GRID,
-        history_days=steps,
+        history_days=np.full(count, steps),
     )
 
 
