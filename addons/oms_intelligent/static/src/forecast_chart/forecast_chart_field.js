@@ -9,7 +9,8 @@ import { Component, onWillStart, useEffect, useRef } from "@odoo/owl";
  * Weekly demand history, the forecast that follows it, and the reorder point (min), max and on-hand levels of a
  * reorder point, drawn from the JSON its `oms_forecast_chart` field computes.
  */
-const color = (index) => getColor(index, cookie.get("color_scheme"), "odoo");
+// The six-colour palette: blue, red, teal, orange, purple, yellow, each easy to tell apart.
+const color = (index) => getColor(index, cookie.get("color_scheme"), "sm");
 
 export class OmsForecastChartField extends Component {
     static template = "oms_intelligent.ForecastChartField";
@@ -67,15 +68,15 @@ export class OmsForecastChartField extends Component {
                     {
                         label: text.forecast,
                         data: data.forecast,
-                        borderColor: color(1),
-                        backgroundColor: color(1),
+                        borderColor: color(3),
+                        backgroundColor: color(3),
                         borderDash: [6, 4],
                         tension: 0.2,
                         pointRadius: 2,
                     },
-                    this.level(data.min, text.min, color(2)),
-                    this.level(data.max, text.max, color(3)),
-                    this.level(data.on_hand, text.on_hand, color(4)),
+                    this.level(data.min, text.min, color(1)),
+                    this.level(data.max, text.max, color(4)),
+                    this.level(data.on_hand, text.on_hand, color(2)),
                 ],
             },
             options: {
