@@ -122,26 +122,25 @@ def affected_orders(on_hand: float, commitments: Iterable[tuple[str, date, float
     return waiting
 
 
-def daily_histories(rows: Iterable[tuple], keys: Sequence, first_day: date, last_day: date) -> list[np.ndarray]:
-    """Dense daily demand arrays, oldest first, from sparse ``(key, day, quantity)`` rows.
+def daily_histories(series: dict, keys: Sequence, span: int) -> list[np.ndarray]:
+    """Dense daily demand arrays, oldest first, from sparse series.
 
-    Days without a row have no demand; a day whose returns exceed its sales counts as no demand, never negative.
-    A series starts at its first day with a row (a product sold for 30 days has 30 days of history, not 730 with
-    700 zeros), so a new product is not forecast as a slow one.
+    ``series[key] = (offsets, quantities)``: the days with demand, as offsets from the first day of a window of
+    ``span`` days, and each day's net demand (sales minus returns). Days without demand count as 0; a day whose
+    returns exceed its sales counts as no demand, never negative. A history starts at its first day with a
+    movement (a product sold for 30 days has 30 days of history, not 730 with 700 zeros), so a new product is not
+    forecast as a slow one. A key without series has an empty history.
     """
-    span = (last_day - first_day).days + 1
-    dense = {key: np.zeros(span) for key in keys}
-    first_seen = {}
-    for key, day, quantity in rows:
-        series = dense.get(key)
-        if series is None:
-            continue
-        offset = (day - first_day).days
-        if 0 <= offset < span:
-            series[offset] += quantity
-            first_seen[key] = min(first_seen.get(key, offset), offset)
     histories = []
     for key in keys:
-        start = first_seen.get(key)
-        histories.append(np.clip(dense[key][start:], 0.0, None) if start is not None else np.zeros(0))
+        offsets, quantities = series.get(key, ((), ()))
+        offsets = np.asarray(offsets, dtype=np.int64)
+        inside = (offsets >= 0) & (offsets < span)
+        offsets = offsets[inside]
+        if not offsets.size:
+            histories.append(np.zeros(0))
+            continue
+        dense = np.zeros(span)
+        np.add.at(dense, offsets, np.asarray(quantities, dtype=float)[inside])
+        histories.append(np.clip(dense[offsets.min() :], 0.0, None))
     return histories

@@ -174,13 +174,26 @@ class TestForecastReorderPoints(ReorderCase):
         returned.picked = True
         returned._action_done()
         returned.date = fields.Datetime.now() - timedelta(days=1)
-        rows = orderpoint._oms_demand_rows(product.ids, fields.Date.today() - timedelta(days=3), fields.Date.today())
-        by_day = {day: quantity for _key, day, quantity in rows}
-        self.assertEqual(by_day[fields.Date.today() - timedelta(days=1)], 6 - 300, "the return is subtracted")
+        first_day = fields.Date.today() - timedelta(days=3)
+        offsets, quantities = orderpoint._oms_demand_series(product.ids, first_day, fields.Date.today())[
+            (product.id, self.madrid.id)
+        ]
+        by_day = dict(zip(offsets, quantities, strict=True))
+        self.assertEqual(by_day[2], 6 - 300, "yesterday's return is subtracted from yesterday's sales")
         orderpoint._oms_recompute_reorder_points()
         self.assertLess(orderpoint.oms_daily_demand, before)
         self.assertGreaterEqual(min(orderpoint.oms_forecast_daily), 0.0)
         self.assertGreaterEqual(orderpoint.product_min_qty, 0.0)
+
+    def test_odoo_replenishment_report_keeps_forecast_reorder_points(self):
+        """Odoo removes the manual reorder points its superuser created once nothing is left to order."""
+        orderpoint = self.env.ref("oms_intelligent.orderpoint_oms_023_madrid")
+        self.assertEqual(orderpoint.create_uid, self.env.ref("base.user_root"))
+        self.assertEqual(orderpoint.trigger, "manual")
+        self.set_on_hand(orderpoint.product_id, 1000)
+        self.env["stock.warehouse.orderpoint"].action_open_orderpoints()
+        self.assertTrue(orderpoint.exists())
+        self.assertTrue(orderpoint.oms_history_ids)
 
     def test_service_level_must_be_between_50_and_100_percent(self):
         orderpoint = self.env.ref("oms_intelligent.orderpoint_oms_028_madrid")

@@ -87,14 +87,13 @@ def test_orders_that_wait_for_the_reorder():
 
 
 def test_daily_histories_start_at_the_first_sale_and_clamp_returns():
-    first, last = date(2026, 1, 1), date(2026, 1, 10)
-    rows = [
-        (("a", 1), date(2026, 1, 5), 4.0),
-        (("a", 1), date(2026, 1, 7), -9.0),  # more came back than left that day
-        (("a", 1), date(2026, 1, 7), 2.0),
-        (("b", 1), date(2025, 12, 1), 7.0),  # before the window: ignored
-        (("z", 9), date(2026, 1, 5), 1.0),  # not asked for
-    ]
-    a, b = daily_histories(rows, [("a", 1), ("b", 1)], first, last)
+    series = {
+        # day 4: 4 sold; day 6: 2 sold and 9 returned, the same day counted twice is summed
+        ("a", 1): ([4, 6, 6], [4.0, -9.0, 2.0]),
+        ("b", 1): ([-30], [7.0]),  # before the window: ignored
+        ("z", 9): ([4], [1.0]),  # not asked for
+    }
+    a, b, c = daily_histories(series, [("a", 1), ("b", 1), ("c", 1)], span=10)
     np.testing.assert_array_equal(a, [4, 0, 0, 0, 0, 0])
     assert b.size == 0
+    assert c.size == 0
