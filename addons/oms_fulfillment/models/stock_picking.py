@@ -114,6 +114,8 @@ class StockPicking(models.Model):
             currency.name: currency for currency in self.env["res.currency"].with_context(active_test=False).search([])
         }
         clients = {}
+        # What the carriers look at, read for every delivery at once rather than delivery by delivery.
+        self.move_ids.sale_line_id.mapped("price_reduce_taxinc")
         self.oms_carrier_quote_ids.unlink()
         quote_values, bodies, choices = [], {}, {}
         for picking in self:
