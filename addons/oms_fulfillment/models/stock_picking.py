@@ -31,7 +31,9 @@ class StockPicking(models.Model):
     oms_carrier_error = fields.Text(
         "Carrier Error", copy=False, readonly=True, help="Why the carrier could not create the label, until retried."
     )
-    oms_carrier_error_on_validate = fields.Boolean(copy=False, readonly=True)
+    oms_carrier_error_on_validate = fields.Boolean(
+        "Validate on Retry", copy=False, readonly=True, help="The label failed while validating: Retry validates."
+    )
     oms_eta = fields.Date(
         "Estimated Arrival",
         copy=False,
@@ -45,7 +47,7 @@ class StockPicking(models.Model):
         readonly=True,
     )
     oms_tracking_checked_at = fields.Datetime("Tracking Checked On", copy=False, readonly=True)
-    oms_late_notified = fields.Boolean(copy=False, readonly=True)
+    oms_late_notified = fields.Boolean("Late Shipment Notified", copy=False, readonly=True)
     oms_notice_partner_id = fields.Many2one(
         "res.partner", compute="_compute_oms_notice_partner_id", string="Tracking Notice To"
     )
@@ -102,54 +104,37 @@ class StockPicking(models.Model):
 
     def _oms_shop_rates(self):
         """Ask every eligible carrier of each delivery's company for a rate and a transit time, keep the quotes,
-        and give each delivery the carrier its warehouse's (else company's) policy chooses. The carriers and
-        currencies are read once for all the deliveries; carriers' web services are called once per delivery and
-        carrier (a SOAP carrier's WSDL is loaded once)."""
+        and give each delivery the carrier its warehouse's (else company's) policy chooses. Carriers, currencies
+        and order lines are read once for all the deliveries; a SOAP carrier's WSDL is loaded once, and a carrier
+        that did not answer is not asked again in the same run."""
         now = fields.Datetime.now()
-        today = fields.Date.context_today(self)
+        session = {
+            "today": fields.Date.context_today(self),
+            "currencies": {
+                currency.name: currency
+                for currency in self.env["res.currency"].with_context(active_test=False).search([])
+            },
+            "clients": {},
+            "unreachable": {},
+        }
         carriers = self.env["delivery.carrier"].search(
             [("oms_rate_shopping", "=", True), ("company_id", "in", self.company_id.ids)]
         )
-        currencies = {
-            currency.name: currency for currency in self.env["res.currency"].with_context(active_test=False).search([])
-        }
-        clients = {}
         # What the carriers look at, read for every delivery at once rather than delivery by delivery.
         self.move_ids.sale_line_id.mapped("price_reduce_taxinc")
         self.oms_carrier_quote_ids.unlink()
         quote_values, bodies, choices = [], {}, {}
         for picking in self:
-            company = picking.company_id
             local_now, cutoff = picking._oms_local(now)
-            shipped_on = ship_date(local_now, cutoff)
             quotes, values_by_key = [], {}
             for carrier in carriers.filtered(lambda c, picking=picking: c.company_id == picking.company_id):
-                if not carrier._oms_matches_picking(picking):
-                    continue
-                values = {"picking_id": picking.id, "carrier_id": carrier.id, "ship_date": shipped_on}
-                try:
-                    client = None
-                    if carrier.delivery_type in OMS_CARRIER_TYPES:
-                        client = clients.get(carrier.id) or clients.setdefault(carrier.id, carrier._oms_client())
-                    price, currency, transit = carrier._oms_quote_picking(picking, client, currencies)
-                except (CarrierError, UserError, ValidationError) as error:
-                    values["error_message"] = str(error)
-                    quotes.append(Quote(carrier.id, carrier.name, None, None, error=str(error)))
-                else:
-                    price_company = currency._convert(price, company.currency_id, company, today)
-                    eta = estimated_arrival(local_now, cutoff, transit)
-                    values.update(
-                        currency_id=currency.id,
-                        price=price,
-                        price_company=price_company,
-                        transit_days=transit,
-                        eta=eta,
-                    )
-                    quotes.append(Quote(carrier.id, carrier.name, price_company, transit, eta=eta))
-                values_by_key[carrier.id] = values
-                quote_values.append(values)
+                if carrier._oms_matches_picking(picking):
+                    quote, values = picking._oms_ask_carrier(carrier, session, local_now, cutoff)
+                    quotes.append(quote)
+                    values_by_key[carrier.id] = values
+                    quote_values.append(values)
             warehouse = picking.picking_type_id.warehouse_id
-            policy = warehouse._oms_carrier_policy() if warehouse else company.oms_carrier_policy
+            policy = warehouse._oms_carrier_policy() if warehouse else picking.company_id.oms_carrier_policy
             choice = choose(quotes, policy, picking._oms_promised_date())
             if choice.quote:
                 values_by_key[choice.quote.key]["chosen"] = True
@@ -165,6 +150,36 @@ class StockPicking(models.Model):
             bodies={picking_id: escape(_("Carrier rates shopped: %s", body)) for picking_id, body in bodies.items()}
         )
         return choices
+
+    def _oms_ask_carrier(self, carrier, session, local_now, cutoff):
+        """One carrier's quote for this delivery handed over at ``local_now``: (the Quote the policy compares, the
+        values of its oms.carrier.quote). ``session`` holds what the deliveries of one run share."""
+        self.ensure_one()
+        values = {"picking_id": self.id, "carrier_id": carrier.id, "ship_date": ship_date(local_now, cutoff)}
+        if carrier.id in session["unreachable"]:
+            # It did not answer for an earlier delivery: the other deliveries do not wait for it again.
+            message = _(
+                "Not asked: the carrier did not answer for %(picking)s (%(error)s).",
+                **session["unreachable"][carrier.id],
+            )
+            values["error_message"] = message
+            return Quote(carrier.id, carrier.name, None, None, error=message), values
+        try:
+            client = None
+            if carrier.delivery_type in OMS_CARRIER_TYPES:
+                clients = session["clients"]
+                client = clients.get(carrier.id) or clients.setdefault(carrier.id, carrier._oms_client())
+            price, currency, transit = carrier._oms_quote_picking(self, client, session["currencies"])
+        except (CarrierError, UserError, ValidationError) as error:
+            if isinstance(error, CarrierError) and error.unreachable:
+                session["unreachable"][carrier.id] = {"picking": self.name, "error": str(error)}
+            values["error_message"] = str(error)
+            return Quote(carrier.id, carrier.name, None, None, error=str(error)), values
+        company = self.company_id
+        price_company = currency._convert(price, company.currency_id, company, session["today"])
+        eta = estimated_arrival(local_now, cutoff, transit)
+        values.update(currency_id=currency.id, price=price, price_company=price_company, transit_days=transit, eta=eta)
+        return Quote(carrier.id, carrier.name, price_company, transit, eta=eta), values
 
     def _oms_explain(self, choice):
         self.ensure_one()
@@ -374,6 +389,10 @@ class StockPicking(models.Model):
                 except CarrierError as error:
                     # Asked again at the next run: nothing to tell the customer or the team yet.
                     _logger.warning("tracking of %s at %s failed: %s", picking.name, carrier.name, error)
+                    if error.unreachable:
+                        # The carrier does not answer: its other shipments wait for the next run.
+                        self.browse([p.id for p in pickings]).write({"oms_tracking_checked_at": now})
+                        break
                     picking.oms_tracking_checked_at = now
                     continue
                 picking._oms_apply_tracking(statuses, now)

@@ -23,13 +23,15 @@ DEFAULT_TIMEOUT = 10.0
 class CarrierError(Exception):
     """A carrier call failed. The message says why in words a warehouse user can act on, and never holds the
     credentials. ``transient`` tells whether the same call may succeed later (timeouts, server errors) or whether
-    someone has to fix something first (credentials, address, weight)."""
+    someone has to fix something first (credentials, address, weight). ``unreachable``: the carrier did not answer at
+    all (timeout, connection refused), so asking it again at once about another shipment would only wait again."""
 
-    def __init__(self, message: str, *, transient: bool = True, status: int | None = None):
+    def __init__(self, message: str, *, transient: bool = True, status: int | None = None, unreachable: bool = False):
         super().__init__(message)
         self.message = message
-        self.transient = transient
+        self.transient = transient or unreachable
         self.status = status
+        self.unreachable = unreachable
 
 
 @dataclass(frozen=True)

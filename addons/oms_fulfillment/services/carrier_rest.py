@@ -119,9 +119,13 @@ class RestCarrierClient:
                 method, self.base_url + path, json=json, headers=headers, timeout=self.timeout
             )
         except requests.Timeout:
-            raise CarrierError(f"the carrier did not answer the {what} request within {self.timeout:g} s") from None
+            raise CarrierError(
+                f"the carrier did not answer the {what} request within {self.timeout:g} s", unreachable=True
+            ) from None
         except requests.ConnectionError:
-            raise CarrierError(f"the carrier's service could not be reached for the {what} request") from None
+            raise CarrierError(
+                f"the carrier's service could not be reached for the {what} request", unreachable=True
+            ) from None
         except requests.RequestException as exc:  # malformed URL and the like
             raise CarrierError(
                 f"the carrier's service URL is not usable ({type(exc).__name__})", transient=False

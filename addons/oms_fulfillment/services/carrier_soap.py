@@ -120,9 +120,13 @@ class SoapCarrierClient:
         except Fault as fault:
             raise self._fault_error(fault, what) from None
         except requests.Timeout:
-            raise CarrierError(f"the carrier did not answer the {what} request within {self.timeout:g} s") from None
+            raise CarrierError(
+                f"the carrier did not answer the {what} request within {self.timeout:g} s", unreachable=True
+            ) from None
         except requests.ConnectionError:
-            raise CarrierError(f"the carrier's web service could not be reached for the {what} request") from None
+            raise CarrierError(
+                f"the carrier's web service could not be reached for the {what} request", unreachable=True
+            ) from None
         except requests.HTTPError as exc:  # while loading the WSDL
             raise self._status_error(exc.response.status_code, "the WSDL URL") from None
         except TransportError as exc:

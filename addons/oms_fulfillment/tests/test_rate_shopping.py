@@ -97,6 +97,16 @@ class TestRateShopping(CarrierCase):
         self.assertEqual(picking.carrier_id, self.express, "the cheapest of the carriers that answered")
         self.assertTrue(all(not quote.failed for carrier, quote in quotes.items() if carrier != self.rest))
 
+    def test_a_carrier_that_does_not_answer_is_not_asked_again_for_the_other_deliveries(self):
+        first, second = self.delivery(), self.delivery()
+        self.rest_server.delay_next(1, 3.0)
+        self.shop(first | second)
+        self.assertEqual(len(self.rest_server.calls("/rates")), 1, "one wait for a silent carrier, not one each")
+        self.assertIn("did not answer", self.quotes_by_carrier(first)[self.rest].error_message)
+        error = self.quotes_by_carrier(second)[self.rest].error_message
+        self.assertIn(f"Not asked: the carrier did not answer for {first.name}", error)
+        self.assertEqual((first | second).carrier_id, self.express)
+
     def test_a_soap_fault_leaves_the_other_quotes_and_its_error(self):
         self.company.oms_carrier_policy = "fastest"
         self.soap_server.fault_next(1, "Rating engine unavailable")

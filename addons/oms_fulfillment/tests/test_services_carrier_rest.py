@@ -69,13 +69,16 @@ def test_a_timeout_is_a_transient_carrier_error(carrier):
     carrier.delay_next(1, 1.0)
     with pytest.raises(CarrierError, match=r"did not answer the rate request within 0\.2 s") as error:
         client(carrier, timeout=0.2).rate(SHIPMENT)
-    assert error.value.transient
+    assert error.value.transient and error.value.unreachable
 
 
 def test_a_server_error_says_to_try_again_later(carrier):
     carrier.fail_next(1, 503, "maintenance")
-    with pytest.raises(CarrierError, match=r"answered 503 \(maintenance\) to the label request: try again later"):
+    with pytest.raises(
+        CarrierError, match=r"answered 503 \(maintenance\) to the label request: try again later"
+    ) as error:
         client(carrier).create_label(SHIPMENT)
+    assert error.value.transient and not error.value.unreachable
 
 
 def test_a_wrong_api_key_is_a_configuration_error_without_the_key(carrier):

@@ -61,7 +61,7 @@ def test_a_server_fault_is_a_transient_carrier_error(carrier):
     carrier.fault_next(1, "Rating engine unavailable")
     with pytest.raises(CarrierError, match="SOAP fault: Rating engine unavailable") as error:
         client(carrier).rate(SHIPMENT)
-    assert error.value.transient
+    assert error.value.transient and not error.value.unreachable
 
 
 def test_a_client_fault_is_not_transient(carrier):
@@ -81,8 +81,9 @@ def test_a_timeout_is_a_carrier_error(carrier):
     soap = client(carrier, timeout=0.3)
     soap.rate(SHIPMENT)  # loads the WSDL
     carrier.delay_next(1, 1.0)
-    with pytest.raises(CarrierError, match=r"did not answer the rate request within 0\.3 s"):
+    with pytest.raises(CarrierError, match=r"did not answer the rate request within 0\.3 s") as error:
         soap.rate(SHIPMENT)
+    assert error.value.unreachable
 
 
 def test_an_unknown_tracking_number_is_a_fault(carrier):

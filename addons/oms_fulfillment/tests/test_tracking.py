@@ -119,6 +119,15 @@ class TestTrackingPolling(CarrierCase):
         self.assertEqual(rest.oms_tracking_checked_at, datetime(2026, 12, 1, 12, 0))
         self.assertEqual(soap.oms_delivered_date, datetime(2026, 12, 1, 9, 0))
 
+    def test_a_silent_carrier_is_asked_once_per_run(self):
+        first, second = self.shipped(self.rest), self.shipped(self.rest)
+        self.rest_server.delay_next(1, 3.0)
+        with freeze_time(datetime(2026, 12, 1, 12, 0)):
+            self.env["stock.picking"]._cron_oms_poll_tracking()
+        self.assertEqual(len(self.rest_server.calls("/tracking/")), 1)
+        self.assertEqual((first | second).mapped("oms_tracking_checked_at"), [datetime(2026, 12, 1, 12, 0)] * 2)
+        self.assertFalse((first | second).filtered("oms_delivered_date"))
+
     def test_a_late_shipment_gives_the_team_leader_an_activity_once(self):
         leader = self.env["res.users"].search([("login", "=", "oms_manager")], limit=1) or self.env.user
         team = self.env["crm.team"].create({"name": "Carrier Test Team", "user_id": leader.id})
