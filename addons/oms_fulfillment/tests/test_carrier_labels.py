@@ -153,3 +153,45 @@ class TestCarrierLabels(CarrierCase):
         self.assertFalse(any("rest-key" in (message.body or "") for message in picking.message_ids))
         quotes_text = " ".join(picking.oms_carrier_quote_ids.mapped(lambda quote: quote.error_message or ""))
         self.assertNotIn("rest-key", quotes_text)
+        # A warehouse user without OMS rights validates a delivery of the SOAP carrier: label, notice, tracking.
+        warehouse_user = new_test_user(
+            self.env,
+            "carrier_stock_user",
+            groups="stock.group_stock_user",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        other = self.delivery(carrier=self.soap)
+        self.validate(other.with_user(warehouse_user))
+        self.assertEqual((other.state, other.carrier_tracking_ref), ("done", "SOA000001"))
+        self.assertTrue(self.env["mail.mail"].search([("model", "=", "stock.picking"), ("res_id", "=", other.id)]))
+
+    def test_forms_open_for_oms_users_without_the_credentials(self):
+        user = new_test_user(
+            self.env,
+            "carrier_view_user",
+            groups="stock.group_stock_user,oms_intelligent.group_oms_user",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        manager = new_test_user(
+            self.env,
+            "carrier_view_manager",
+            groups="stock.group_stock_manager,oms_intelligent.group_oms_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        carrier_form = self.env["delivery.carrier"].with_user(user).get_views([(False, "form")])["views"]["form"]
+        self.assertIn("oms_transit_days", carrier_form["arch"])
+        self.assertNotIn("oms_api_key", carrier_form["arch"])
+        manager_form = self.env["delivery.carrier"].with_user(manager).get_views([(False, "form")])["views"]["form"]
+        self.assertIn("oms_api_key", manager_form["arch"])
+        picking_form = self.env["stock.picking"].with_user(user).get_views([(False, "form")])["views"]["form"]
+        for name in ("action_oms_shop_rates", "action_oms_retry_carrier", "oms_carrier_quote_ids", "oms_eta"):
+            self.assertIn(name, picking_form["arch"])
+        quotes = self.env["oms.carrier.quote"].with_user(user)
+        views = quotes.get_views([(False, "list"), (False, "pivot"), (False, "search")])["views"]
+        self.assertEqual(set(views), {"list", "pivot", "search"})
+        picking = self.delivery()
+        picking.with_user(user).action_oms_shop_rates()
+        self.assertEqual(len(quotes.search([("picking_id", "=", picking.id)])), 4)
