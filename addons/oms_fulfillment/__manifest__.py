@@ -1,7 +1,7 @@
 {
     "name": "Order Management: Fulfilment",
     "summary": "Pick by order, batch, zone or wave; boxes, carriers, tracking, surveys and returns",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Order Management",
     "author": "OMS Team",
     "website": "https://github.com/oms-team/oms",
@@ -10,7 +10,7 @@
     "external_dependencies": {"python": ["requests", "zeep"]},
     "data": [
         "security/ir.model.access.csv",
-        "security/oms_fulfillment_security.xml",
+        "security/oms_fulfillment_rules.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "report/oms_fulfillment_reports.xml",
@@ -21,10 +21,15 @@
         "views/stock_picking_views.xml",
         "views/stock_warehouse_views.xml",
         "views/res_config_settings_views.xml",
+        "views/stock_picking_type_views.xml",
+        "views/oms_pick_zone_views.xml",
+        "wizard/oms_release_wizard_views.xml",
+        "report/oms_pick_list_reports.xml",
         "views/oms_fulfillment_menus.xml",
     ],
     "demo": [
         "demo/delivery_carrier_demo.xml",
+        "demo/oms_picking_demo.xml",
     ],
     "installable": True,
 }

@@ -24,6 +24,13 @@ LATE_BATCH = 500
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    oms_released = fields.Datetime(
+        "Released", readonly=True, copy=False, help="When Release handed this transfer to the pickers."
+    )
+    oms_release_rank = fields.Integer(
+        "Pick Order", readonly=True, copy=False, help="Its place among the transfers released together."
+    )
+
     oms_carrier_quote_ids = fields.One2many("oms.carrier.quote", "picking_id", string="Carrier Quotes")
     oms_carrier_choice = fields.Text(
         "Carrier Choice", copy=False, readonly=True, help="Why rate shopping chose the carrier of this delivery."
@@ -51,6 +58,10 @@ class StockPicking(models.Model):
     oms_notice_partner_id = fields.Many2one(
         "res.partner", compute="_compute_oms_notice_partner_id", string="Tracking Notice To"
     )
+
+    def _oms_pick_list(self):
+        """Sections (one per zone) of this transfer's lines in walking order, for its pick list."""
+        return self.move_line_ids._oms_pick_list()
 
     @api.depends("partner_id.email", "sale_id.partner_id.email")
     def _compute_oms_notice_partner_id(self):

@@ -1,0 +1,1 @@
+from . import oms_release_wizard
