@@ -1,4 +1,24 @@
-from odoo import fields, models
+import logging
+from datetime import timedelta
+
+import pytz
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount, format_date, groupby
+
+from ..services.carrier import DELIVERED, EXCEPTION, IN_TRANSIT, PENDING, CarrierError
+from ..services.rate_shopping import Quote, choose, estimated_arrival, ship_date
+from .delivery_carrier import OMS_CARRIER_TYPES
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_CUTOFF_HOUR = 17.0
+# A tracked shipment is asked about again at most this often by the scheduled action.
+TRACKING_RECHECK = timedelta(minutes=50)
+TRACKING_BATCH = 200
+LATE_BATCH = 500
 
 
 class StockPicking(models.Model):
@@ -11,6 +31,447 @@ class StockPicking(models.Model):
         "Pick Order", readonly=True, copy=False, help="Its place among the transfers released together."
     )
 
+    oms_carrier_quote_ids = fields.One2many("oms.carrier.quote", "picking_id", string="Carrier Quotes")
+    oms_carrier_choice = fields.Text(
+        "Carrier Choice", copy=False, readonly=True, help="Why rate shopping chose the carrier of this delivery."
+    )
+    oms_carrier_error = fields.Text(
+        "Carrier Error", copy=False, readonly=True, help="Why the carrier could not create the label, until retried."
+    )
+    oms_carrier_error_on_validate = fields.Boolean(
+        "Validate on Retry", copy=False, readonly=True, help="The label failed while validating: Retry validates."
+    )
+    oms_eta = fields.Date(
+        "Estimated Arrival",
+        copy=False,
+        help="When the customer should receive the shipment: the first working day after the warehouse cut-off, "
+        "plus the carrier's transit days (weekends skipped).",
+    )
+    oms_tracking_status = fields.Selection(
+        [(PENDING, "Label Created"), (IN_TRANSIT, "In Transit"), (DELIVERED, "Delivered"), (EXCEPTION, "Exception")],
+        "Tracking Status",
+        copy=False,
+        readonly=True,
+    )
+    oms_tracking_checked_at = fields.Datetime("Tracking Checked On", copy=False, readonly=True)
+    oms_late_notified = fields.Boolean("Late Shipment Notified", copy=False, readonly=True)
+    oms_notice_partner_id = fields.Many2one(
+        "res.partner", compute="_compute_oms_notice_partner_id", string="Tracking Notice To"
+    )
+
     def _oms_pick_list(self):
         """Sections (one per zone) of this transfer's lines in walking order, for its pick list."""
         return self.move_line_ids._oms_pick_list()
+
+    @api.depends("partner_id.email", "sale_id.partner_id.email")
+    def _compute_oms_notice_partner_id(self):
+        for picking in self:
+            candidates = picking.partner_id | picking.sale_id.partner_id
+            picking.oms_notice_partner_id = candidates.filtered("email")[:1] or picking.partner_id
+
+    # ------------------------------------------------------------------------------------------ local time
+
+    def _oms_local(self, moment):
+        """A UTC datetime as the warehouse's local time (its address's time zone, else the company's, else the
+        user's), naive, and the warehouse's cut-off hour."""
+        self.ensure_one()
+        warehouse = self.picking_type_id.warehouse_id
+        tz_name = warehouse.partner_id.tz or self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+        local = pytz.utc.localize(moment).astimezone(pytz.timezone(tz_name)).replace(tzinfo=None)
+        cutoff = warehouse.oms_cutoff_hour if warehouse else DEFAULT_CUTOFF_HOUR
+        return local, cutoff
+
+    def _oms_promised_date(self):
+        """The date promised to the customer (the delivery's deadline, else the order's delivery date), local."""
+        self.ensure_one()
+        promised = self.date_deadline or self.sale_id.commitment_date
+        return self._oms_local(promised)[0].date() if promised else None
+
+    # ------------------------------------------------------------------------------------------ rate shopping
+
+    def action_oms_shop_rates(self):
+        pickings = self.filtered(lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel"))
+        if not pickings:
+            raise UserError(_("Rates are shopped for deliveries to customers that are not done yet."))
+        choices = pickings._oms_shop_rates()
+        without = [picking.name for picking, choice in choices.items() if not choice.quote]
+        message = (
+            _("Rates shopped for %s deliveries.", len(choices)) if len(choices) > 1 else pickings.oms_carrier_choice
+        )
+        if without:
+            message = _(
+                "%(message)s No carrier gave a rate for: %(pickings)s.", message=message, pickings=", ".join(without)
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if without else "success",
+                "title": _("Carrier Rates"),
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _oms_shop_rates(self):
+        """Ask every eligible carrier of each delivery's company for a rate and a transit time, keep the quotes,
+        and give each delivery the carrier its warehouse's (else company's) policy chooses. Carriers, currencies
+        and order lines are read once for all the deliveries; a SOAP carrier's WSDL is loaded once, and a carrier
+        that did not answer is not asked again in the same run."""
+        now = fields.Datetime.now()
+        session = {
+            "today": fields.Date.context_today(self),
+            "currencies": {
+                currency.name: currency
+                for currency in self.env["res.currency"].with_context(active_test=False).search([])
+            },
+            "clients": {},
+            "unreachable": {},
+        }
+        carriers = self.env["delivery.carrier"].search(
+            [("oms_rate_shopping", "=", True), ("company_id", "in", self.company_id.ids)]
+        )
+        # What the carriers look at, read for every delivery at once rather than delivery by delivery.
+        self.move_ids.sale_line_id.mapped("price_reduce_taxinc")
+        self.oms_carrier_quote_ids.unlink()
+        quote_values, bodies, choices = [], {}, {}
+        for picking in self:
+            local_now, cutoff = picking._oms_local(now)
+            quotes, values_by_key = [], {}
+            for carrier in carriers.filtered(lambda c, picking=picking: c.company_id == picking.company_id):
+                if carrier._oms_matches_picking(picking):
+                    quote, values = picking._oms_ask_carrier(carrier, session, local_now, cutoff)
+                    quotes.append(quote)
+                    values_by_key[carrier.id] = values
+                    quote_values.append(values)
+            warehouse = picking.picking_type_id.warehouse_id
+            policy = warehouse._oms_carrier_policy() if warehouse else picking.company_id.oms_carrier_policy
+            choice = choose(quotes, policy, picking._oms_promised_date())
+            if choice.quote:
+                values_by_key[choice.quote.key]["chosen"] = True
+            choices[picking] = choice
+            bodies[picking.id] = picking._oms_explain(choice)
+        self.env["oms.carrier.quote"].create(quote_values)
+        for picking, choice in choices.items():
+            values = {"oms_carrier_choice": bodies[picking.id]}
+            if choice.quote:
+                values["carrier_id"] = choice.quote.key
+            picking.write(values)
+        self._message_log_batch(
+            bodies={picking_id: escape(_("Carrier rates shopped: %s", body)) for picking_id, body in bodies.items()}
+        )
+        return choices
+
+    def _oms_ask_carrier(self, carrier, session, local_now, cutoff):
+        """One carrier's quote for this delivery handed over at ``local_now``: (the Quote the policy compares, the
+        values of its oms.carrier.quote). ``session`` holds what the deliveries of one run share."""
+        self.ensure_one()
+        values = {"picking_id": self.id, "carrier_id": carrier.id, "ship_date": ship_date(local_now, cutoff)}
+        if carrier.id in session["unreachable"]:
+            # It did not answer for an earlier delivery: the other deliveries do not wait for it again.
+            message = _(
+                "Not asked: the carrier did not answer for %(picking)s (%(error)s).",
+                **session["unreachable"][carrier.id],
+            )
+            values["error_message"] = message
+            return Quote(carrier.id, carrier.name, None, None, error=message), values
+        try:
+            client = None
+            if carrier.delivery_type in OMS_CARRIER_TYPES:
+                clients = session["clients"]
+                client = clients.get(carrier.id) or clients.setdefault(carrier.id, carrier._oms_client())
+            price, currency, transit = carrier._oms_quote_picking(self, client, session["currencies"])
+        except (CarrierError, UserError, ValidationError) as error:
+            if isinstance(error, CarrierError) and error.unreachable:
+                session["unreachable"][carrier.id] = {"picking": self.name, "error": str(error)}
+            values["error_message"] = str(error)
+            return Quote(carrier.id, carrier.name, None, None, error=str(error)), values
+        company = self.company_id
+        price_company = currency._convert(price, company.currency_id, company, session["today"])
+        eta = estimated_arrival(local_now, cutoff, transit)
+        values.update(currency_id=currency.id, price=price, price_company=price_company, transit_days=transit, eta=eta)
+        return Quote(carrier.id, carrier.name, price_company, transit, eta=eta), values
+
+    def _oms_explain(self, choice):
+        self.ensure_one()
+        company = self.company_id
+        return choice.explain(
+            self.env._,
+            money=lambda quote: format_amount(self.env, quote.price, company.currency_id),
+            day=lambda day: format_date(self.env, day),
+        )
+
+    # ------------------------------------------------------------------------------------------ labels
+
+    def _oms_needs_label(self):
+        """Deliveries an OMS carrier has not made a label for yet."""
+        return self.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+            and p.state not in ("done", "cancel")
+            and p.carrier_id.delivery_type in OMS_CARRIER_TYPES
+            and p.carrier_id.integration_level == "rate_and_ship"
+            and not p.carrier_tracking_ref
+        )
+
+    def action_oms_buy_label(self):
+        pickings = self._oms_needs_label()
+        if not pickings:
+            raise UserError(
+                _("Labels are bought for deliveries not done yet, with an OMS carrier and no tracking number.")
+            )
+        failed = pickings._oms_send_to_shipper()
+        if failed:
+            return failed._oms_carrier_error_action()
+        return True
+
+    def action_oms_retry_carrier(self):
+        """Ask the carrier for the label again; validate the deliveries whose validation it stopped."""
+        pickings = self.filtered("oms_carrier_error")
+        to_validate = pickings.filtered("oms_carrier_error_on_validate")
+        failed = pickings._oms_needs_label()._oms_send_to_shipper(validating=False)
+        if failed:
+            return failed._oms_carrier_error_action()
+        (pickings - failed).write({"oms_carrier_error": False, "oms_carrier_error_on_validate": False})
+        if to_validate:
+            return to_validate.button_validate()
+        return True
+
+    def _oms_send_to_shipper(self, validating=False):
+        """Odoo's send_to_shipper per delivery (label attached, tracking number set). A delivery whose carrier fails
+        is left as it was, with the error in its chatter and a Retry button; returns those."""
+        failed = self.browse()
+        for picking in self:
+            try:
+                with self.env.cr.savepoint():
+                    # As Odoo's validation does: the carrier's price may go on the sale order.
+                    picking.sudo().send_to_shipper()
+            except (UserError, ValidationError, CarrierError) as error:
+                failed |= picking
+                picking._oms_carrier_failed(str(error), validating)
+            else:
+                if picking.oms_carrier_error:
+                    picking.write({"oms_carrier_error": False, "oms_carrier_error_on_validate": False})
+        return failed
+
+    def _oms_carrier_failed(self, message, validating):
+        self.ensure_one()
+        self.write(
+            {
+                "oms_carrier_error": message,
+                "oms_carrier_error_on_validate": validating or self.oms_carrier_error_on_validate,
+            }
+        )
+        note = (
+            _("The delivery was not validated: the carrier could not create its label.")
+            if validating
+            else _("The carrier could not create the label.")
+        )
+        self.message_post(
+            body=Markup("%s<br/>%s<br/>%s")
+            % (note, message, _("Use Retry once the carrier answers again; the delivery stays ready until then."))
+        )
+
+    def _oms_carrier_error_action(self):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "danger",
+                "sticky": True,
+                "title": _("The carrier could not create the label"),
+                "message": "\n".join(f"{picking.name}: {picking.oms_carrier_error}" for picking in self),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _pre_action_done_hook(self):
+        """Once the validation's wizards are answered, and before anything is done, OMS carriers make the labels:
+        a carrier that fails leaves every delivery of the validation ready, its error in the chatter (Odoo would
+        otherwise roll the error back with the validation)."""
+        result = super()._pre_action_done_hook()
+        if result is not True or self.env.context.get("oms_skip_labels"):
+            return result
+        failed = (
+            self._oms_needs_label()
+            .filtered(lambda p: p.picking_type_id.print_label)
+            ._oms_send_to_shipper(validating=True)
+        )
+        if failed:
+            return failed._oms_carrier_error_action()
+        return result
+
+    # ------------------------------------------------------------------------------------------ shipped
+
+    def _oms_awaits_carrier_delivery(self):
+        """OMS carriers track their shipments: the customer has it when the carrier says so, not at validation."""
+        self.ensure_one()
+        return self.carrier_id.delivery_type in OMS_CARRIER_TYPES and bool(self.carrier_tracking_ref)
+
+    def _action_done(self):
+        result = super()._action_done()
+        shipped = self.filtered(lambda p: p.state == "done" and p.picking_type_code == "outgoing" and p.carrier_id)
+        if shipped:
+            shipped._oms_set_arrival()
+            shipped.filtered(lambda p: p.company_id.oms_tracking_notice)._oms_send_tracking_notice()
+            shipped.filtered(lambda p: p._oms_awaits_carrier_delivery() and not p.oms_tracking_status).write(
+                {"oms_tracking_status": PENDING}
+            )
+        return result
+
+    def _oms_transit_days(self):
+        """The transit days of the chosen quote of the delivery's carrier, else the carrier's own."""
+        self.ensure_one()
+        quote = self.sudo().oms_carrier_quote_ids.filtered(
+            lambda q: q.chosen and q.carrier_id == self.carrier_id and not q.failed
+        )[:1]
+        return quote.transit_days if quote else self.carrier_id.oms_transit_days
+
+    def _oms_set_arrival(self):
+        for picking in self:
+            local, cutoff = picking._oms_local(picking.date_done or fields.Datetime.now())
+            picking.oms_eta = estimated_arrival(local, cutoff, picking._oms_transit_days())
+
+    def _oms_send_tracking_notice(self):
+        """E-mail the customer the carrier, the tracking link and the estimated arrival, in their language (queued
+        with the other outgoing e-mails)."""
+        template = self.env.ref("oms_fulfillment.mail_template_tracking_notice", raise_if_not_found=False)
+        if not template:
+            return
+        for picking in self:
+            partner = picking.oms_notice_partner_id
+            if not partner.email:
+                picking.message_post(body=_("No tracking notice was sent: the customer has no e-mail address."))
+                continue
+            template.send_mail(picking.id, email_layout_xmlid="mail.mail_notification_light")
+            picking.message_post(
+                body=_(
+                    "Tracking notice e-mailed to %(customer)s: arriving on %(eta)s.",
+                    customer=partner.display_name,
+                    eta=format_date(self.env, picking.oms_eta) if picking.oms_eta else _("an unknown date"),
+                )
+            )
+
+    # ------------------------------------------------------------------------------------------ tracking
+
+    @api.model
+    def _oms_tracking_domain(self):
+        return [
+            ("picking_type_code", "=", "outgoing"),
+            ("state", "=", "done"),
+            ("carrier_tracking_ref", "!=", False),
+            ("oms_delivered_date", "=", False),
+            ("carrier_id.delivery_type", "in", OMS_CARRIER_TYPES),
+        ]
+
+    @api.model
+    def _cron_oms_poll_tracking(self, batch_size=TRACKING_BATCH):
+        """Ask the carriers about shipments not delivered yet, a batch per call (the cron runner commits between
+        calls and calls again while some are left), then give the team an activity for late shipments."""
+        due = self._oms_tracking_domain() + [
+            "|",
+            ("oms_tracking_checked_at", "=", False),
+            ("oms_tracking_checked_at", "<", fields.Datetime.now() - TRACKING_RECHECK),
+        ]
+        batch = self.search(due, limit=batch_size, order="oms_tracking_checked_at ASC NULLS FIRST, id")
+        batch._oms_poll_tracking()
+        remaining = self.search_count(due)
+        if not remaining:
+            self._oms_notify_late_shipments()
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+
+    def action_oms_check_tracking(self):
+        pickings = self.filtered_domain(self._oms_tracking_domain())
+        if not pickings:
+            raise UserError(_("Only shipped deliveries of OMS carriers not delivered yet are tracked."))
+        pickings._oms_poll_tracking()
+        return True
+
+    def _oms_poll_tracking(self):
+        now = fields.Datetime.now()
+        for carrier, pickings in groupby(self, key=lambda p: p.carrier_id):
+            client = None
+            for picking in pickings:
+                try:
+                    client = client or carrier._oms_client()
+                    statuses = [
+                        carrier._oms_tracking(number.strip(), client)
+                        for number in picking.carrier_tracking_ref.split(",")
+                        if number.strip()
+                    ]
+                except CarrierError as error:
+                    # Asked again at the next run: nothing to tell the customer or the team yet.
+                    _logger.warning("tracking of %s at %s failed: %s", picking.name, carrier.name, error)
+                    if error.unreachable:
+                        # The carrier does not answer: its other shipments wait for the next run.
+                        self.browse([p.id for p in pickings]).write({"oms_tracking_checked_at": now})
+                        break
+                    picking.oms_tracking_checked_at = now
+                    continue
+                picking._oms_apply_tracking(statuses, now)
+
+    def _oms_apply_tracking(self, statuses, now):
+        self.ensure_one()
+        if statuses and all(one.delivered for one in statuses):
+            overall = DELIVERED
+        elif any(one.status == EXCEPTION for one in statuses):
+            overall = EXCEPTION
+        elif any(one.status == IN_TRANSIT or one.delivered for one in statuses):
+            overall = IN_TRANSIT
+        else:
+            overall = PENDING
+        values = {"oms_tracking_checked_at": now, "oms_tracking_status": overall}
+        if overall == DELIVERED:
+            values["oms_delivered_date"] = max(one.delivered_at or now for one in statuses)
+        changed = overall != self.oms_tracking_status
+        self.write(values)
+        if changed and overall == DELIVERED:
+            self.message_post(
+                body=_(
+                    "%(carrier)s delivered the shipment on %(date)s.",
+                    carrier=self.carrier_id.name,
+                    date=format_date(self.env, self._oms_local(values["oms_delivered_date"])[0].date()),
+                )
+            )
+        elif changed and overall == EXCEPTION:
+            details = "; ".join(one.description for one in statuses if one.status == EXCEPTION and one.description)
+            self.message_post(
+                body=_(
+                    "%(carrier)s reports a problem with the shipment: %(details)s",
+                    carrier=self.carrier_id.name,
+                    details=details or _("no details given"),
+                )
+            )
+
+    @api.model
+    def _oms_notify_late_shipments(self):
+        """One activity per shipment past its estimated arrival and not delivered, for the order's sales team
+        leader (else its salesperson, else the delivery's responsible)."""
+        today = fields.Date.context_today(self)
+        late = self.search(
+            [
+                ("picking_type_code", "=", "outgoing"),
+                ("state", "=", "done"),
+                ("oms_delivered_date", "=", False),
+                ("oms_eta", "<", today),
+                ("oms_late_notified", "=", False),
+            ],
+            limit=LATE_BATCH,
+        )
+        for picking in late:
+            user = picking.sale_id.team_id.user_id or picking.sale_id.user_id or picking.user_id or self.env.user
+            picking.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Late shipment"),
+                note=_(
+                    "%(carrier)s should have delivered %(picking)s to %(customer)s by %(eta)s and has not confirmed "
+                    "the delivery (tracking number %(number)s).",
+                    carrier=picking.carrier_id.name,
+                    picking=picking.name,
+                    customer=picking.partner_id.display_name,
+                    eta=format_date(self.env, picking.oms_eta),
+                    number=picking.carrier_tracking_ref or _("none"),
+                ),
+                user_id=user.id,
+            )
+        late.write({"oms_late_notified": True})
+        return late

@@ -72,3 +72,19 @@ class TestDemoCarriers(TransactionCase):
         self.assertTrue(light["success"] and heavy["success"])
         self.assertAlmostEqual(light["price"], 12.90)
         self.assertAlmostEqual(heavy["price"], 12.90)
+
+    def test_every_demo_carrier_gives_a_transit_time(self):
+        self.assertEqual(self.express.oms_transit_days, 1)
+        self.assertEqual(self.standard.oms_transit_days, 4)
+
+    def test_the_web_service_carriers_are_archived_test_endpoints_on_localhost(self):
+        carriers = self.env.ref("oms_fulfillment.carrier_oms_rest_test") | self.env.ref(
+            "oms_fulfillment.carrier_oms_soap_test"
+        )
+        self.assertEqual(set(carriers.mapped("delivery_type")), {"oms_rest", "oms_soap"})
+        for carrier in carriers:
+            self.assertFalse(carrier.active, carrier.name)
+            self.assertIn("test endpoint", carrier.name)
+            self.assertTrue(carrier.oms_service_url.startswith("http://127.0.0.1:"), carrier.name)
+            self.assertEqual(carrier.company_id, self.company)
+            self.assertGreater(carrier.oms_transit_days, 0)

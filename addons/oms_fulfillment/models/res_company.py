@@ -1,0 +1,26 @@
+from odoo import fields, models
+
+CARRIER_POLICIES = [
+    ("cheapest", "Cheapest"),
+    ("fastest", "Fastest"),
+    ("cheapest_on_time", "Cheapest arriving by the promised date"),
+]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    oms_carrier_policy = fields.Selection(
+        CARRIER_POLICIES,
+        string="Carrier Choice",
+        default="cheapest",
+        required=True,
+        help="How rate shopping chooses the carrier of a delivery among the carriers' quotes: the cheapest, the "
+        "fastest, or the cheapest arriving by the date promised to the customer (else the fastest). A warehouse "
+        "may choose otherwise.",
+    )
+    oms_tracking_notice = fields.Boolean(
+        "Tracking Notices",
+        default=True,
+        help="E-mail customers the carrier, the tracking link and the estimated arrival when their delivery ships.",
+    )

@@ -1,0 +1,8 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    oms_carrier_policy = fields.Selection(related="company_id.oms_carrier_policy", readonly=False)
+    oms_tracking_notice = fields.Boolean(related="company_id.oms_tracking_notice", readonly=False)

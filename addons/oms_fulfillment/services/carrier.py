@@ -1,0 +1,191 @@
+"""What every carrier client shares: the shipment it is asked about, its answers, and ``CarrierError``.
+
+Units are the carriers' own, whatever Odoo is configured with: weights in kilograms, dimensions in centimetres,
+prices in the currency the carrier names (ISO 4217 code), transit times in working days.
+"""
+
+import base64
+import binascii
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+# Tracking statuses every client maps its carrier's words to.
+PENDING = "pending"  # label created, parcel not collected yet
+IN_TRANSIT = "in_transit"
+DELIVERED = "delivered"
+EXCEPTION = "exception"  # lost, damaged, refused, address unknown...
+TRACKING_STATUSES = (PENDING, IN_TRANSIT, DELIVERED, EXCEPTION)
+# How long a client waits for a carrier by default, in seconds: a person is usually waiting for the answer.
+DEFAULT_TIMEOUT = 10.0
+
+
+class CarrierError(Exception):
+    """A carrier call failed. The message says why in words a warehouse user can act on, and never holds the
+    credentials. ``transient`` tells whether the same call may succeed later (timeouts, server errors) or whether
+    someone has to fix something first (credentials, address, weight). ``unreachable``: the carrier did not answer at
+    all (timeout, connection refused), so asking it again at once about another shipment would only wait again."""
+
+    def __init__(self, message: str, *, transient: bool = True, status: int | None = None, unreachable: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.transient = transient or unreachable
+        self.status = status
+        self.unreachable = unreachable
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    street: str = ""
+    street2: str = ""
+    city: str = ""
+    zip: str = ""
+    state: str = ""
+    country_code: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One box: its weight (kg) and outer dimensions (cm, 0 when unknown)."""
+
+    weight: float
+    length: float = 0.0
+    width: float = 0.0
+    height: float = 0.0
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """What a carrier is asked to rate or to ship: ``reference`` is ours (the delivery order's name)."""
+
+    reference: str
+    sender: Address
+    recipient: Address
+    parcels: tuple[Parcel, ...]
+    service: str = ""
+
+    @property
+    def weight(self) -> float:
+        return sum(parcel.weight for parcel in self.parcels)
+
+
+@dataclass(frozen=True)
+class Rate:
+    price: float
+    currency: str
+    transit_days: int | None
+    service: str = ""
+
+
+@dataclass(frozen=True)
+class Label:
+    tracking_number: str
+    pdf: bytes
+    price: float | None = None
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class TrackingStatus:
+    tracking_number: str
+    status: str  # one of TRACKING_STATUSES
+    delivered_at: datetime | None = None  # UTC, naive
+    description: str = ""
+    events: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def delivered(self) -> bool:
+        return self.status == DELIVERED
+
+
+def shipment_to_dict(shipment: Shipment) -> dict:
+    """The JSON body both the REST client and the local stand-ins use."""
+
+    def address(value: Address) -> dict:
+        return {key: getattr(value, key) for key in Address.__dataclass_fields__ if getattr(value, key)}
+
+    return {
+        "reference": shipment.reference,
+        "service": shipment.service,
+        "sender": address(shipment.sender),
+        "recipient": address(shipment.recipient),
+        "parcels": [
+            {
+                "weight": round(parcel.weight, 3),
+                "length": round(parcel.length, 1),
+                "width": round(parcel.width, 1),
+                "height": round(parcel.height, 1),
+                "reference": parcel.reference,
+            }
+            for parcel in shipment.parcels
+        ],
+    }
+
+
+def normalise_status(value) -> str:
+    """A carrier's status word -> one of TRACKING_STATUSES (unknown words read as in transit)."""
+    word = str(value or "").strip().lower().replace("-", "_").replace(" ", "_")
+    aliases = {
+        "created": PENDING,
+        "label_created": PENDING,
+        "pending": PENDING,
+        "picked_up": IN_TRANSIT,
+        "in_transit": IN_TRANSIT,
+        "out_for_delivery": IN_TRANSIT,
+        "delivered": DELIVERED,
+        "exception": EXCEPTION,
+        "failed": EXCEPTION,
+        "returned": EXCEPTION,
+        "lost": EXCEPTION,
+    }
+    return aliases.get(word, IN_TRANSIT)
+
+
+def parse_utc(value) -> datetime:
+    """An ISO 8601 timestamp (or a datetime) -> naive UTC datetime, as Odoo stores them; naive values are UTC."""
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            raise CarrierError(f"the carrier sent an unreadable date {str(value)[:40]!r}") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def checked_number(value, message: str) -> float:
+    """A price or a count from a carrier's answer: a finite number, not negative; else CarrierError(message)."""
+    if isinstance(value, bool):
+        raise CarrierError(message)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise CarrierError(message) from None
+    if not math.isfinite(number) or number < 0:
+        raise CarrierError(message)
+    return number
+
+
+def checked_currency(value) -> str:
+    code = str(value or "").strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise CarrierError(f"the carrier answered an unknown currency {str(value)[:10]!r}")
+    return code
+
+
+def checked_pdf(value) -> bytes:
+    """A label: PDF bytes, or their base64 text (JSON); CarrierError when it is not a PDF."""
+    if isinstance(value, str):
+        try:
+            value = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            value = b""
+    if not isinstance(value, bytes) or not value.startswith(b"%PDF"):
+        raise CarrierError("the carrier sent no PDF label")
+    return value

@@ -1,0 +1,168 @@
+"""Client of a carrier's JSON API (tests/local_rest_carrier.py serves the same API for tests)::
+
+    POST   /rates                   shipment            -> {"service", "price", "currency", "transit_days"}
+    POST   /shipments               shipment            -> {"tracking_number", "label_pdf": <base64>, "price",
+                                                            "currency"}
+    GET    /tracking/<number>                           -> {"tracking_number", "status", "delivered_at": <ISO 8601>
+                                                            | null, "description", "events": [...]}
+    DELETE /shipments/<number>                          -> {"cancelled": true}
+
+A shipment is :func:`.carrier.shipment_to_dict`. Every call carries the headers ``X-Api-Key`` and ``X-Account``;
+errors answer ``{"error": "<why>"}`` with a 4xx or 5xx status. Calls are not retried here: rates and labels are
+asked for while someone waits (the picking's *Retry* button asks again), tracking is polled again by the next
+scheduled run. The API key never appears in messages or logs.
+"""
+
+import logging
+from urllib.parse import quote
+
+import requests
+
+from .carrier import (
+    DEFAULT_TIMEOUT,
+    CarrierError,
+    Label,
+    Rate,
+    Shipment,
+    TrackingStatus,
+    checked_currency,
+    checked_number,
+    checked_pdf,
+    normalise_status,
+    parse_utc,
+    shipment_to_dict,
+)
+
+_logger = logging.getLogger(__name__)
+
+STATUS_HINTS = {
+    400: "the carrier refused the shipment's data",
+    401: "check the carrier's API key",
+    403: "check the carrier's API key and account",
+    404: "check the carrier's service URL",
+    422: "the carrier refused the shipment's data",
+}
+MAX_DETAIL_LENGTH = 200
+
+
+class RestCarrierClient:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        account: str = "",
+        timeout: float = DEFAULT_TIMEOUT,
+        session: requests.Session | None = None,
+    ):
+        if not (base_url or "").lower().startswith(("http://", "https://")):
+            raise CarrierError("the carrier's service URL must start with http:// or https://", transient=False)
+        self.base_url = base_url.rstrip("/")
+        self._api_key = api_key or ""
+        self._account = account or ""
+        self.timeout = timeout
+        self.session = session or requests.Session()
+
+    def __repr__(self) -> str:
+        return f"RestCarrierClient({self.base_url!r})"
+
+    # --- operations -------------------------------------------------------------------------------------------------
+
+    def rate(self, shipment: Shipment) -> Rate:
+        body = self._json("POST", "/rates", "rate", json=shipment_to_dict(shipment))
+        price = checked_number(body.get("price"), "the rate has no price")
+        transit = body.get("transit_days")
+        if transit is not None:
+            transit = int(checked_number(transit, "the rate has an unreadable transit time"))
+            if transit < 0:
+                raise CarrierError("the carrier answered a negative transit time", transient=False)
+        return Rate(
+            price=price,
+            currency=checked_currency(body.get("currency")),
+            transit_days=transit,
+            service=str(body.get("service") or shipment.service or ""),
+        )
+
+    def create_label(self, shipment: Shipment) -> Label:
+        body = self._json("POST", "/shipments", "label", json=shipment_to_dict(shipment))
+        number = str(body.get("tracking_number") or "").strip()
+        if not number:
+            raise CarrierError("the carrier created no tracking number")
+        pdf = checked_pdf(body.get("label_pdf"))
+        price = body.get("price")
+        return Label(
+            tracking_number=number,
+            pdf=pdf,
+            price=checked_number(price, "the label has an unreadable price") if price is not None else None,
+            currency=checked_currency(body.get("currency")) if body.get("currency") else None,
+        )
+
+    def tracking(self, tracking_number: str) -> TrackingStatus:
+        body = self._json("GET", f"/tracking/{quote(tracking_number, safe='')}", "tracking")
+        delivered_at = body.get("delivered_at")
+        return TrackingStatus(
+            tracking_number=str(body.get("tracking_number") or tracking_number),
+            status=normalise_status(body.get("status")),
+            delivered_at=parse_utc(delivered_at) if delivered_at else None,
+            description=str(body.get("description") or ""),
+            events=tuple(str(event) for event in body.get("events") or ()),
+        )
+
+    def cancel(self, tracking_number: str) -> None:
+        self._json("DELETE", f"/shipments/{quote(tracking_number, safe='')}", "cancellation")
+
+    # --- plumbing ---------------------------------------------------------------------------------------------------
+
+    def _json(self, method: str, path: str, what: str, *, json=None) -> dict:
+        headers = {"X-Api-Key": self._api_key, "X-Account": self._account, "Accept": "application/json"}
+        try:
+            response = self.session.request(
+                method, self.base_url + path, json=json, headers=headers, timeout=self.timeout
+            )
+        except requests.Timeout:
+            raise CarrierError(
+                f"the carrier did not answer the {what} request within {self.timeout:g} s", unreachable=True
+            ) from None
+        except requests.ConnectionError:
+            raise CarrierError(
+                f"the carrier's service could not be reached for the {what} request", unreachable=True
+            ) from None
+        except requests.RequestException as exc:  # malformed URL and the like
+            raise CarrierError(
+                f"the carrier's service URL is not usable ({type(exc).__name__})", transient=False
+            ) from None
+        status = response.status_code
+        if not 200 <= status < 300:
+            raise self._refusal(response, what)
+        try:
+            body = response.json()
+        except ValueError:
+            raise CarrierError(f"the carrier answered the {what} request with something that is not JSON") from None
+        if not isinstance(body, dict):
+            raise CarrierError(f"the carrier answered the {what} request with an unexpected document")
+        return body
+
+    def _refusal(self, response: requests.Response, what: str) -> CarrierError:
+        status = response.status_code
+        detail = self._error_detail(response)
+        detail = f" ({detail})" if detail else ""
+        if status >= 500 or status in (408, 429):
+            return CarrierError(
+                f"the carrier answered {status}{detail} to the {what} request: try again later", status=status
+            )
+        hint = STATUS_HINTS.get(status, "check the carrier's settings")
+        return CarrierError(
+            f"the carrier answered {status}{detail} to the {what} request: {hint}", transient=False, status=status
+        )
+
+    def _error_detail(self, response: requests.Response) -> str:
+        """The carrier's own explanation, short and without the API key should the carrier echo it."""
+        try:
+            body = response.json()
+            detail = (body.get("error") or body.get("message")) if isinstance(body, dict) else None
+            detail = str(detail or "")
+        except ValueError:
+            detail = response.text if "html" not in response.headers.get("Content-Type", "") else ""
+        detail = " ".join(detail.split())[:MAX_DETAIL_LENGTH]
+        if self._api_key:
+            detail = detail.replace(self._api_key, "***")
+        return detail

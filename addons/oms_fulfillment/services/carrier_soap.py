@@ -1,0 +1,200 @@
+"""Client of a carrier's SOAP web service (tests/local_soap_carrier.py serves the same WSDL for tests).
+
+Operations, document/literal, each taking the carrier's ``apiKey`` and ``account``:
+
+- ``GetRates(apiKey, account, Shipment) -> Rate{service, price, currency, transitDays?}``
+- ``CreateShipment(apiKey, account, Shipment) -> ShipmentResult{trackingNumber, labelPdf: base64Binary, price?,
+  currency?}``
+- ``GetTracking(apiKey, account, trackingNumber) -> Tracking{trackingNumber, status, deliveredAt?, description?,
+  Events{Event[]}?}``
+- ``CancelShipment(apiKey, account, trackingNumber) -> ok``
+
+where ``Shipment`` is ``{Reference, Service, Sender: Address, Recipient: Address, Parcels{Parcel[]}}``, an
+``Address`` ``{Name, Street, Street2, City, Zip, State, CountryCode, Phone, Email}`` and a ``Parcel`` ``{Weight (kg),
+Length, Width, Height (cm), Reference}``. SOAP faults, timeouts and answers that do not follow the WSDL raise
+CarrierError; the API key never appears in messages.
+"""
+
+import requests
+from zeep import Client
+from zeep.exceptions import Error as ZeepError
+from zeep.exceptions import Fault, TransportError
+from zeep.transports import Transport
+
+from .carrier import (
+    DEFAULT_TIMEOUT,
+    Address,
+    CarrierError,
+    Label,
+    Rate,
+    Shipment,
+    TrackingStatus,
+    checked_currency,
+    checked_number,
+    checked_pdf,
+    normalise_status,
+    parse_utc,
+)
+
+# How carriers word a refused key or account in their faults: such faults need new credentials, not a retry.
+AUTH_FAULT_WORDS = ("api key", "apikey", "account", "authentication", "unauthorized", "not authorized")
+OPERATION_NAMES = {
+    "GetRates": "rate",
+    "CreateShipment": "label",
+    "GetTracking": "tracking",
+    "CancelShipment": "cancellation",
+}
+
+
+class SoapCarrierClient:
+    """The WSDL is loaded on the first call, so creating a client never touches the network."""
+
+    def __init__(self, wsdl_url: str, api_key: str, account: str = "", timeout: float = DEFAULT_TIMEOUT):
+        # zeep would also read local files: only a carrier's web service makes sense here.
+        if not (wsdl_url or "").lower().startswith(("http://", "https://")):
+            raise CarrierError("the carrier's WSDL URL must start with http:// or https://", transient=False)
+        self.wsdl_url = wsdl_url
+        self._api_key = api_key or ""
+        self._account = account or ""
+        self.timeout = timeout
+        self._client = None
+
+    def __repr__(self) -> str:
+        return f"SoapCarrierClient({self.wsdl_url!r})"
+
+    # --- operations -------------------------------------------------------------------------------------------------
+
+    def rate(self, shipment: Shipment) -> Rate:
+        result = self._call("GetRates", Shipment=_shipment(shipment))
+        transit = getattr(result, "transitDays", None)
+        if transit is not None:
+            transit = int(checked_number(transit, "the carrier answered an unreadable transit time"))
+        return Rate(
+            price=checked_number(getattr(result, "price", None), "the carrier's rate has no price"),
+            currency=checked_currency(getattr(result, "currency", None)),
+            transit_days=transit,
+            service=str(getattr(result, "service", None) or shipment.service or ""),
+        )
+
+    def create_label(self, shipment: Shipment) -> Label:
+        result = self._call("CreateShipment", Shipment=_shipment(shipment))
+        number = str(getattr(result, "trackingNumber", None) or "").strip()
+        if not number:
+            raise CarrierError("the carrier created no tracking number")
+        price = getattr(result, "price", None)
+        currency = getattr(result, "currency", None)
+        return Label(
+            tracking_number=number,
+            pdf=checked_pdf(getattr(result, "labelPdf", None)),
+            price=checked_number(price, "the label has an unreadable price") if price is not None else None,
+            currency=checked_currency(currency) if currency else None,
+        )
+
+    def tracking(self, tracking_number: str) -> TrackingStatus:
+        result = self._call("GetTracking", trackingNumber=tracking_number)
+        delivered_at = getattr(result, "deliveredAt", None)
+        events = getattr(getattr(result, "Events", None), "Event", None) or []
+        return TrackingStatus(
+            tracking_number=str(getattr(result, "trackingNumber", None) or tracking_number),
+            status=normalise_status(getattr(result, "status", None)),
+            delivered_at=parse_utc(delivered_at) if delivered_at else None,
+            description=str(getattr(result, "description", None) or ""),
+            events=tuple(str(event) for event in events),
+        )
+
+    def cancel(self, tracking_number: str) -> None:
+        self._call("CancelShipment", trackingNumber=tracking_number)
+
+    # --- plumbing ---------------------------------------------------------------------------------------------------
+
+    def _service(self):
+        if self._client is None:
+            transport = Transport(timeout=self.timeout, operation_timeout=self.timeout)
+            self._client = Client(self.wsdl_url, transport=transport)
+        return self._client.service
+
+    def _call(self, operation: str, **arguments):
+        what = OPERATION_NAMES[operation]
+        try:
+            return getattr(self._service(), operation)(apiKey=self._api_key, account=self._account, **arguments)
+        except Fault as fault:
+            raise self._fault_error(fault, what) from None
+        except requests.Timeout:
+            raise CarrierError(
+                f"the carrier did not answer the {what} request within {self.timeout:g} s", unreachable=True
+            ) from None
+        except requests.ConnectionError:
+            raise CarrierError(
+                f"the carrier's web service could not be reached for the {what} request", unreachable=True
+            ) from None
+        except requests.HTTPError as exc:  # while loading the WSDL
+            raise self._status_error(exc.response.status_code, "the WSDL URL") from None
+        except TransportError as exc:
+            raise self._status_error(exc.status_code, "the endpoint in the WSDL") from None
+        except requests.RequestException as exc:
+            raise CarrierError(
+                f"the carrier's WSDL URL is not usable ({type(exc).__name__})", transient=False
+            ) from None
+        except ZeepError as exc:
+            # Not a WSDL, or an answer that does not follow it: the same call would fail the same way.
+            raise CarrierError(
+                f"the carrier answered the {what} request with something that does not follow its WSDL "
+                f"({type(exc).__name__}: {self._redact(str(exc))[:200]})",
+                transient=False,
+            ) from None
+
+    def _fault_error(self, fault: Fault, what: str) -> CarrierError:
+        message = " ".join(self._redact(fault.message or "no message").split())[:200]
+        if any(word in message.lower() for word in AUTH_FAULT_WORDS):
+            return CarrierError(
+                f"the carrier refused the {what} request ({message}): check the carrier's API key and account",
+                transient=False,
+            )
+        # Client faults are about our request (weight, address...): sending it again cannot help.
+        client_fault = (fault.code or "").endswith("Client")
+        return CarrierError(
+            f"the carrier answered the {what} request with a SOAP fault: {message}", transient=not client_fault
+        )
+
+    def _status_error(self, status: int | None, what: str) -> CarrierError:
+        if status and 400 <= status < 500:
+            return CarrierError(f"the carrier answered {status}: check {what}", transient=False, status=status)
+        return CarrierError(f"the carrier answered {status}: try again later", status=status)
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._api_key, "***") if self._api_key else text
+
+
+def _address(address: Address) -> dict:
+    return {
+        "Name": address.name,
+        "Street": address.street or None,
+        "Street2": address.street2 or None,
+        "City": address.city or None,
+        "Zip": address.zip or None,
+        "State": address.state or None,
+        "CountryCode": address.country_code or None,
+        "Phone": address.phone or None,
+        "Email": address.email or None,
+    }
+
+
+def _shipment(shipment: Shipment) -> dict:
+    return {
+        "Reference": shipment.reference,
+        "Service": shipment.service or None,
+        "Sender": _address(shipment.sender),
+        "Recipient": _address(shipment.recipient),
+        "Parcels": {
+            "Parcel": [
+                {
+                    "Weight": round(parcel.weight, 3),
+                    "Length": round(parcel.length, 1),
+                    "Width": round(parcel.width, 1),
+                    "Height": round(parcel.height, 1),
+                    "Reference": parcel.reference or None,
+                }
+                for parcel in shipment.parcels
+            ]
+        },
+    }

@@ -1,0 +1,338 @@
+"""A local carrier speaking SOAP 1.1 (document/literal) with the WSDL services/carrier_soap.py expects, for tests::
+
+    with LocalSoapCarrier(base_price=4.0, transit_days=1) as carrier:
+        client = SoapCarrierClient(carrier.wsdl_url, carrier.api_key, carrier.account)
+        carrier.fault_next(1, "Rating engine unavailable")   # the next call answers a SOAP fault
+        carrier.delay_next(1, 2.0)                           # the next call waits 2 s (timeouts)
+        carrier.set_status("SOA000001", "delivered", "2026-12-02T10:15:00Z")
+
+``GET <url>?wsdl`` serves the WSDL; ``POST <url>`` answers GetRates, CreateShipment, GetTracking and CancelShipment.
+A rate costs ``base_price + price_per_kg x total weight``; a parcel without weight gets a client fault.
+"""
+
+import base64
+import time
+
+from lxml import etree
+from werkzeug.wrappers import Request, Response
+
+from .local_server import LocalWsgiServer, label_pdf
+
+NAMESPACE = "urn:oms:carrier:1"
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+OPERATIONS = ("GetRates", "CreateShipment", "GetTracking", "CancelShipment")
+
+ADDRESS_FIELDS = ("Name", "Street", "Street2", "City", "Zip", "State", "CountryCode", "Phone", "Email")
+
+
+def _element(name: str, xsd_type: str, *, optional: bool = False, many: bool = False) -> str:
+    occurs = (' minOccurs="0"' if optional else "") + (' maxOccurs="unbounded"' if many else "")
+    return f'<xsd:element name="{name}" type="{xsd_type}"{occurs}/>'
+
+
+def _sequence(*elements: str) -> str:
+    return f"<xsd:sequence>{''.join(elements)}</xsd:sequence>"
+
+
+def _complex_type(name: str, *elements: str) -> str:
+    return f'<xsd:complexType name="{name}">{_sequence(*elements)}</xsd:complexType>'
+
+
+def _wrapper(name: str, *elements: str) -> str:
+    return f'<xsd:element name="{name}"><xsd:complexType>{_sequence(*elements)}</xsd:complexType></xsd:element>'
+
+
+def _wsdl(location: str) -> str:
+    credentials = (_element("apiKey", "xsd:string"), _element("account", "xsd:string"))
+    schema = "".join(
+        (
+            _complex_type("Address", *(_element(name, "xsd:string", optional=True) for name in ADDRESS_FIELDS)),
+            _complex_type(
+                "Parcel",
+                _element("Weight", "xsd:decimal"),
+                _element("Length", "xsd:decimal", optional=True),
+                _element("Width", "xsd:decimal", optional=True),
+                _element("Height", "xsd:decimal", optional=True),
+                _element("Reference", "xsd:string", optional=True),
+            ),
+            _complex_type("Parcels", _element("Parcel", "tns:Parcel", optional=True, many=True)),
+            _complex_type(
+                "Shipment",
+                _element("Reference", "xsd:string"),
+                _element("Service", "xsd:string", optional=True),
+                _element("Sender", "tns:Address"),
+                _element("Recipient", "tns:Address"),
+                _element("Parcels", "tns:Parcels"),
+            ),
+            _complex_type(
+                "Rate",
+                _element("service", "xsd:string", optional=True),
+                _element("price", "xsd:decimal"),
+                _element("currency", "xsd:string"),
+                _element("transitDays", "xsd:int", optional=True),
+            ),
+            _complex_type(
+                "ShipmentResult",
+                _element("trackingNumber", "xsd:string"),
+                _element("labelPdf", "xsd:base64Binary"),
+                _element("price", "xsd:decimal", optional=True),
+                _element("currency", "xsd:string", optional=True),
+            ),
+            _complex_type("Events", _element("Event", "xsd:string", optional=True, many=True)),
+            _complex_type(
+                "Tracking",
+                _element("trackingNumber", "xsd:string"),
+                _element("status", "xsd:string"),
+                _element("deliveredAt", "xsd:dateTime", optional=True),
+                _element("description", "xsd:string", optional=True),
+                _element("Events", "tns:Events", optional=True),
+            ),
+            _wrapper("GetRates", *credentials, _element("Shipment", "tns:Shipment")),
+            _wrapper("GetRatesResponse", _element("Rate", "tns:Rate")),
+            _wrapper("CreateShipment", *credentials, _element("Shipment", "tns:Shipment")),
+            _wrapper("CreateShipmentResponse", _element("Result", "tns:ShipmentResult")),
+            _wrapper("GetTracking", *credentials, _element("trackingNumber", "xsd:string")),
+            _wrapper("GetTrackingResponse", _element("Tracking", "tns:Tracking")),
+            _wrapper("CancelShipment", *credentials, _element("trackingNumber", "xsd:string")),
+            _wrapper("CancelShipmentResponse", _element("ok", "xsd:boolean")),
+        )
+    )
+    messages = "".join(
+        f'<wsdl:message name="{name}{suffix}"><wsdl:part name="parameters" element="tns:{name}{element_suffix}"/>'
+        "</wsdl:message>"
+        for name in OPERATIONS
+        for suffix, element_suffix in (("Request", ""), ("Response", "Response"))
+    )
+    port_operations = "".join(
+        f'<wsdl:operation name="{name}"><wsdl:input message="tns:{name}Request"/>'
+        f'<wsdl:output message="tns:{name}Response"/></wsdl:operation>'
+        for name in OPERATIONS
+    )
+    literal = '<soap:body use="literal"/>'
+    binding_operations = "".join(
+        f'<wsdl:operation name="{name}"><soap:operation soapAction="{NAMESPACE}:{name}"/>'
+        f"<wsdl:input>{literal}</wsdl:input><wsdl:output>{literal}</wsdl:output></wsdl:operation>"
+        for name in OPERATIONS
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<wsdl:definitions name="OmsCarrier" targetNamespace="{NAMESPACE}" xmlns:tns="{NAMESPACE}"
+    xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
+    xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <wsdl:types>
+    <xsd:schema targetNamespace="{NAMESPACE}" elementFormDefault="qualified">{schema}</xsd:schema>
+  </wsdl:types>
+  {messages}
+  <wsdl:portType name="CarrierPortType">{port_operations}</wsdl:portType>
+  <wsdl:binding name="CarrierBinding" type="tns:CarrierPortType">
+    <soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>
+    {binding_operations}
+  </wsdl:binding>
+  <wsdl:service name="CarrierService">
+    <wsdl:port name="CarrierPort" binding="tns:CarrierBinding"><soap:address location="{location}"/></wsdl:port>
+  </wsdl:service>
+</wsdl:definitions>
+"""
+
+
+class SoapFault(Exception):
+    def __init__(self, message: str, code: str = "soap:Server"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class LocalSoapCarrier(LocalWsgiServer):
+    def __init__(
+        self,
+        api_key: str = "soap-key",
+        account: str = "ACC-SOAP",
+        base_price: float = 4.0,
+        price_per_kg: float = 0.8,
+        currency: str = "EUR",
+        transit_days: int | None = 1,
+        service: str = "EXPRESS",
+        prefix: str = "SOA",
+    ):
+        super().__init__()
+        self.api_key = api_key
+        self.account = account
+        self.base_price = base_price
+        self.price_per_kg = price_per_kg
+        self.currency = currency
+        self.transit_days = transit_days
+        self.service = service
+        self.prefix = prefix
+        self.shipments: dict[str, dict] = {}
+        self.requests: list[str] = []  # operation names, in order
+        self._faults: list[tuple[str, str]] = []
+
+    @property
+    def wsdl_url(self) -> str:
+        return f"{self.url}/carrier?wsdl"
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"{self.url}/carrier"
+
+    def fault_next(self, n: int, message: str = "Internal error", code: str = "soap:Server") -> None:
+        """The next n SOAP calls answer a fault with this faultstring."""
+        with self.lock:
+            self._faults.extend([(message, code)] * n)
+
+    def set_status(self, number: str, status: str, delivered_at: str | None = None) -> None:
+        with self.lock:
+            self.shipments[number].update(status=status, delivered_at=delivered_at)
+
+    def handle(self, request: Request) -> Response:
+        if request.path != "/carrier":
+            return Response("not found", status=404)
+        if request.method == "GET" and "wsdl" in {key.lower() for key in request.args}:
+            return Response(_wsdl(self.endpoint_url), mimetype="text/xml")
+        if request.method != "POST":
+            return Response("use POST for SOAP calls or GET ?wsdl", status=405)
+        try:
+            return _envelope(self._dispatch(request.get_data()))
+        except SoapFault as fault:
+            return _fault_response(fault)
+
+    def _dispatch(self, body: bytes) -> etree._Element:
+        try:
+            envelope = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+            call = envelope.find(f"{{{SOAP_ENV}}}Body")[0]
+        except (etree.XMLSyntaxError, TypeError, IndexError):
+            raise SoapFault("request is not a SOAP envelope", "soap:Client") from None
+        operation = etree.QName(call).localname
+        arguments = {etree.QName(child).localname: child for child in call}
+        with self.lock:
+            self.requests.append(operation)
+            fault = self._faults.pop(0) if self._faults else None
+            delay = self._next_delay()
+        if delay:
+            time.sleep(delay)
+        if fault:
+            raise SoapFault(*fault)
+        if _text(arguments.get("apiKey")) != self.api_key or _text(arguments.get("account")) != self.account:
+            raise SoapFault("Invalid API key or account", "soap:Client")
+        handler = getattr(self, f"_op_{operation}", None)
+        if handler is None:
+            raise SoapFault(f"unknown operation {operation}", "soap:Client")
+        return handler(arguments)
+
+    def _shipment(self, arguments) -> dict:
+        shipment = arguments.get("Shipment")
+        if shipment is None:
+            raise SoapFault("no Shipment", "soap:Client")
+        parcels = []
+        for index, parcel in enumerate(_children(_child_of(shipment, "Parcels"), "Parcel"), start=1):
+            try:
+                weight = float(_text(_child_of(parcel, "Weight")) or 0)
+            except ValueError:
+                weight = 0
+            if weight <= 0:
+                raise SoapFault(f"parcel {index} has no weight", "soap:Client")
+            parcels.append({"weight": weight})
+        if not parcels:
+            raise SoapFault("the shipment has no parcels", "soap:Client")
+        recipient = _child_of(shipment, "Recipient")
+        if not _text(_child_of(recipient, "CountryCode")):
+            raise SoapFault("the recipient has no country", "soap:Client")
+        return {
+            "reference": _text(_child_of(shipment, "Reference")),
+            "service": _text(_child_of(shipment, "Service")),
+            "parcels": parcels,
+            "recipient_country": _text(_child_of(recipient, "CountryCode")),
+        }
+
+    def _price(self, shipment: dict) -> float:
+        return round(self.base_price + self.price_per_kg * sum(parcel["weight"] for parcel in shipment["parcels"]), 2)
+
+    def _op_GetRates(self, arguments) -> etree._Element:
+        shipment = self._shipment(arguments)
+        response = _new("GetRatesResponse")
+        rate = _add(response, "Rate")
+        _add(rate, "service", shipment["service"] or self.service)
+        _add(rate, "price", f"{self._price(shipment):.2f}")
+        _add(rate, "currency", self.currency)
+        if self.transit_days is not None:
+            _add(rate, "transitDays", str(self.transit_days))
+        return response
+
+    def _op_CreateShipment(self, arguments) -> etree._Element:
+        shipment = self._shipment(arguments)
+        with self.lock:
+            number = f"{self.prefix}{len(self.shipments) + 1:06d}"
+            self.shipments[number] = {"shipment": shipment, "status": "label_created", "delivered_at": None}
+        response = _new("CreateShipmentResponse")
+        result = _add(response, "Result")
+        _add(result, "trackingNumber", number)
+        _add(result, "labelPdf", base64.b64encode(label_pdf(f"{number} {shipment['reference']}")).decode())
+        _add(result, "price", f"{self._price(shipment):.2f}")
+        _add(result, "currency", self.currency)
+        return response
+
+    def _known(self, arguments) -> tuple[str, dict]:
+        number = _text(arguments.get("trackingNumber"))
+        with self.lock:
+            shipment = self.shipments.get(number)
+        if shipment is None:
+            raise SoapFault(f"Unknown tracking number {number}", "soap:Client")
+        return number, shipment
+
+    def _op_GetTracking(self, arguments) -> etree._Element:
+        number, shipment = self._known(arguments)
+        response = _new("GetTrackingResponse")
+        tracking = _add(response, "Tracking")
+        _add(tracking, "trackingNumber", number)
+        _add(tracking, "status", shipment["status"])
+        if shipment["delivered_at"]:
+            _add(tracking, "deliveredAt", shipment["delivered_at"])
+        _add(tracking, "description", shipment["status"].replace("_", " "))
+        return response
+
+    def _op_CancelShipment(self, arguments) -> etree._Element:
+        _number, shipment = self._known(arguments)
+        with self.lock:
+            if shipment["status"] == "delivered":
+                raise SoapFault("A delivered shipment cannot be cancelled", "soap:Client")
+            shipment["status"] = "cancelled"
+        response = _new("CancelShipmentResponse")
+        _add(response, "ok", "true")
+        return response
+
+
+def _text(element) -> str:
+    return (element.text or "").strip() if element is not None else ""
+
+
+def _child_of(element, name: str):
+    return element.find(f"{{{NAMESPACE}}}{name}") if element is not None else None
+
+
+def _children(element, name: str) -> list:
+    return element.findall(f"{{{NAMESPACE}}}{name}") if element is not None else []
+
+
+def _new(name: str) -> etree._Element:
+    return etree.Element(f"{{{NAMESPACE}}}{name}", nsmap={"tns": NAMESPACE})
+
+
+def _add(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
+    child = etree.SubElement(parent, f"{{{NAMESPACE}}}{name}")
+    if text is not None:
+        child.text = text
+    return child
+
+
+def _envelope(content: etree._Element) -> Response:
+    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
+    etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body").append(content)
+    return Response(etree.tostring(envelope, xml_declaration=True, encoding="utf-8"), mimetype="text/xml")
+
+
+def _fault_response(fault: SoapFault) -> Response:
+    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
+    fault_element = etree.SubElement(etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body"), f"{{{SOAP_ENV}}}Fault")
+    etree.SubElement(fault_element, "faultcode").text = fault.code
+    etree.SubElement(fault_element, "faultstring").text = fault.message
+    body = etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+    return Response(body, status=500, mimetype="text/xml")
