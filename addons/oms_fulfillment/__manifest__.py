@@ -9,10 +9,15 @@
     "depends": ["oms_intelligent", "delivery", "stock_picking_batch", "survey"],
     "data": [
         "security/ir.model.access.csv",
+        "security/oms_fulfillment_rules.xml",
         "views/oms_fulfillment_menus.xml",
+        "views/stock_package_type_views.xml",
+        "views/stock_picking_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/delivery_carrier_demo.xml",
+        "demo/stock_package_type_demo.xml",
     ],
     "installable": True,
 }

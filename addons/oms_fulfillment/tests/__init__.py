@@ -1,1 +1,2 @@
 from . import test_demo_carriers
+from . import test_packing
