@@ -25,11 +25,13 @@
         "views/oms_pick_zone_views.xml",
         "wizard/oms_release_wizard_views.xml",
         "report/oms_pick_list_reports.xml",
+        "views/stock_package_type_views.xml",
         "views/oms_fulfillment_menus.xml",
     ],
     "demo": [
         "demo/delivery_carrier_demo.xml",
         "demo/oms_picking_demo.xml",
+        "demo/stock_package_type_demo.xml",
     ],
     "installable": True,
 }

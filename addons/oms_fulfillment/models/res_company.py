@@ -6,7 +6,6 @@ CARRIER_POLICIES = [
     ("cheapest_on_time", "Cheapest arriving by the promised date"),
 ]
 
-
 class ResCompany(models.Model):
     _inherit = "res.company"
 
@@ -23,4 +22,12 @@ class ResCompany(models.Model):
         "Tracking Notices",
         default=True,
         help="E-mail customers the carrier, the tracking link and the estimated arrival when their delivery ships.",
+    )
+    oms_box_objective = fields.Selection(
+        [("cheapest", "Cheapest boxes"), ("fewest", "Fewest boxes")],
+        string="Box Choice",
+        default="cheapest",
+        required=True,
+        help="What box choice on deliveries aims for: the lowest total cost of the boxes, or the fewest boxes "
+        "(then the cheapest).",
     )

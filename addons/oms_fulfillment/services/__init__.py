@@ -1,9 +1,8 @@
-"""Picking methods, carrier clients and rate shopping in plain Python (no Odoo import), so they can be tested
-without a database: the Odoo models turn transfers into the dataclasses these modules take, call them, and store what
-they answer.
+"""Fulfilment algorithms in plain Python (no Odoo import), tested and benchmarked without a database: the Odoo models
+gather their data into the dataclasses these modules take, call them, and store what they return.
 
 - ``picking``: how ready transfers are grouped for the pickers, and the walking order of a pick list.
-
+- ``packing``: which standard boxes a shipment's items go in (3D bin packing with rotations), or why not.
 - ``carrier``: the shipment a carrier is asked about, its answers (rate, label, tracking) and ``CarrierError``.
 - ``carrier_rest``: client of a carrier's JSON API (requests).
 - ``carrier_soap``: client of a carrier's SOAP web service (zeep).

@@ -4,3 +4,4 @@ from . import test_rate_shopping
 from . import test_carrier_labels
 from . import test_tracking
 from . import test_reports
+from . import test_packing
