@@ -9,10 +9,21 @@
     "depends": ["oms_intelligent", "delivery", "stock_picking_batch", "survey"],
     "data": [
         "security/ir.model.access.csv",
+        "views/stock_picking_type_views.xml",
+        "views/stock_picking_views.xml",
+        "views/oms_pack_screen_views.xml",
         "views/oms_fulfillment_menus.xml",
     ],
     "demo": [
         "demo/delivery_carrier_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "oms_fulfillment/static/src/pack_screen/*",
+        ],
+        "web.assets_tests": [
+            "oms_fulfillment/static/tests/tours/*",
+        ],
+    },
     "installable": True,
 }

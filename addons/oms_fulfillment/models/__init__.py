@@ -1,0 +1,3 @@
+from . import stock_move
+from . import stock_picking
+from . import stock_picking_type
