@@ -26,6 +26,7 @@
         "wizard/oms_release_wizard_views.xml",
         "report/oms_pick_list_reports.xml",
         "views/stock_package_type_views.xml",
+        "views/oms_pack_screen_views.xml",
         "views/oms_fulfillment_menus.xml",
     ],
     "demo": [
@@ -33,5 +34,13 @@
         "demo/oms_picking_demo.xml",
         "demo/stock_package_type_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "oms_fulfillment/static/src/pack_screen/*",
+        ],
+        "web.assets_tests": [
+            "oms_fulfillment/static/tests/tours/*",
+        ],
+    },
     "installable": True,
 }

@@ -5,6 +5,7 @@ from . import oms_picking_box
 from . import res_company
 from . import res_config_settings
 from . import stock_location
+from . import stock_move
 from . import stock_move_line
 from . import stock_package_type
 from . import stock_picking

@@ -6,6 +6,7 @@ CARRIER_POLICIES = [
     ("cheapest_on_time", "Cheapest arriving by the promised date"),
 ]
 
+
 class ResCompany(models.Model):
     _inherit = "res.company"
 

@@ -18,6 +18,13 @@ PICKING_METHODS = [
 class StockPickingType(models.Model):
     _inherit = "stock.picking.type"
 
+    oms_scan_required = fields.Boolean(
+        "Scan Every Item Before Validating",
+        help="Transfers of this type can be validated only once every item has been scanned on the packing screen "
+        "(the Pack button of the transfer, or Order Management › Fulfillment › Pack); the scanned quantities are "
+        "then the quantities shipped. Products tracked by lots or serial numbers are not scanned there.",
+    )
+
     oms_picking_method = fields.Selection(
         PICKING_METHODS,
         string="Picking Method",

@@ -5,3 +5,5 @@ from . import test_carrier_labels
 from . import test_tracking
 from . import test_reports
 from . import test_packing
+from . import test_pack_scan
+from . import test_pack_screen_ui
