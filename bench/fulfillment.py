@@ -12,9 +12,10 @@
    reading the transfers, ordering them by urgency, grouping, locking and ranking cost on top of Odoo's own work.
    Single order picking makes no batch, so it has no plain counterpart; its time per transfer is reported.
 
-2. **Boxes.** ``--packages`` packages (default 10,000) of 1 to 6 items drawn from products with dimensions and
-   weights, packed into the 4 standard boxes by ``services/packing.py`` (plain Python, no database): time per
-   package, and how many needed more than one box or shipped an item alone.
+2. **Boxes.** ``--packages`` packages (default 10,000) of 1 to 6 items drawn from the demo products' sizes and
+   weights, packed into the 4 standard boxes by ``services/packing.py`` (plain Python, no database), for each
+   objective: time per package, boxes per package, units shipping alone; every plan is checked. This part is
+   ``bench/packing.py``, which can also run alone and adds large orders.
 
 Time is ``time.perf_counter()``; SQL queries are counted with ``odoo.sql_db.sql_counter``.
 
@@ -29,6 +30,8 @@ import sys
 import time
 import uuid
 from datetime import timedelta
+
+import packing
 
 SEED = 42
 ZONES = 3
@@ -214,7 +217,7 @@ def main(argv):
                 line += f"; plain Odoo making the same batches {plain:.2f} s (ratio {plain / seconds:.2f})"
             print(line)
         cr.rollback()
-    return 0
+    return packing.main(["--packages", str(args.packages), "--large", "0"])
 
 
 if __name__ == "__main__":
