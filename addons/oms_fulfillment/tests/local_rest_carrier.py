@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .local_server import LocalWsgiServer, label_pdf
+from .local_server import LocalCarrierServer, label_pdf
 
 RecordedRequest = namedtuple("RecordedRequest", "method path body")
 
@@ -32,7 +32,7 @@ _URLS = Map(
 )
 
 
-class LocalRestCarrier(LocalWsgiServer):
+class LocalRestCarrier(LocalCarrierServer):
     def __init__(
         self,
         api_key: str = "rest-key",
@@ -44,16 +44,7 @@ class LocalRestCarrier(LocalWsgiServer):
         service: str = "STANDARD",
         prefix: str = "RST",
     ):
-        super().__init__()
-        self.api_key = api_key
-        self.account = account
-        self.base_price = base_price
-        self.price_per_kg = price_per_kg
-        self.currency = currency
-        self.transit_days = transit_days
-        self.service = service
-        self.prefix = prefix
-        self.shipments: dict[str, dict] = {}
+        super().__init__(api_key, account, base_price, price_per_kg, currency, transit_days, service, prefix)
         self.requests: list[RecordedRequest] = []
         self._failures: list[tuple[int, str]] = []
 

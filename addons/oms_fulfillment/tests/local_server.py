@@ -2,7 +2,34 @@
 
 from odoo.addons.oms_intelligent.tests.local_server import LocalWsgiServer
 
-__all__ = ["LocalWsgiServer", "label_pdf"]
+__all__ = ["LocalCarrierServer", "LocalWsgiServer", "label_pdf"]
+
+
+class LocalCarrierServer(LocalWsgiServer):
+    """A carrier's web service: its credentials, its tariff (a base price and a price per kg, in one currency), its
+    transit time and service, and the shipments it has labelled (tracking numbers start with ``prefix``)."""
+
+    def __init__(
+        self,
+        api_key: str,
+        account: str,
+        base_price: float,
+        price_per_kg: float,
+        currency: str,
+        transit_days: int | None,
+        service: str,
+        prefix: str,
+    ):
+        super().__init__()
+        self.api_key = api_key
+        self.account = account
+        self.base_price = base_price
+        self.price_per_kg = price_per_kg
+        self.currency = currency
+        self.transit_days = transit_days
+        self.service = service
+        self.prefix = prefix
+        self.shipments: dict[str, dict] = {}
 
 
 def label_pdf(text: str) -> bytes:

@@ -16,7 +16,7 @@ import time
 from lxml import etree
 from werkzeug.wrappers import Request, Response
 
-from .local_server import LocalWsgiServer, label_pdf
+from .local_server import LocalCarrierServer, label_pdf
 
 NAMESPACE = "urn:oms:carrier:1"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -141,7 +141,7 @@ class SoapFault(Exception):
         self.code = code
 
 
-class LocalSoapCarrier(LocalWsgiServer):
+class LocalSoapCarrier(LocalCarrierServer):
     def __init__(
         self,
         api_key: str = "soap-key",
@@ -153,16 +153,7 @@ class LocalSoapCarrier(LocalWsgiServer):
         service: str = "EXPRESS",
         prefix: str = "SOA",
     ):
-        super().__init__()
-        self.api_key = api_key
-        self.account = account
-        self.base_price = base_price
-        self.price_per_kg = price_per_kg
-        self.currency = currency
-        self.transit_days = transit_days
-        self.service = service
-        self.prefix = prefix
-        self.shipments: dict[str, dict] = {}
+        super().__init__(api_key, account, base_price, price_per_kg, currency, transit_days, service, prefix)
         self.requests: list[str] = []  # operation names, in order
         self._faults: list[tuple[str, str]] = []
 
