@@ -212,7 +212,7 @@ class TestPostSaleSurvey(TransactionCase):
         order = self.invited()
         answer = self.answer(order, 5)
         controller = Survey()
-        public_env = self.env(user=self.env.ref("base.public_user"))
+        public_env = self.env(user=self.env.ref("base.public_user"), context={})
         request = patch("odoo.addons.survey.controllers.main.request", new=Mock(env=public_env, cookies={}))
         with request:
             access = controller._get_access_data(self.survey.access_token, answer.access_token, ensure_token=True)
