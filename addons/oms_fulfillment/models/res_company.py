@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 CARRIER_POLICIES = [
     ("cheapest", "Cheapest"),
@@ -68,3 +69,11 @@ class ResCompany(models.Model):
         translate=True,
         help="How customers return a product, written in the post-sale survey e-mail.",
     )
+
+    @api.constrains("oms_survey_delay_days", "oms_survey_low_rating")
+    def _check_oms_survey_settings(self):
+        for company in self:
+            if company.oms_survey_delay_days < 0:
+                raise ValidationError(_("The survey delay cannot be negative."))
+            if not 0 <= company.oms_survey_low_rating <= 5:
+                raise ValidationError(_("The low rating is between 0 (never) and 5."))

@@ -27,6 +27,7 @@ class SaleOrder(models.Model):
         "survey.user_input",
         string="Survey Answer",
         readonly=True,
+        groups="survey.group_survey_user",
         copy=False,
         index="btree_not_null",
         help="The customer's answer to the post-sale survey this order was sent.",
@@ -58,10 +59,11 @@ class SaleOrder(models.Model):
             delivered = deliveries and all(p.state == "done" for p in deliveries) and len(dates) == len(deliveries)
             order.oms_delivered_at = max(dates) if delivered else False
 
+    @api.depends("oms_survey_input_id.access_token")
     def _compute_oms_survey_url(self):
         for order in self:
             answer = order.sudo().oms_survey_input_id
-            order.oms_survey_url = answer and order.get_base_url() + answer.get_start_url()
+            order.oms_survey_url = order.get_base_url() + answer.get_start_url() if answer else False
 
     # ------------------------------------------------------------------------------------------ invitation
 
