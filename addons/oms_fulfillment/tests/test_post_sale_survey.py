@@ -5,10 +5,12 @@ from datetime import datetime, timedelta
 from unittest.mock import Mock, patch
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo import Command
 from odoo.addons.survey.controllers.main import Survey
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 DELIVERED = datetime(2026, 11, 20, 10, 0)
 
@@ -224,3 +226,21 @@ class TestPostSaleSurvey(TransactionCase):
         html = str(public_env["ir.qweb"]._render("survey.survey_fill_form_done", data))
         self.assertIn("Thank you!", html)
         self.assertIn("Thank you for your answers", html)
+
+    def test_a_customer_without_e_mail_is_not_asked_again(self):
+        self.oliver.email = False
+        order = self.delivered()
+        self.run_cron(DELIVERED + timedelta(days=4))
+        self.assertTrue(order.oms_survey_sent, "stamped: the scheduled action does not take it again")
+        self.assertFalse(order.oms_survey_input_id)
+        self.assertFalse(self.mails(order))
+        self.assertIn("No post-sale survey was sent", order.message_ids[0].body)
+
+    def test_an_answer_belongs_to_one_order_in_the_database(self):
+        order, other = self.invited(), self.delivered()
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            other.oms_survey_input_id = order.oms_survey_input_id
+            other.flush_recordset()
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.survey._create_answer(partner=self.oliver, check_attempts=False, oms_sale_order_id=order.id)
+            self.env.flush_all()
