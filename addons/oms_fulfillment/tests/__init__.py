@@ -7,3 +7,4 @@ from . import test_reports
 from . import test_packing
 from . import test_pack_scan
 from . import test_pack_screen_ui
+from . import test_post_sale_survey
