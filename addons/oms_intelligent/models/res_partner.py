@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
 
 from ..services.geo import Location
 
@@ -9,6 +9,51 @@ class ResPartner(models.Model):
     oms_vip = fields.Boolean(
         "VIP Customer", help="Orders of this customer (or of its contacts) become VIP special orders."
     )
+    # Customer 360: the snapshot of the commercial partner in the current company (see oms.customer.value).
+    oms_value_id = fields.Many2one(
+        "oms.customer.value",
+        "Customer Value",
+        compute="_compute_oms_value_id",
+        search="_search_oms_value_id",
+        compute_sudo=True,
+    )
+    oms_value_currency_id = fields.Many2one(related="oms_value_id.currency_id", string="Value Currency")
+    oms_order_count = fields.Integer(related="oms_value_id.order_count", string="Confirmed Orders")
+    oms_lifetime_value = fields.Monetary(
+        related="oms_value_id.lifetime_value", currency_field="oms_value_currency_id", string="Lifetime Value"
+    )
+    oms_revenue_12m = fields.Monetary(
+        related="oms_value_id.revenue_12m", currency_field="oms_value_currency_id", string="Revenue (12 months)"
+    )
+    oms_margin = fields.Monetary(related="oms_value_id.margin", currency_field="oms_value_currency_id", string="Margin")
+    oms_margin_percent = fields.Float(related="oms_value_id.margin_percent", string="Margin (%)")
+    oms_average_order_value = fields.Monetary(
+        related="oms_value_id.average_order_value",
+        currency_field="oms_value_currency_id",
+        string="Average Order Value",
+    )
+    oms_first_order_date = fields.Datetime(related="oms_value_id.first_order_date", string="First Order")
+    oms_last_order_date = fields.Datetime(related="oms_value_id.last_order_date", string="Last Order")
+    oms_main_team_id = fields.Many2one(related="oms_value_id.main_team_id", string="Main Channel")
+    oms_return_rate = fields.Float(related="oms_value_id.return_rate", string="Return Rate (%)")
+    oms_rfm_code = fields.Char(related="oms_value_id.rfm_code", string="RFM")
+    oms_segment = fields.Selection(related="oms_value_id.segment", string="Segment")
+    oms_vip_suggested = fields.Boolean(related="oms_value_id.vip_suggested", string="VIP Suggested")
+    oms_value_computed_at = fields.Datetime(related="oms_value_id.computed_at", string="Figures Of")
+
+    @api.depends("commercial_partner_id")
+    @api.depends_context("company")
+    def _compute_oms_value_id(self):
+        values = self.env["oms.customer.value"].search(
+            [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id)]
+        )
+        by_partner = {value.partner_id: value for value in values}
+        for partner in self:
+            partner.oms_value_id = by_partner.get(partner.commercial_partner_id, False)
+
+    def _search_oms_value_id(self, operator, value):
+        values = self.env["oms.customer.value"].sudo().search([("id", operator, value)])
+        return [("commercial_partner_id", "in", values.partner_id.ids)]
 
     def _oms_location(self):
         """Where this address is, as the routing engine reads it (unknown parts stay None)."""
@@ -19,3 +64,35 @@ class ResPartner(models.Model):
             country_code=self.country_id.code or None,
             region=self.state_id.code or None,
         )
+
+    def _oms_orders_domain(self):
+        """The confirmed orders of the customer (and its contacts) in the current company."""
+        return [
+            ("partner_id", "child_of", self.commercial_partner_id.ids),
+            ("state", "=", "sale"),
+            ("company_id", "=", self.env.company.id),
+        ]
+
+    def action_oms_customer_orders(self):
+        """The customer's confirmed orders, by channel (sales team) and OMS status."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Orders of %(customer)s", customer=self.commercial_partner_id.display_name),
+            "res_model": "sale.order",
+            "view_mode": "list,pivot,graph,form",
+            "domain": self._oms_orders_domain(),
+            "context": {
+                "group_by": ["team_id"],
+                "pivot_row_groupby": ["team_id"],
+                "pivot_column_groupby": ["oms_state"],
+            },
+        }
+
+    def action_oms_mark_vip(self):
+        """Flag the customer (its commercial partner) VIP: its next orders become VIP special orders."""
+        self.commercial_partner_id.oms_vip = True
+        self.env["oms.customer.value"].sudo().search(
+            [("partner_id", "in", self.commercial_partner_id.ids)]
+        ).vip_suggested = False
+        return True
