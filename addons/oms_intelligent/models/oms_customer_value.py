@@ -1,7 +1,7 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..services.rfm import SEGMENTS, CustomerFigures, rfm_scores, top_share
@@ -166,9 +166,9 @@ class OmsCustomerValue(models.Model):
             )
         )
         figures = {}
-        for partner_id, count, revenue, revenue_12m, margin, first, last in self.env.cr.fetchall():
-            revenue = company.currency_id.round(revenue or 0.0)
-            margin = company.currency_id.round(margin or 0.0)
+        for partner_id, count, raw_revenue, revenue_12m, raw_margin, first, last in self.env.cr.fetchall():
+            revenue = company.currency_id.round(raw_revenue or 0.0)
+            margin = company.currency_id.round(raw_margin or 0.0)
             figures[partner_id] = {
                 "order_count": count,
                 "lifetime_value": revenue,

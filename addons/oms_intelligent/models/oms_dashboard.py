@@ -298,7 +298,8 @@ class OmsDashboard(models.Model):
             for currency, (original, converted) in sorted(per_currency.items(), key=lambda item: item[0].name)
         )
         table = Markup(
-            "<table class='table table-sm'><tr><th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th></tr>%s</table>"
+            "<table class='table table-sm'><tr><th>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th></tr>%s</table>"
         ) % (
             _("Currency"),
             _("Revenue"),

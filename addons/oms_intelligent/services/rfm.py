@@ -25,6 +25,7 @@ lost              R = 1
 ================  ===============================================
 """
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 SEGMENTS = (
@@ -65,55 +66,30 @@ def quintile_scores(values, higher_is_better=True):
     """Score 1..5 of each value against all the values: 1 + floor(5 * share strictly worse), at most 5."""
     values = list(values)
     count = len(values)
-    if not count:
-        return []
     ordered = sorted(values)
     scores = []
     for value in values:
-        if higher_is_better:
-            worse = _count_below(ordered, value)
-        else:
-            worse = count - _count_at_most(ordered, value)
+        worse = bisect_left(ordered, value) if higher_is_better else count - bisect_right(ordered, value)
         scores.append(min(5, 1 + (5 * worse) // count))
     return scores
 
 
-def _count_below(ordered, value):
-    low, high = 0, len(ordered)
-    while low < high:
-        middle = (low + high) // 2
-        if ordered[middle] < value:
-            low = middle + 1
-        else:
-            high = middle
-    return low
-
-
-def _count_at_most(ordered, value):
-    low, high = 0, len(ordered)
-    while low < high:
-        middle = (low + high) // 2
-        if ordered[middle] <= value:
-            low = middle + 1
-        else:
-            high = middle
-    return low
+# (segment, rule on R, F and M), tried in this order.
+SEGMENT_RULES = (
+    ("champions", lambda r, f, m: r >= 4 and f >= 4 and m >= 4),
+    ("loyal", lambda r, f, m: r >= 3 and f >= 3),
+    ("new", lambda r, f, m: r >= 4),
+    ("need_attention", lambda r, f, m: r == 3),
+    ("at_risk", lambda r, f, m: f >= 3),
+    ("hibernating", lambda r, f, m: r == 2),
+)
 
 
 def segment(recency, frequency, monetary):
-    """The segment of R, F and M scores (see the module's table)."""
-    if recency >= 4 and frequency >= 4 and monetary >= 4:
-        return "champions"
-    if recency >= 3 and frequency >= 3:
-        return "loyal"
-    if recency >= 4:
-        return "new"
-    if recency == 3:
-        return "need_attention"
-    if frequency >= 3:
-        return "at_risk"
-    if recency == 2:
-        return "hibernating"
+    """The segment of R, F and M scores (see the module's table): the first rule that holds, else lost."""
+    for name, rule in SEGMENT_RULES:
+        if rule(recency, frequency, monetary):
+            return name
     return "lost"
 
 
