@@ -1,6 +1,27 @@
 from odoo import _, api, fields, models
 
 from ..services.geo import Location
+from ..services.rfm import SEGMENTS
+
+
+# Customer 360 figures of the partner form: {partner field: oms.customer.value field}.
+VALUE_FIELDS = {
+    "oms_value_currency_id": "currency_id",
+    "oms_order_count": "order_count",
+    "oms_lifetime_value": "lifetime_value",
+    "oms_revenue_12m": "revenue_12m",
+    "oms_margin": "margin",
+    "oms_margin_percent": "margin_percent",
+    "oms_average_order_value": "average_order_value",
+    "oms_first_order_date": "first_order_date",
+    "oms_last_order_date": "last_order_date",
+    "oms_main_team_id": "main_team_id",
+    "oms_return_rate": "return_rate",
+    "oms_rfm_code": "rfm_code",
+    "oms_segment": "segment",
+    "oms_vip_suggested": "vip_suggested",
+    "oms_value_computed_at": "computed_at",
+}
 
 
 class ResPartner(models.Model):
@@ -17,39 +38,45 @@ class ResPartner(models.Model):
         search="_search_oms_value_id",
         compute_sudo=True,
     )
-    oms_value_currency_id = fields.Many2one(related="oms_value_id.currency_id", string="Value Currency")
-    oms_order_count = fields.Integer(related="oms_value_id.order_count", string="Confirmed Orders")
+    oms_value_currency_id = fields.Many2one("res.currency", compute="_compute_oms_value_id", string="Value Currency")
+    oms_order_count = fields.Integer(compute="_compute_oms_value_id", string="Confirmed Orders")
     oms_lifetime_value = fields.Monetary(
-        related="oms_value_id.lifetime_value", currency_field="oms_value_currency_id", string="Lifetime Value"
+        compute="_compute_oms_value_id", currency_field="oms_value_currency_id", string="Lifetime Value"
     )
     oms_revenue_12m = fields.Monetary(
-        related="oms_value_id.revenue_12m", currency_field="oms_value_currency_id", string="Revenue (12 months)"
+        compute="_compute_oms_value_id", currency_field="oms_value_currency_id", string="Revenue (12 months)"
     )
-    oms_margin = fields.Monetary(related="oms_value_id.margin", currency_field="oms_value_currency_id", string="Margin")
-    oms_margin_percent = fields.Float(related="oms_value_id.margin_percent", string="Margin (%)")
+    oms_margin = fields.Monetary(
+        compute="_compute_oms_value_id", currency_field="oms_value_currency_id", string="Margin"
+    )
+    oms_margin_percent = fields.Float(compute="_compute_oms_value_id", string="Margin (%)")
     oms_average_order_value = fields.Monetary(
-        related="oms_value_id.average_order_value",
+        compute="_compute_oms_value_id",
         currency_field="oms_value_currency_id",
         string="Average Order Value",
     )
-    oms_first_order_date = fields.Datetime(related="oms_value_id.first_order_date", string="First Order")
-    oms_last_order_date = fields.Datetime(related="oms_value_id.last_order_date", string="Last Order")
-    oms_main_team_id = fields.Many2one(related="oms_value_id.main_team_id", string="Main Channel")
-    oms_return_rate = fields.Float(related="oms_value_id.return_rate", string="Return Rate (%)")
-    oms_rfm_code = fields.Char(related="oms_value_id.rfm_code", string="RFM")
-    oms_segment = fields.Selection(related="oms_value_id.segment", string="Segment")
-    oms_vip_suggested = fields.Boolean(related="oms_value_id.vip_suggested", string="VIP Suggested")
-    oms_value_computed_at = fields.Datetime(related="oms_value_id.computed_at", string="Figures Of")
+    oms_first_order_date = fields.Datetime(compute="_compute_oms_value_id", string="First Order")
+    oms_last_order_date = fields.Datetime(compute="_compute_oms_value_id", string="Last Order")
+    oms_main_team_id = fields.Many2one("crm.team", compute="_compute_oms_value_id", string="Main Channel")
+    oms_return_rate = fields.Float(compute="_compute_oms_value_id", string="Return Rate (%)")
+    oms_rfm_code = fields.Char(compute="_compute_oms_value_id", string="RFM")
+    oms_segment = fields.Selection(SEGMENTS, compute="_compute_oms_value_id", string="Segment")
+    oms_vip_suggested = fields.Boolean(compute="_compute_oms_value_id", string="VIP Suggested")
+    oms_value_computed_at = fields.Datetime(compute="_compute_oms_value_id", string="Figures Of")
 
     @api.depends("commercial_partner_id")
     @api.depends_context("company")
     def _compute_oms_value_id(self):
+        # Every figure is read in the current company: the cache of each depends on it.
         values = self.env["oms.customer.value"].search(
             [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id)]
         )
         by_partner = {value.partner_id: value for value in values}
         for partner in self:
-            partner.oms_value_id = by_partner.get(partner.commercial_partner_id, False)
+            value = by_partner.get(partner.commercial_partner_id, values.browse())
+            partner.oms_value_id = value
+            for field, value_field in VALUE_FIELDS.items():
+                partner[field] = value[value_field]
 
     def _search_oms_value_id(self, operator, value):
         values = self.env["oms.customer.value"].sudo().search([("id", operator, value)])
