@@ -3,7 +3,6 @@ from odoo import _, api, fields, models
 from ..services.geo import Location
 from ..services.rfm import SEGMENTS
 
-
 # Customer 360 figures of the partner form: {partner field: oms.customer.value field}.
 VALUE_FIELDS = {
     "oms_value_currency_id": "currency_id",
@@ -36,7 +35,6 @@ class ResPartner(models.Model):
         "Customer Value",
         compute="_compute_oms_value_id",
         search="_search_oms_value_id",
-        compute_sudo=True,
     )
     oms_value_currency_id = fields.Many2one("res.currency", compute="_compute_oms_value_id", string="Value Currency")
     oms_order_count = fields.Integer(compute="_compute_oms_value_id", string="Confirmed Orders")
@@ -68,8 +66,10 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_oms_value_id(self):
         # Every figure is read in the current company: the cache of each depends on it.
-        values = self.env["oms.customer.value"].search(
-            [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id)]
+        values = (
+            self.env["oms.customer.value"]
+            .sudo()
+            .search([("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id)])
         )
         by_partner = {value.partner_id: value for value in values}
         for partner in self:
