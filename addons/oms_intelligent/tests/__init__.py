@@ -8,3 +8,4 @@ from . import test_lifecycle
 from . import test_special_orders
 from . import test_reorder
 from . import test_customer_value
+from . import test_dashboard
