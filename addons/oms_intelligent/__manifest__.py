@@ -58,6 +58,7 @@ warehouses, uneven stock, customers across Europe) to try it on.
         "demo/sale_order_demo.xml",
         "demo/oms_special_order_demo.xml",
         "demo/oms_reorder_demo.xml",
+        "demo/oms_customer_value_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -96,6 +96,11 @@ class OmsCustomerValue(models.Model):
             self.sudo()._recompute(company)
         self.env["ir.cron"]._notify_progress(done=len(company), remaining=Company.search_count(stale))
 
+    @api.model
+    def _recompute_companies(self, company_ids):
+        """Recompute the companies now (the demo data does it once installed)."""
+        self.sudo()._recompute(self.env["res.company"].browse(company_ids))
+
     def action_recompute(self):
         self.sudo()._recompute(self.env.company)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
@@ -235,7 +240,8 @@ class OmsCustomerValue(models.Model):
     # Actions ---------------------------------------------------------------------------------------------------
 
     def action_mark_vip(self):
-        """Flag the customers VIP: their next orders become VIP special orders."""
+        """Flag the customers VIP: their next orders become VIP special orders (OMS managers: write access)."""
+        self.check_access("write")
         self.partner_id.sudo().oms_vip = True
         self.vip_suggested = False
         return True

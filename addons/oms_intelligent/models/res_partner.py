@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..services.geo import Location
 from ..services.rfm import SEGMENTS
@@ -118,6 +119,8 @@ class ResPartner(models.Model):
 
     def action_oms_mark_vip(self):
         """Flag the customer (its commercial partner) VIP: its next orders become VIP special orders."""
+        if not self.env.user.has_group("oms_intelligent.group_oms_manager"):
+            raise AccessError(_("Only Order Management managers mark customers as VIP."))
         self.commercial_partner_id.oms_vip = True
         self.env["oms.customer.value"].sudo().search(
             [("partner_id", "in", self.commercial_partner_id.ids)]

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 
@@ -206,3 +207,19 @@ class TestCustomerValue(TransactionCase):
             Value._cron_recompute()
         self.assertFalse(self.env["res.company"].search([("oms_customer_value_date", "=", False)]))
         self.assertEqual(Value.search_count([("company_id", "=", self.company.id)]), 4)
+
+    def test_only_managers_mark_customers_vip(self):
+        self.values()
+        user = new_test_user(
+            self.env,
+            login="c360_oms_user",
+            groups="base.group_user,oms_intelligent.group_oms_user",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        with self.assertRaises(AccessError):
+            self.bruno.with_user(user).with_context(allowed_company_ids=self.company.ids).action_oms_mark_vip()
+        value = self.env["oms.customer.value"].search([("partner_id", "=", self.bruno.id)])
+        with self.assertRaises(AccessError):
+            value.with_user(user).with_context(allowed_company_ids=self.company.ids).action_mark_vip()
+        self.assertFalse(self.bruno.oms_vip)

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 TILES = (
     "orders_today",
@@ -134,3 +134,19 @@ class TestDashboard(TransactionCase):
         action = dashboard.with_context(tile="late").action_open_tile()
         self.assertEqual(self.env["sale.order"].search(action["domain"]), late)
         self.assertEqual(dashboard.late_count, 1)
+
+    def test_an_oms_user_opens_the_dashboard_and_its_lists(self):
+        user = new_test_user(
+            self.env,
+            login="dashboard_oms_user",
+            groups="base.group_user,oms_intelligent.group_oms_user",
+            company_id=self.demo_company.id,
+            company_ids=[self.demo_company.id],
+        )
+        Dashboard = self.env["oms.dashboard"].with_user(user).with_context(allowed_company_ids=self.demo_company.ids)
+        dashboard = Dashboard.browse(Dashboard.action_open_dashboard()["res_id"])
+        self.assertEqual(dashboard.company_id, self.demo_company)
+        for tile in TILES:
+            action = dashboard.with_context(tile=tile).action_open_tile()
+            field = dashboard._tiles()[tile][0]
+            self.assertEqual(dashboard[field], dashboard.env[action["res_model"]].search_count(action["domain"]), tile)
