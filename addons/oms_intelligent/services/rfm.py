@@ -6,10 +6,11 @@ Each customer of one company is scored against the other customers of the same c
 - **Frequency**: number of confirmed orders; more score higher.
 - **Monetary**: revenue of those orders (untaxed, company currency); more scores higher.
 
-A score is the quintile of the customer's percentile: ``1 + floor(5 * share)``, capped at 5, where ``share`` is the
-share of the population that does strictly worse on that measure. Ties always get the same score, the best
-customer of a population of one scores 1 on all three (nobody is worse), and the lowest score a measure can have is
-1. So with 10 customers of distinct revenues, the two highest score 5, the next two 4, ..., the two lowest 1.
+A score is the quintile of the customer's mid-percentile: ``1 + floor(5 * share)``, capped at 5, where ``share`` is
+the share of the population doing strictly worse on that measure plus half the share doing the same (itself
+included). Ties get the same score, and a population where everyone is equal — or a single customer — scores 3,
+neither best nor worst. With 10 customers of distinct revenues, the two highest score 5, the next two 4, ..., the
+two lowest 1.
 
 The segment reads recency and frequency first (who buys recently and often), monetary only to tell champions
 from loyal customers; the rules are tried in this order and the first that holds wins:
@@ -63,14 +64,16 @@ class RfmScore:
 
 
 def quintile_scores(values, higher_is_better=True):
-    """Score 1..5 of each value against all the values: 1 + floor(5 * share strictly worse), at most 5."""
+    """Score 1..5 of each value against all the values: 1 + floor(5 * mid-percentile), at most 5."""
     values = list(values)
     count = len(values)
     ordered = sorted(values)
     scores = []
     for value in values:
-        worse = bisect_left(ordered, value) if higher_is_better else count - bisect_right(ordered, value)
-        scores.append(min(5, 1 + (5 * worse) // count))
+        below, at_most = bisect_left(ordered, value), bisect_right(ordered, value)
+        worse = below if higher_is_better else count - at_most
+        share = (worse + (at_most - below) / 2) / count
+        scores.append(min(5, 1 + int(5 * share)))
     return scores
 
 

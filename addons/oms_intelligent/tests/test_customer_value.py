@@ -21,9 +21,10 @@ class TestCustomerValue(TransactionCase):
     ========  =========================================  =======  ======  ======  ====  =======
 
     Plus a cancelled order of Ana's and a quotation of Eva's, which count for nothing.
-    Scores (1 + floor(5 x share of the 4 customers strictly worse)):
-    recency (fewer days better) Ana 3, Bruno 1, Carla 2, Dani 4; frequency (3, 1, 2, 1) Ana 4, Bruno 1, Carla 3,
-    Dani 1; monetary (600, 1000, 350, 80) Ana 3, Bruno 4, Carla 2, Dani 1.
+    Scores, 1 + floor(5 x (customers strictly worse + half the customers equal, itself included) / 4):
+    recency (fewer days better: 5, 400, 10, 2) Ana (2 + 0.5) / 4 -> 4, Bruno 0.5 / 4 -> 1, Carla 1.5 / 4 -> 2,
+    Dani 3.5 / 4 -> 5; frequency (3, 1, 2, 1) Ana 3.5 / 4 -> 5, Bruno and Dani (0 + 1) / 4 -> 2, Carla 2.5 / 4 -> 4;
+    monetary (600, 1000, 350, 80) Ana 4, Bruno 5, Carla 2, Dani 1.
     """
 
     @classmethod
@@ -125,10 +126,10 @@ class TestCustomerValue(TransactionCase):
         self.assertEqual(
             {partner.name: (value.rfm_code, value.segment) for partner, value in values.items()},
             {
-                "C360 Ana": ("343", "loyal"),
-                "C360 Bruno": ("114", "lost"),
-                "C360 Carla Ltd": ("232", "at_risk"),
-                "C360 Dani": ("411", "new"),
+                "C360 Ana": ("454", "champions"),
+                "C360 Bruno": ("125", "lost"),
+                "C360 Carla Ltd": ("242", "at_risk"),
+                "C360 Dani": ("521", "new"),
             },
         )
 
@@ -157,7 +158,7 @@ class TestCustomerValue(TransactionCase):
     def test_the_partner_form_shows_the_figures_of_its_commercial_partner(self):
         self.values()
         self.assertEqual(self.carla_contact.with_company(self.company).oms_lifetime_value, 350.0)
-        self.assertEqual(self.carla.with_company(self.company).oms_rfm_code, "232")
+        self.assertEqual(self.carla.with_company(self.company).oms_rfm_code, "242")
         action = self.carla.with_company(self.company).action_oms_customer_orders()
         self.assertEqual(self.env["sale.order"].with_company(self.company).search_count(action["domain"]), 2)
 

@@ -17,13 +17,13 @@ def test_fewer_days_score_higher_on_recency():
     assert quintile_scores([1, 400, 30, 200, 90], higher_is_better=False) == [5, 1, 4, 2, 3]
 
 
-def test_ties_share_their_score():
-    assert quintile_scores([5, 5, 5, 1]) == [2, 2, 2, 1]
-    assert quintile_scores([3, 3], higher_is_better=False) == [1, 1]
+def test_ties_share_their_score_at_their_middle():
+    assert quintile_scores([5, 5, 5, 1]) == [4, 4, 4, 1]  # (1 worse + 3 / 2) / 4 = 0.625 -> 4
+    assert quintile_scores([3, 3], higher_is_better=False) == [3, 3]
 
 
-def test_one_customer_scores_one_and_none_scores_nothing():
-    assert quintile_scores([100.0]) == [1]
+def test_one_customer_scores_three_and_none_scores_nothing():
+    assert quintile_scores([100.0]) == [3]
     assert quintile_scores([]) == []
 
 
@@ -49,9 +49,9 @@ def test_rfm_scores_of_a_population():
     scores = rfm_scores(customers)
     assert {key: score.code for key, score in scores.items()} == {
         "recent big": "555",
-        "recent small": "411",
+        "recent small": "421",  # frequency 1 is shared by two: (0 + 2 / 2) / 5 -> 2
         "old frequent": "244",
-        "old one-off": "112",
+        "old one-off": "122",
         "middle": "333",
     }
     assert {key: score.segment for key, score in scores.items()} == {
