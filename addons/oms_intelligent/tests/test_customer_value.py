@@ -224,3 +224,16 @@ class TestCustomerValue(TransactionCase):
         with self.assertRaises(AccessError):
             value.with_user(user).with_context(allowed_company_ids=self.company.ids).action_mark_vip()
         self.assertFalse(self.bruno.oms_vip)
+
+    def test_demo_customer_figures_match_a_hand_calculation(self):
+        """Montaña Viva's one confirmed demo order (sale_order_demo.xml, delivered whole), at the EUR list prices
+        and costs of product_demo.xml: 4 backpacks 69.90 (cost 24.00), 2 tents 99.00 (38.00), 10 headlamps 14.90
+        (4.10): revenue 279.60 + 198.00 + 149.00 = 626.60, cost 96 + 76 + 41 = 213, margin 413.60 (66.0 %)."""
+        montana = self.env.ref("oms_intelligent.partner_customer_montana_viva")
+        value = self.values(self.demo_company)[montana]
+        self.assertEqual(
+            (value.order_count, value.lifetime_value, value.margin, value.margin_percent, value.average_order_value),
+            (1, 626.6, 413.6, 66.0, 626.6),
+        )
+        self.assertEqual((value.delivered_qty, value.returned_qty, value.return_rate), (16.0, 0.0, 0.0))
+        self.assertEqual(montana.with_company(self.demo_company).oms_margin, 413.6)
