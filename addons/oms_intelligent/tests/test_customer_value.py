@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -237,3 +237,33 @@ class TestCustomerValue(TransactionCase):
         )
         self.assertEqual((value.delivered_qty, value.returned_qty, value.return_rate), (16.0, 0.0, 0.0))
         self.assertEqual(montana.with_company(self.demo_company).oms_margin, 413.6)
+
+    def test_a_salesperson_without_order_management_opens_a_customer(self):
+        self.values()
+        salesman = new_test_user(
+            self.env,
+            login="c360_salesman",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        partner = self.ana.with_user(salesman).with_context(allowed_company_ids=self.company.ids)
+        with Form(partner) as form:
+            self.assertEqual(form.name, "C360 Ana")
+        self.assertEqual(partner.oms_lifetime_value, 600.0)
+
+    def test_an_oms_user_sees_the_customer_360_tab(self):
+        self.values()
+        user = new_test_user(
+            self.env,
+            login="c360_tab_user",
+            groups="oms_intelligent.group_oms_user,sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        partner = self.carla_contact.with_user(user).with_context(allowed_company_ids=self.company.ids)
+        with Form(partner) as form:
+            self.assertEqual(form.oms_lifetime_value, 350.0)
+            self.assertEqual(form.oms_segment, "at_risk")
+        action = partner.action_oms_customer_orders()
+        self.assertEqual(partner.env["sale.order"].search_count(action["domain"]), 2)
