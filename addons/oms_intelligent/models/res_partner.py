@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
@@ -62,6 +64,43 @@ class ResPartner(models.Model):
     oms_segment = fields.Selection(SEGMENTS, compute="_compute_oms_value_id", string="Segment")
     oms_vip_suggested = fields.Boolean(compute="_compute_oms_value_id", string="VIP Suggested")
     oms_value_computed_at = fields.Datetime(compute="_compute_oms_value_id", string="Figures Of")
+
+    oms_channel_breakdown = fields.Html(
+        "Orders by Channel", compute="_compute_oms_channel_breakdown", sanitize=False, compute_sudo=True
+    )
+    # Hooks for the fulfilment addon (surveys and returns live there): empty here, filled by its override.
+    oms_last_survey_rating = fields.Char("Last Survey Rating", compute="_compute_oms_fulfillment_figures")
+    oms_open_return_count = fields.Integer("Open Returns", compute="_compute_oms_fulfillment_figures")
+
+    @api.depends_context("company")
+    def _compute_oms_channel_breakdown(self):
+        """Confirmed orders and untaxed revenue (company currency) per sales team, as of now (not the snapshot)."""
+        for partner in self:
+            groups = self.env["sale.order"]._read_group(
+                partner._oms_orders_domain(), ["team_id", "currency_id"], ["__count", "amount_untaxed:sum"]
+            )
+            if not groups:
+                partner.oms_channel_breakdown = False
+                continue
+            company = self.env.company
+            totals = {}
+            for team, currency, count, amount in groups:
+                total = totals.setdefault(team, [0, 0.0])
+                total[0] += count
+                total[1] += currency._convert(amount, company.currency_id, company, fields.Date.today())
+            rows = Markup().join(
+                Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>")
+                % (team.display_name or _("No channel"), count, company.currency_id.format(amount))
+                for team, (count, amount) in sorted(totals.items(), key=lambda item: -item[1][1])
+            )
+            partner.oms_channel_breakdown = Markup(
+                "<table class='table table-sm'><tr><th>%s</th><th class='text-end'>%s</th>"
+                "<th class='text-end'>%s</th></tr>%s</table>"
+            ) % (_("Channel"), _("Orders"), _("Revenue"), rows)
+
+    def _compute_oms_fulfillment_figures(self):
+        self.oms_last_survey_rating = False
+        self.oms_open_return_count = 0
 
     @api.depends("commercial_partner_id")
     @api.depends_context("company")

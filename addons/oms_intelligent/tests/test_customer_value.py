@@ -159,6 +159,7 @@ class TestCustomerValue(TransactionCase):
         self.values()
         self.assertEqual(self.carla_contact.with_company(self.company).oms_lifetime_value, 350.0)
         self.assertEqual(self.carla.with_company(self.company).oms_rfm_code, "242")
+        self.assertIn("350.00", self.carla_contact.with_company(self.company).oms_channel_breakdown)
         action = self.carla.with_company(self.company).action_oms_customer_orders()
         self.assertEqual(self.env["sale.order"].with_company(self.company).search_count(action["domain"]), 2)
 
