@@ -15,6 +15,7 @@ warehouses, uneven stock, customers across Europe) to try it on.
     "license": "LGPL-3",
     "depends": [
         "sale_management",
+        "sale_margin",
         "sale_stock",
         "purchase_stock",
         "crm",
@@ -40,6 +41,10 @@ warehouses, uneven stock, customers across Europe) to try it on.
         "data/oms_special_order_type_data.xml",
         "wizard/oms_allocation_wizard_views.xml",
         "views/oms_lifecycle_views.xml",
+        "data/oms_customer_value_data.xml",
+        "views/oms_customer_value_views.xml",
+        "views/oms_dashboard_views.xml",
+        "views/sale_order_report_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -53,6 +58,7 @@ warehouses, uneven stock, customers across Europe) to try it on.
         "demo/sale_order_demo.xml",
         "demo/oms_special_order_demo.xml",
         "demo/oms_reorder_demo.xml",
+        "demo/oms_customer_value_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -21,3 +21,5 @@ from . import payment_transaction
 from . import stock_warehouse_orderpoint
 from . import oms_orderpoint_history
 from . import oms_liquidation_candidate
+from . import oms_customer_value
+from . import oms_dashboard

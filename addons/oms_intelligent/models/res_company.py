@@ -57,3 +57,13 @@ class ResCompany(models.Model):
         default=180,
         help="Stock that would last longer than this at the forecast demand is a liquidation candidate.",
     )
+
+    # Customer 360 (oms.customer.value)
+    oms_vip_top_percent = fields.Float(
+        "VIP Suggestions (top % by margin)",
+        default=5.0,
+        help="Customers in this top share of the company's customers by margin are suggested as VIP.",
+    )
+    oms_customer_value_date = fields.Datetime(
+        "Customer Values Computed On", readonly=True, help="When the daily cron last recomputed the customer values."
+    )

@@ -22,3 +22,4 @@ class ResConfigSettings(models.TransientModel):
     oms_reorder_fallback_min = fields.Float(related="company_id.oms_reorder_fallback_min", readonly=False)
     oms_slow_mover_days = fields.Integer(related="company_id.oms_slow_mover_days", readonly=False)
     oms_overstock_cover_days = fields.Integer(related="company_id.oms_overstock_cover_days", readonly=False)
+    oms_vip_top_percent = fields.Float(related="company_id.oms_vip_top_percent", readonly=False)

@@ -7,3 +7,5 @@ from . import test_translation
 from . import test_lifecycle
 from . import test_special_orders
 from . import test_reorder
+from . import test_customer_value
+from . import test_dashboard
