@@ -12,3 +12,7 @@ from . import stock_picking
 from . import stock_picking_batch
 from . import stock_picking_type
 from . import stock_warehouse
+from . import oms_return
+from . import oms_return_line
+from . import sale_order
+from . import sale_order_line

@@ -32,3 +32,8 @@ class ResCompany(models.Model):
         help="What box choice on deliveries aims for: the lowest total cost of the boxes, or the fewest boxes "
         "(then the cheapest).",
     )
+    oms_return_window_days = fields.Integer(
+        "Return Window",
+        default=30,
+        help="How many days after the delivery a customer may ask to return goods.",
+    )

@@ -7,3 +7,4 @@ class ResConfigSettings(models.TransientModel):
     oms_carrier_policy = fields.Selection(related="company_id.oms_carrier_policy", readonly=False)
     oms_tracking_notice = fields.Boolean(related="company_id.oms_tracking_notice", readonly=False)
     oms_box_objective = fields.Selection(related="company_id.oms_box_objective", readonly=False)
+    oms_return_window_days = fields.Integer(related="company_id.oms_return_window_days", readonly=False)
