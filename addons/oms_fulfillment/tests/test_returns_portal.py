@@ -1,3 +1,5 @@
+import re
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_returns import ReturnCase
@@ -33,3 +35,37 @@ class TestReturnPortal(HttpCase, ReturnCase):
 
         response = self.url_open(f"/my/orders/{own.id}")
         self.assertIn(f"/my/orders/{own.id}/return", response.text, "the order page offers Return items")
+
+    def test_portal_user_asks_for_a_return_and_cannot_post_one_for_another_customer(self):
+        own = self.delivered_order(tent=2, lamp=0)
+        others = self.delivered_order(tent=1, lamp=0, partner=self.stranger)
+        self.authenticate("lucia_portal", "lucia_portal")
+        page = self.url_open(f"/my/orders/{own.id}/return").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+        response = self.url_open(
+            f"/my/orders/{others.id}/return",
+            data={"csrf_token": csrf, f"qty_{others.order_line.id}": "1", "reason": "defective"},
+            allow_redirects=False,
+        )
+        self.assertIn(response.status_code, (302, 303))
+        self.assertFalse(self.env["oms.return"].search([("sale_order_id", "=", others.id)]), "nothing created")
+
+        response = self.url_open(
+            f"/my/orders/{own.id}/return",
+            data={"csrf_token": csrf, f"qty_{own.order_line.id}": "5", "reason": "defective"},
+        )
+        self.assertIn("could not be accepted", response.text)
+        self.assertIn("5.0 asked, only 2.0 delivered", response.text)
+        self.assertFalse(self.env["oms.return"].search([("sale_order_id", "=", own.id)]))
+
+        response = self.url_open(
+            f"/my/orders/{own.id}/return",
+            data={"csrf_token": csrf, f"qty_{own.order_line.id}": "1", "reason": "wrong_item", "outcome": "exchange"},
+        )
+        rma = self.env["oms.return"].search([("sale_order_id", "=", own.id)])
+        self.assertEqual(len(rma), 1)
+        self.assertEqual(
+            (rma.state, rma.reason, rma.outcome, rma.line_ids.quantity), ("draft", "wrong_item", "exchange", 1.0)
+        )
+        self.assertIn(rma.name, response.text, "listed in the customer's returns")
