@@ -1,3 +1,5 @@
+import json
+
 from odoo import _, http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -5,6 +7,7 @@ from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 from ..models.oms_return import RETURN_REASONS
+from ..services.returns_provider import ReturnsProviderError
 
 
 class OmsReturnPortal(CustomerPortal):
@@ -89,3 +92,19 @@ class OmsReturnPortal(CustomerPortal):
             }
         )
         return request.render("oms_fulfillment.portal_oms_return_request", values)
+
+    @http.route(["/oms/returns/status"], type="http", auth="none", methods=["POST"], csrf=False)
+    def oms_returns_provider_status(self, **kw):
+        """The returns provider's webhook: a status document, authenticated by the company's API key."""
+        try:
+            payload = json.loads(request.httprequest.get_data(as_text=True) or "null")
+            rma = (
+                request.env["oms.return"]
+                .sudo()
+                ._oms_provider_webhook(payload, request.httprequest.headers.get("X-Api-Key"))
+            )
+        except (ValueError, ReturnsProviderError) as error:
+            return request.make_json_response({"error": str(error)}, status=400)
+        if not rma:
+            return request.make_json_response({"error": "unknown return or API key"}, status=404)
+        return request.make_json_response({"ok": True})

@@ -6,6 +6,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
+from ..services.returns_provider import STATUSES, ReturnsProviderClient, ReturnsProviderError, parse_status
+
 RETURN_STATES = [
     ("draft", "Draft"),
     ("approved", "Approved"),
@@ -84,6 +86,21 @@ class OmsReturn(models.Model):
     )
     credit_note_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False)
     exchange_order_id = fields.Many2one("sale.order", string="Exchange Order", readonly=True, copy=False)
+    provider_tracking_ref = fields.Char(
+        "Return Tracking", readonly=True, copy=False, index="btree_not_null", tracking=True
+    )
+    provider_status = fields.Selection(
+        [
+            ("label_created", "Label Created"),
+            ("in_transit", "In Transit"),
+            ("delivered", "Delivered to the Warehouse"),
+            ("exception", "Exception"),
+        ],
+        "Return Shipment",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
     delivery_date = fields.Datetime(compute="_compute_delivery_date", help="When the order was last delivered.")
     return_deadline = fields.Date(
         compute="_compute_delivery_date", help="The last day the customer may return the goods."
@@ -473,3 +490,96 @@ class OmsReturn(models.Model):
                 return self.browse(), reasons
         rma.message_post(body=_("Requested by %s on the portal.", partner.name), subtype_xmlid="mail.mt_note")
         return rma, []
+
+    # ------------------------------------------------------------------ returns provider
+
+    def _oms_provider_client(self):
+        self.ensure_one()
+        company = self.company_id.sudo()
+        if not company.oms_returns_provider_url:
+            raise UserError(_("No returns provider is set up (Settings › Order Management › Returns)."))
+        return ReturnsProviderClient(company.oms_returns_provider_url, company.oms_returns_provider_key or "")
+
+    @staticmethod
+    def _oms_address(partner):
+        return {
+            "name": partner.name or "",
+            "street": partner.street or "",
+            "city": partner.city or "",
+            "zip": partner.zip or "",
+            "country_code": partner.country_id.code or "",
+            "email": partner.email or "",
+        }
+
+    def action_oms_get_return_label(self):
+        """A prepaid return label from the returns provider, attached to the return and sent nowhere (the customer
+        gets it by the chatter or the portal)."""
+        for rma in self:
+            if rma.state != "approved":
+                raise UserError(_("%s: return labels are for approved returns.", rma.name))
+            warehouse = rma.picking_id.picking_type_id.warehouse_id or rma.sale_order_id.warehouse_id
+            items = [
+                {
+                    "sku": line.product_id.default_code or str(line.product_id.id),
+                    "name": line.product_id.name,
+                    "quantity": line.quantity,
+                }
+                for line in rma.line_ids
+                if line.quantity > 0
+            ]
+            try:
+                label = rma._oms_provider_client().create_label(
+                    rma.name,
+                    rma._oms_address(rma.sale_order_id.partner_shipping_id or rma.partner_id),
+                    rma._oms_address(warehouse.partner_id or rma.company_id.partner_id),
+                    items,
+                )
+            except ReturnsProviderError as error:
+                raise UserError(_("The returns provider could not make the label: %s", error)) from error
+            attachment = rma.env["ir.attachment"].create(
+                {
+                    "name": f"{label.tracking_number}.pdf",
+                    "raw": label.pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": rma._name,
+                    "res_id": rma.id,
+                }
+            )
+            rma.write({"provider_tracking_ref": label.tracking_number, "provider_status": "label_created"})
+            rma.message_post(
+                body=_("Return label %s created.", label.tracking_number),
+                attachment_ids=attachment.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def action_oms_check_return_status(self):
+        """Ask the returns provider where the returned parcels are."""
+        for rma in self.filtered("provider_tracking_ref"):
+            try:
+                status = rma._oms_provider_client().status(rma.provider_tracking_ref)
+            except ReturnsProviderError as error:
+                rma.message_post(body=_("Return status not checked: %s", error), subtype_xmlid="mail.mt_note")
+                continue
+            rma._oms_apply_provider_status(status)
+
+    def _oms_apply_provider_status(self, status):
+        self.ensure_one()
+        if status.status in STATUSES and status.status != self.provider_status:
+            self.provider_status = status.status
+            if status.status == "delivered" and self.picking_id.state not in ("done", "cancel"):
+                self.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=_("Returned parcel delivered: check and receive %s", self.picking_id.name),
+                    user_id=self.env.user.id,
+                )
+
+    @api.model
+    def _oms_provider_webhook(self, payload, api_key):
+        """A status the returns provider posted: applied to the return with that tracking number when the key is
+        the one of the return's company. Returns the return (empty when none matched)."""
+        status = parse_status(payload)
+        rma = self.sudo().search([("provider_tracking_ref", "=", status.tracking_number)], limit=1)
+        if not rma or not api_key or rma.company_id.sudo().oms_returns_provider_key != api_key:
+            return self.browse()
+        rma._oms_apply_provider_status(status)
+        return rma

@@ -37,3 +37,7 @@ class ResCompany(models.Model):
         default=30,
         help="How many days after the delivery a customer may ask to return goods.",
     )
+    oms_returns_provider_url = fields.Char(
+        "Returns Provider URL", help="The returns provider's API, which makes prepaid return labels; none when empty."
+    )
+    oms_returns_provider_key = fields.Char("Returns Provider API Key", groups="base.group_system")

@@ -8,3 +8,5 @@ class ResConfigSettings(models.TransientModel):
     oms_tracking_notice = fields.Boolean(related="company_id.oms_tracking_notice", readonly=False)
     oms_box_objective = fields.Selection(related="company_id.oms_box_objective", readonly=False)
     oms_return_window_days = fields.Integer(related="company_id.oms_return_window_days", readonly=False)
+    oms_returns_provider_url = fields.Char(related="company_id.oms_returns_provider_url", readonly=False)
+    oms_returns_provider_key = fields.Char(related="company_id.oms_returns_provider_key", readonly=False)

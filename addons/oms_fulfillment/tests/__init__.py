@@ -9,3 +9,4 @@ from . import test_pack_scan
 from . import test_pack_screen_ui
 from . import test_returns
 from . import test_returns_portal
+from . import test_returns_provider
