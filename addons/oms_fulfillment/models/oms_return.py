@@ -73,7 +73,8 @@ class OmsReturn(models.Model):
         required=True,
         tracking=True,
         help="What the customer gets once the goods are received: a credit note for the returned lines, a "
-        "replacement order for the same products, or nothing (the goods are repaired or kept).",
+        "replacement order for the same products (priced as its special type says; when it is charged, the returned "
+        "lines are credited too), or nothing (the goods are repaired or kept).",
     )
     description = fields.Text("Customer Comment")
     refusal_reason = fields.Text(readonly=True, copy=False, tracking=True)
@@ -119,7 +120,7 @@ class OmsReturn(models.Model):
     @api.depends("sale_order_id.picking_ids.date_done", "company_id.oms_return_window_days")
     def _compute_delivery_date(self):
         for rma in self:
-            dates = rma.sale_order_id._oms_delivery_dates()
+            dates = rma.sale_order_id._oms_delivery_dates() if rma.sale_order_id else []
             rma.delivery_date = max(dates) if dates else False
             rma.return_deadline = (
                 fields.Date.to_date(rma.delivery_date) + timedelta(days=rma.company_id.oms_return_window_days)
@@ -302,7 +303,11 @@ class OmsReturn(models.Model):
             if rma.outcome == "refund":
                 rma._oms_create_credit_note()
             elif rma.outcome == "exchange":
-                rma._oms_create_exchange_order()
+                exchange = rma._oms_create_exchange_order()
+                # A replacement charged again (its type is not free of charge) is an exchange of invoices: the
+                # returned lines are credited, so the customer never pays twice for the same items.
+                if not exchange.oms_special_type_id.sudo().zero_price and exchange.amount_total:
+                    rma._oms_create_credit_note()
 
     def _oms_create_credit_note(self):
         """A posted credit note for the returned quantities at the prices, discounts and taxes they were invoiced
@@ -463,7 +468,7 @@ class OmsReturn(models.Model):
 
     def action_view_picking(self):
         self.ensure_one()
-        return self.picking_id._get_formview_action() if self.picking_id else False
+        return self.picking_id.get_formview_action() if self.picking_id else False
 
     @api.model
     def _oms_portal_request(self, order, partner, quantities, reason, outcome, description=None):

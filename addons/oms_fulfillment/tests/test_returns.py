@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 
 class ReturnCase(TransactionCase):
@@ -120,6 +120,7 @@ class TestReturnOutcomes(ReturnCase):
             rma.picking_id.return_id, order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
         )
         self.assertEqual(rma.picking_id.oms_return_id, rma)
+        self.assertEqual(rma.action_view_picking()["res_id"], rma.picking_id.id)
         self.receive(rma)
 
         credit_note = rma.credit_note_id
@@ -163,7 +164,6 @@ class TestReturnOutcomes(ReturnCase):
         rma.action_approve()
         self.receive(rma)
         exchange = rma.exchange_order_id
-        self.assertFalse(rma.credit_note_id, "an exchange gives no refund")
         self.assertEqual(exchange.oms_replaced_order_id, order)
         self.assertEqual(exchange.oms_special_type_id, self.replacement_type)
         year = fields.Date.context_today(exchange).year
@@ -175,6 +175,21 @@ class TestReturnOutcomes(ReturnCase):
         self.assertEqual(exchange.order_line.product_id, self.tent)
         self.assertEqual(exchange.order_line.product_uom_qty, 1.0)
         self.assertTrue(exchange.picking_ids, "the replacement ships")
+        # Replacements are charged at the same price here: the returned tent is credited, nobody pays twice.
+        self.assertFalse(self.replacement_type.zero_price)
+        self.assertEqual(exchange.order_line.price_unit, 100.0)
+        self.assertAlmostEqual(rma.credit_note_id.amount_total, 121.0)
+        self.assertEqual(rma.credit_note_id.state, "posted")
+
+    def test_free_replacement_exchange_gives_no_credit_note(self):
+        self.replacement_type.zero_price = True
+        order = self.delivered_order(tent=2, lamp=0)
+        rma = self.new_return(order, {self.tent: 2}, outcome="exchange")
+        rma.action_approve()
+        self.receive(rma)
+        self.assertEqual(rma.exchange_order_id.amount_total, 0.0)
+        self.assertEqual(rma.exchange_order_id.state, "sale")
+        self.assertFalse(rma.credit_note_id, "a free replacement is the refund")
 
     def test_returned_goods_land_in_the_returns_location_and_are_released_to_stock(self):
         order = self.delivered_order(tent=2, lamp=0)
@@ -197,6 +212,20 @@ class TestReturnOutcomes(ReturnCase):
         self.assertEqual(rma.release_picking_id.state, "done")
         self.assertEqual(self.available(self.tent, returns), 0.0)
         self.assertEqual(self.available(self.tent, stock), before + 2.0)
+
+    def test_back_office_form_proposes_what_is_left_to_return(self):
+        order = self.delivered_order(tent=3, lamp=2)
+        self.new_return(order, {self.tent: 1}).action_approve()
+        with Form(self.env["oms.return"].with_user(self.oms_user)) as form:
+            form.sale_order_id = order
+            form.outcome = "exchange"
+        rma = form.record
+        self.assertEqual(
+            {(line.product_id, line.quantity, line.qty_delivered, line.qty_already_returned) for line in rma.line_ids},
+            {(self.tent, 2.0, 3.0, 1.0), (self.lamp, 2.0, 2.0, 0.0)},
+        )
+        self.assertEqual(rma.company_id, self.company)
+        self.assertEqual(order.oms_return_count, 2)
 
     def test_damaged_goods_are_not_released_to_stock(self):
         order = self.delivered_order(tent=1, lamp=0)

@@ -1,3 +1,4 @@
+import json
 import re
 
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -69,3 +70,23 @@ class TestReturnPortal(HttpCase, ReturnCase):
             (rma.state, rma.reason, rma.outcome, rma.line_ids.quantity), ("draft", "wrong_item", "exchange", 1.0)
         )
         self.assertIn(rma.name, response.text, "listed in the customer's returns")
+
+    def test_returns_provider_webhook_updates_the_return_with_the_companys_key_only(self):
+        order = self.delivered_order(tent=1, lamp=0)
+        rma = self.new_return(order, {self.tent: 1})
+        rma.action_approve()
+        rma.provider_tracking_ref = "RET00000042"
+        self.company.oms_returns_provider_key = "hook-key"
+        body = json.dumps({"tracking_number": "RET00000042", "status": "in_transit"})
+        headers = {"Content-Type": "application/json"}
+
+        response = self.url_open("/oms/returns/status", data=body, headers={**headers, "X-Api-Key": "nope"})
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(rma.provider_status)
+        response = self.url_open("/oms/returns/status", data="{", headers={**headers, "X-Api-Key": "hook-key"})
+        self.assertEqual(response.status_code, 400)
+        response = self.url_open("/oms/returns/status", data=body, headers={**headers, "X-Api-Key": "hook-key"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json(), {"ok": True})
+        rma.invalidate_recordset()
+        self.assertEqual(rma.provider_status, "in_transit")
