@@ -214,6 +214,14 @@ class OmsReturn(models.Model):
         """Approve the returns that pass the checks and make their return transfers; refuse the others with the
         reason. Returns the refused ones' reasons as a notification when some were refused."""
         refused = self.browse()
+        # Two returns of the same order lines approved at once must not both take the last units back: the second
+        # waits for the first, then counts it.
+        sale_lines = self.line_ids.sale_line_id
+        if sale_lines:
+            self.env.flush_all()
+            self.env.cr.execute(
+                "SELECT id FROM sale_order_line WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(sale_lines.ids)]
+            )
         for rma in self:
             if rma.state != "draft":
                 raise UserError(_("Only draft returns can be approved (%s).", rma.name))
@@ -352,6 +360,7 @@ class OmsReturn(models.Model):
         credit_note = self.env["account.move"].sudo().with_company(self.company_id).create(values)
         credit_note.action_post()
         self.credit_note_id = credit_note
+        self._oms_reduce_ordered_quantities(credit_note)
         self.message_post(
             body=Markup(_("Credit note %s posted.")) % credit_note._get_html_link(), subtype_xmlid="mail.mt_note"
         )
@@ -361,6 +370,23 @@ class OmsReturn(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return credit_note
+
+    def _oms_reduce_ordered_quantities(self, credit_note):
+        """Lines of products billed on ordered quantities would be "to invoice" again once credited: the order keeps
+        what the customer kept (the ordered quantity goes down by what was credited), so nothing bills it twice."""
+        self.ensure_one()
+        order = self.sale_order_id.sudo()
+        if order.locked:
+            return
+        for aml in credit_note.invoice_line_ids:
+            for sale_line in aml.sale_line_ids.filtered(lambda line: line.product_id.invoice_policy == "order"):
+                credited = aml.product_uom_id._compute_quantity(aml.quantity, sale_line.product_uom)
+                kept = max(sale_line.product_uom_qty - credited, sale_line.qty_delivered, 0.0)
+                if (
+                    float_compare(kept, sale_line.product_uom_qty, precision_rounding=sale_line.product_uom.rounding)
+                    < 0
+                ):
+                    sale_line.product_uom_qty = kept
 
     def _oms_create_exchange_order(self):
         """A replacement order for the same products and quantities, confirmed; its special type (Replacement)

@@ -191,6 +191,18 @@ class TestReturnOutcomes(ReturnCase):
         self.assertEqual(rma.exchange_order_id.state, "sale")
         self.assertFalse(rma.credit_note_id, "a free replacement is the refund")
 
+    def test_refund_of_products_billed_on_ordered_quantities_is_not_billed_again(self):
+        self.tent.invoice_policy = "order"
+        order = self.delivered_order(tent=2, lamp=0)
+        rma = self.new_return(order, {self.tent: 1})
+        rma.action_approve()
+        self.receive(rma)
+        self.assertAlmostEqual(rma.credit_note_id.amount_total, 121.0)
+        line = order.order_line
+        self.assertEqual((line.product_uom_qty, line.qty_delivered, line.qty_invoiced), (1.0, 1.0, 1.0))
+        self.assertEqual(order.invoice_status, "invoiced", "the credited tent is not billed again")
+        self.assertEqual(len(order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))), 0)
+
     def test_returned_goods_land_in_the_returns_location_and_are_released_to_stock(self):
         order = self.delivered_order(tent=2, lamp=0)
         stock = self.madrid.lot_stock_id
