@@ -8,7 +8,7 @@ Menus, access groups and settings shared by the OMS addons, the consolidated
 view of orders and stock, and a demo world (a Spanish company with four
 warehouses, uneven stock, customers across Europe) to try it on.
 """,
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Order Management",
     "author": "OMS Team",
     "website": "https://github.com/oms-team/oms",

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 CARRIER_POLICIES = [
     ("cheapest", "Cheapest"),
@@ -41,3 +42,47 @@ class ResCompany(models.Model):
         "Returns Provider URL", help="The returns provider's API, which makes prepaid return labels; none when empty."
     )
     oms_returns_provider_key = fields.Char("Returns Provider API Key", groups="base.group_system")
+    oms_survey_id = fields.Many2one(
+        "survey.survey",
+        string="Post-sale Survey",
+        help="The survey customers are invited to after their order is delivered; empty: the OMS survey "
+        "'How was your order?'.",
+    )
+    oms_survey_delay_days = fields.Integer(
+        "Survey Delay (days)",
+        default=3,
+        help="Days after the order's last delivery reached the customer before they are invited to the post-sale "
+        "survey. A sales team (a channel's team) may wait otherwise.",
+    )
+    oms_survey_low_rating = fields.Integer(
+        "Low Rating",
+        default=2,
+        help="A rating up to this (on 1 to 5) opens an activity for customer service on the order.",
+    )
+    oms_survey_service_user_id = fields.Many2one(
+        "res.users",
+        string="Customer Service",
+        help="Who follows up low ratings and incomplete orders; empty: the leader of the order's sales team, else "
+        "its salesperson.",
+    )
+    oms_service_contact = fields.Text(
+        "Customer Service Contact",
+        translate=True,
+        help="How customers reach customer service, written in the post-sale survey e-mail (e.g. phone and hours).",
+    )
+    oms_service_email = fields.Char(
+        "Customer Service E-mail", help="Written in the post-sale survey e-mail; empty: the company's e-mail."
+    )
+    oms_return_instructions = fields.Text(
+        "How to Return",
+        translate=True,
+        help="How customers return a product, written in the post-sale survey e-mail.",
+    )
+
+    @api.constrains("oms_survey_delay_days", "oms_survey_low_rating")
+    def _check_oms_survey_settings(self):
+        for company in self:
+            if company.oms_survey_delay_days < 0:
+                raise ValidationError(_("The survey delay cannot be negative."))
+            if not 0 <= company.oms_survey_low_rating <= 5:
+                raise ValidationError(_("The low rating is between 0 (never) and 5."))

@@ -10,3 +10,4 @@ from . import test_pack_screen_ui
 from . import test_returns
 from . import test_returns_portal
 from . import test_returns_provider
+from . import test_post_sale_survey

@@ -22,18 +22,21 @@ class TestFulfillmentReports(CarrierCase):
         self.assertEqual(len(picking.move_line_ids), 2)
         picking.carrier_id = self.express
         html = self.render("oms_fulfillment.action_report_packing_slip", picking)
-        self.assertIn("Packing Slip", html)
+        # In the customer's language: Lucía is Spanish.
+        self.assertIn("Albarán de empaquetado", html)
         self.assertIn(first.result_package_id.name, html)
-        self.assertIn("Not Packed", html)
+        self.assertIn("Sin empaquetar", html)
         self.assertIn("CT-KETTLE", html)
         self.assertIn("Iberia Express", html)
-        self.assertNotIn("30.00", html, "no prices on a packing slip")
+        self.assertNotIn("30,00", html, "no prices on a packing slip")
+        self.assertNotIn("30.00", html)
 
     def test_the_packing_slip_of_an_unpacked_delivery_lists_its_products(self):
         picking = self.delivery(quantity=2)
         html = self.render("oms_fulfillment.action_report_packing_slip", picking)
         self.assertIn("Carrier Test Kettle", html)
-        self.assertNotIn("Not Packed", html)
+        self.assertIn("Albarán de empaquetado", html)
+        self.assertNotIn("Sin empaquetar", html, "nothing is in a package, so no 'not packed' part")
 
     def test_the_delivery_receipt_has_room_for_the_customers_signature(self):
         picking = self.delivery(self.oliver, quantity=2, carrier=self.rest)
