@@ -14,6 +14,9 @@ from . import stock_picking
 from . import stock_picking_batch
 from . import stock_picking_type
 from . import stock_warehouse
+from . import oms_return
+from . import oms_return_line
+from . import sale_order_line
 from . import survey_question
 from . import survey_question_answer
 from . import survey_user_input

@@ -33,6 +33,15 @@ class ResCompany(models.Model):
         help="What box choice on deliveries aims for: the lowest total cost of the boxes, or the fewest boxes "
         "(then the cheapest).",
     )
+    oms_return_window_days = fields.Integer(
+        "Return Window",
+        default=30,
+        help="How many days after the delivery a customer may ask to return goods.",
+    )
+    oms_returns_provider_url = fields.Char(
+        "Returns Provider URL", help="The returns provider's API, which makes prepaid return labels; none when empty."
+    )
+    oms_returns_provider_key = fields.Char("Returns Provider API Key", groups="base.group_system")
     oms_survey_id = fields.Many2one(
         "survey.survey",
         string="Post-sale Survey",

@@ -45,6 +45,9 @@ def _like_literal(text):
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    oms_return_id = fields.Many2one(
+        "oms.return", string="Return Request", readonly=True, copy=False, index="btree_not_null"
+    )
     oms_released = fields.Datetime(
         "Released", readonly=True, copy=False, help="When Release handed this transfer to the pickers."
     )
@@ -330,6 +333,7 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         result = super()._action_done()
+        self._oms_return_received()
         shipped = self.filtered(lambda p: p.state == "done" and p.picking_type_code == "outgoing" and p.carrier_id)
         if shipped:
             shipped._oms_set_arrival()
@@ -1223,3 +1227,13 @@ class StockPicking(models.Model):
         if uom != self.env.ref("uom.product_uom_unit"):
             text = f"{text} {uom.name}"
         return text
+
+    def _oms_return_received(self):
+        """The goods of return requests are back: the requests go on (credit note or exchange order)."""
+        received = self.filtered(
+            lambda picking: picking.state == "done"
+            and picking.oms_return_id
+            and picking.location_id.usage == "customer"
+        )
+        if received:
+            received.oms_return_id.sudo()._oms_receive()

@@ -1,0 +1,110 @@
+import json
+
+from odoo import _, http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from ..models.oms_return import RETURN_REASONS
+from ..services.returns_provider import ReturnsProviderError
+
+
+class OmsReturnPortal(CustomerPortal):
+    """Customers list their returns and ask to return items of their own delivered orders."""
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "oms_return_count" in counters:
+            Return = request.env["oms.return"]
+            values["oms_return_count"] = (
+                Return.search_count(self._oms_returns_domain()) if Return.has_access("read") else 0
+            )
+        return values
+
+    def _oms_returns_domain(self):
+        partner = request.env.user.partner_id
+        return [("partner_id", "child_of", [partner.commercial_partner_id.id])]
+
+    @http.route(["/my/returns", "/my/returns/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_oms_returns(self, page=1, **kw):
+        Return = request.env["oms.return"]
+        domain = self._oms_returns_domain()
+        count = Return.search_count(domain)
+        pager = portal_pager(url="/my/returns", total=count, page=page, step=self._items_per_page)
+        returns = Return.search(domain, limit=self._items_per_page, offset=pager["offset"])
+        values = self._prepare_portal_layout_values()
+        values.update({"returns": returns, "pager": pager, "page_name": "oms_returns", "default_url": "/my/returns"})
+        return request.render("oms_fulfillment.portal_my_oms_returns", values)
+
+    def _oms_returnable_lines(self, order):
+        """The order's delivered lines with what is left to return."""
+        lines = []
+        for sale_line in order.order_line.filtered(lambda line: line._oms_shipped_qty() > 0):
+            left = sale_line._oms_shipped_qty() - sale_line._oms_returned_qty()
+            if left > 0:
+                lines.append((sale_line, left))
+        return lines
+
+    @http.route(["/my/orders/<int:order_id>/return"], type="http", auth="public", methods=["GET", "POST"], website=True)
+    def portal_oms_return_request(self, order_id, access_token=None, **post):
+        """The return form of one of the customer's orders (GET) and its submission (POST). Another customer's order
+        is refused by `_document_check_access`: back to /my."""
+        try:
+            order_sudo = self._document_check_access("sale.order", order_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        partner = request.env.user.partner_id
+        if request.env.user._is_public() or (
+            partner.commercial_partner_id != order_sudo.partner_id.commercial_partner_id
+        ):
+            # A shared link lets one see the order, not return it in someone else's name.
+            return request.redirect("/my")
+        errors = []
+        if request.httprequest.method == "POST":
+            quantities = {}
+            for sale_line, _left in self._oms_returnable_lines(order_sudo):
+                try:
+                    quantity = float(post.get(f"qty_{sale_line.id}") or 0.0)
+                except ValueError:
+                    quantity = 0.0
+                if quantity:
+                    quantities[sale_line] = quantity
+            reason = post.get("reason") if post.get("reason") in dict(RETURN_REASONS) else "other"
+            outcome = post.get("outcome") if post.get("outcome") in ("refund", "exchange") else "refund"
+            rma, errors = (
+                request.env["oms.return"]
+                .sudo()
+                ._oms_portal_request(order_sudo, partner, quantities, reason, outcome, post.get("description"))
+            )
+            if rma:
+                return request.redirect(f"/my/returns?created={rma.id}")
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "order": order_sudo,
+                "lines": self._oms_returnable_lines(order_sudo),
+                "reasons": RETURN_REASONS,
+                "errors": errors,
+                "access_token": access_token,
+                "page_name": "oms_return_request",
+                "title": _("Return items"),
+            }
+        )
+        return request.render("oms_fulfillment.portal_oms_return_request", values)
+
+    @http.route(["/oms/returns/status"], type="http", auth="none", methods=["POST"], csrf=False)
+    def oms_returns_provider_status(self, **kw):
+        """The returns provider's webhook: a status document, authenticated by the company's API key."""
+        try:
+            payload = json.loads(request.httprequest.get_data(as_text=True) or "null")
+            rma = (
+                request.env["oms.return"]
+                .sudo()
+                ._oms_provider_webhook(payload, request.httprequest.headers.get("X-Api-Key"))
+            )
+        except (ValueError, ReturnsProviderError) as error:
+            return request.make_json_response({"error": str(error)}, status=400)
+        if not rma:
+            return request.make_json_response({"error": "unknown return or API key"}, status=404)
+        return request.make_json_response({"ok": True})

@@ -1,0 +1,44 @@
+from odoo import api, fields, models
+
+
+class OmsReturnLine(models.Model):
+    _name = "oms.return.line"
+    _description = "Return Request Line"
+
+    return_id = fields.Many2one("oms.return", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="return_id.company_id", store=True)
+    state = fields.Selection(related="return_id.state", store=True)
+    sale_line_id = fields.Many2one(
+        "sale.order.line",
+        string="Order Line",
+        required=True,
+        index=True,
+        domain="[('order_id', '=', parent.sale_order_id)]",
+    )
+    product_id = fields.Many2one(related="sale_line_id.product_id", store=True)
+    product_uom_id = fields.Many2one(related="sale_line_id.product_uom", string="Unit")
+    quantity = fields.Float("Quantity to Return", digits="Product Unit of Measure", default=1.0)
+    qty_delivered = fields.Float(
+        "Delivered",
+        compute="_compute_qty_delivered",
+        digits="Product Unit of Measure",
+        help="What the order's deliveries took to the customer, returns not subtracted.",
+    )
+    qty_already_returned = fields.Float(
+        "Already Returned",
+        compute="_compute_qty_already_returned",
+        digits="Product Unit of Measure",
+        help="What the other returns of this order line (not refused nor cancelled) take back.",
+    )
+
+    @api.depends("sale_line_id.move_ids.state", "sale_line_id.move_ids.quantity")
+    def _compute_qty_delivered(self):
+        for line in self:
+            line.qty_delivered = line.sale_line_id._oms_shipped_qty() if line.sale_line_id else 0.0
+
+    @api.depends("sale_line_id", "return_id")
+    def _compute_qty_already_returned(self):
+        for line in self:
+            rma = line.return_id
+            others = line.sale_line_id._oms_return_lines().filtered(lambda other, rma=rma: other.return_id != rma)
+            line.qty_already_returned = sum(others.mapped("quantity"))
