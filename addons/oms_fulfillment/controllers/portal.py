@@ -1,5 +1,3 @@
-import json
-
 from odoo import _, http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -95,16 +93,18 @@ class OmsReturnPortal(CustomerPortal):
 
     @http.route(["/oms/returns/status"], type="http", auth="none", methods=["POST"], csrf=False)
     def oms_returns_provider_status(self, **kw):
-        """The returns provider's webhook: a status document, authenticated by the company's API key."""
+        """The returns provider's webhook: a status document, signed with the company's API key (header
+        ``X-OMS-Signature: sha256=<HMAC-SHA256 of the body>``)."""
         try:
-            payload = json.loads(request.httprequest.get_data(as_text=True) or "null")
             rma = (
                 request.env["oms.return"]
                 .sudo()
-                ._oms_provider_webhook(payload, request.httprequest.headers.get("X-Api-Key"))
+                ._oms_provider_webhook(
+                    request.httprequest.get_data(), request.httprequest.headers.get("X-OMS-Signature")
+                )
             )
         except (ValueError, ReturnsProviderError) as error:
             return request.make_json_response({"error": str(error)}, status=400)
         if not rma:
-            return request.make_json_response({"error": "unknown return or API key"}, status=404)
+            return request.make_json_response({"error": "unknown return or wrong signature"}, status=404)
         return request.make_json_response({"ok": True})

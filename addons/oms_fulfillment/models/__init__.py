@@ -3,9 +3,13 @@ from . import delivery_carrier
 from . import oms_carrier_quote
 from . import oms_pick_zone
 from . import oms_picking_box
+from . import oms_return
+from . import oms_return_line
 from . import res_company
 from . import res_config_settings
+from . import res_partner
 from . import sale_order
+from . import sale_order_line
 from . import stock_location
 from . import stock_move
 from . import stock_move_line
@@ -14,9 +18,6 @@ from . import stock_picking
 from . import stock_picking_batch
 from . import stock_picking_type
 from . import stock_warehouse
-from . import oms_return
-from . import oms_return_line
-from . import sale_order_line
 from . import survey_question
 from . import survey_question_answer
 from . import survey_user_input

@@ -1,3 +1,6 @@
+import hashlib
+import hmac
+import json
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -605,12 +608,17 @@ class OmsReturn(models.Model):
                 )
 
     @api.model
-    def _oms_provider_webhook(self, payload, api_key):
-        """A status the returns provider posted: applied to the return with that tracking number when the key is
-        the one of the return's company. Returns the return (empty when none matched)."""
-        status = parse_status(payload)
+    def _oms_provider_webhook(self, body, signature):
+        """A status the returns provider posted: applied to the return with that tracking number when ``signature``
+        (``sha256=<hex>``) is the HMAC-SHA256 of the raw ``body`` keyed with the API key of the return's company.
+        Returns the return (empty when none matched or the signature is wrong)."""
+        status = parse_status(json.loads(body or b"null"))
         rma = self.sudo().search([("provider_tracking_ref", "=", status.tracking_number)], limit=1)
-        if not rma or not api_key or rma.company_id.sudo().oms_returns_provider_key != api_key:
+        key = rma.company_id.sudo().oms_returns_provider_key if rma else False
+        if not key or not signature:
+            return self.browse()
+        expected = "sha256=" + hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, signature):
             return self.browse()
         rma._oms_apply_provider_status(status)
         return rma

@@ -11,3 +11,4 @@ from . import test_returns
 from . import test_returns_portal
 from . import test_returns_provider
 from . import test_post_sale_survey
+from . import test_customer_figures

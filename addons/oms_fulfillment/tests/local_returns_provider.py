@@ -1,6 +1,8 @@
 """A local stand-in for a returns provider's JSON API (see services/returns_provider.py)."""
 
 import base64
+import hashlib
+import hmac
 import itertools
 import json
 import time
@@ -42,3 +44,8 @@ class LocalReturnsProvider(LocalWsgiServer):
                     return self._json({"error": "unknown return"}, 404)
                 return self._json({"tracking_number": number, "status": self.returns[number]["status"]})
         return self._json({"error": "not found"}, 404)
+
+
+def sign(body: bytes, key: str) -> str:
+    """The ``X-OMS-Signature`` a returns provider sends with a webhook ``body``, keyed with the company's API key."""
+    return "sha256=" + hmac.new(key.encode(), body, hashlib.sha256).hexdigest()

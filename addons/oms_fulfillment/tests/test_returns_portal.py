@@ -3,6 +3,7 @@ import re
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .local_returns_provider import sign
 from .test_returns import ReturnCase
 
 
@@ -80,12 +81,15 @@ class TestReturnPortal(HttpCase, ReturnCase):
         body = json.dumps({"tracking_number": "RET00000042", "status": "in_transit"})
         headers = {"Content-Type": "application/json"}
 
-        response = self.url_open("/oms/returns/status", data=body, headers={**headers, "X-Api-Key": "nope"})
+        signed = {**headers, "X-OMS-Signature": sign(body.encode(), "nope")}
+        response = self.url_open("/oms/returns/status", data=body, headers=signed)
         self.assertEqual(response.status_code, 404)
         self.assertFalse(rma.provider_status)
-        response = self.url_open("/oms/returns/status", data="{", headers={**headers, "X-Api-Key": "hook-key"})
+        signed = {**headers, "X-OMS-Signature": sign(b"{", "hook-key")}
+        response = self.url_open("/oms/returns/status", data="{", headers=signed)
         self.assertEqual(response.status_code, 400)
-        response = self.url_open("/oms/returns/status", data=body, headers={**headers, "X-Api-Key": "hook-key"})
+        signed = {**headers, "X-OMS-Signature": sign(body.encode(), "hook-key")}
+        response = self.url_open("/oms/returns/status", data=body, headers=signed)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json(), {"ok": True})
         rma.invalidate_recordset()

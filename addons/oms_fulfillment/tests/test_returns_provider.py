@@ -1,7 +1,9 @@
+import json
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .local_returns_provider import LocalReturnsProvider
+from .local_returns_provider import LocalReturnsProvider, sign
 from .test_returns import ReturnCase
 
 
@@ -30,10 +32,13 @@ class TestReturnsProvider(ReturnCase):
             self.assertEqual(rma.provider_status, "in_transit")
 
         Return = self.env["oms.return"]
-        payload = {"tracking_number": "RET00000001", "status": "delivered"}
-        self.assertFalse(Return._oms_provider_webhook(payload, "wrong-key"), "a wrong key changes nothing")
+        body = json.dumps({"tracking_number": "RET00000001", "status": "delivered"}).encode()
+        self.assertFalse(
+            Return._oms_provider_webhook(body, sign(body, "wrong-key")), "a wrong signature changes nothing"
+        )
+        self.assertFalse(Return._oms_provider_webhook(body, None), "nor does a missing one")
         self.assertEqual(rma.provider_status, "in_transit")
-        self.assertEqual(Return._oms_provider_webhook(payload, "rp-key"), rma)
+        self.assertEqual(Return._oms_provider_webhook(body, sign(body, "rp-key")), rma)
         self.assertEqual(rma.provider_status, "delivered")
         self.assertTrue(rma.activity_ids, "someone is asked to check and receive the parcel")
 
