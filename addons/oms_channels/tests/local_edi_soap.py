@@ -17,11 +17,21 @@ import time
 from lxml import etree
 from werkzeug.wrappers import Request, Response
 
+from odoo.addons.oms_intelligent.tests.local_soap import (
+    SOAP_ENV,
+    SoapFault,
+    envelope,
+    fault_response,
+    wsdl_document,
+    xsd_element,
+    xsd_sequence,
+    xsd_wrapper,
+)
+
 from ..services.channel_order import parse_datetime
 from .local_server import LocalWsgiServer, order_updated_at
 
 NAMESPACE = "urn:oms:edi:1"
-SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 
 # (XML element, channel-order key, XSD type) of each complex type, in sequence order.
 CUSTOMER_FIELDS = (
@@ -73,94 +83,40 @@ NESTED_FIELDS = {"tns:Customer": CUSTOMER_FIELDS, "tns:Address": ADDRESS_FIELDS}
 OPERATIONS = ("Ping", "ListOrders", "ConfirmShipment")
 
 
-def _sequence(*elements: str) -> str:
-    return f"<xsd:sequence>{''.join(elements)}</xsd:sequence>"
-
-
-def _xsd_element(name: str, xsd_type: str, *, optional: bool = False, many: bool = False) -> str:
-    occurs = (' minOccurs="0"' if optional else "") + (' maxOccurs="unbounded"' if many else "")
-    return f'<xsd:element name="{name}" type="{xsd_type}"{occurs}/>'
-
-
 def _complex_type(name: str, fields) -> str:
-    elements = (_xsd_element(element, xsd_type, optional=True) for element, _key, xsd_type in fields)
-    return f'<xsd:complexType name="{name}">{_sequence(*elements)}</xsd:complexType>'
-
-
-def _wrapper_element(name: str, *elements: str) -> str:
-    return f'<xsd:element name="{name}"><xsd:complexType>{_sequence(*elements)}</xsd:complexType></xsd:element>'
+    elements = (xsd_element(element, xsd_type, optional=True) for element, _key, xsd_type in fields)
+    return f'<xsd:complexType name="{name}">{xsd_sequence(*elements)}</xsd:complexType>'
 
 
 def _wsdl(location: str) -> str:
-    api_key = _xsd_element("apiKey", "xsd:string")
+    api_key = xsd_element("apiKey", "xsd:string")
     schema = "".join(
         (
             _complex_type("Customer", CUSTOMER_FIELDS),
             _complex_type("Address", ADDRESS_FIELDS),
             _complex_type("Line", LINE_FIELDS),
-            f'<xsd:complexType name="Lines">{_sequence(_xsd_element("Line", "tns:Line", optional=True, many=True))}'
+            f'<xsd:complexType name="Lines">{xsd_sequence(xsd_element("Line", "tns:Line", optional=True, many=True))}'
             "</xsd:complexType>",
             _complex_type("Order", ORDER_FIELDS),
             '<xsd:complexType name="PingResult">'
-            f'{_sequence(_xsd_element("ok", "xsd:boolean"), _xsd_element("partner", "xsd:string"))}'
+            f'{xsd_sequence(xsd_element("ok", "xsd:boolean"), xsd_element("partner", "xsd:string"))}'
             "</xsd:complexType>",
-            _wrapper_element("Ping", api_key),
-            _wrapper_element("PingResponse", _xsd_element("result", "tns:PingResult")),
-            _wrapper_element("ListOrders", api_key, _xsd_element("since", "xsd:dateTime", optional=True)),
-            _wrapper_element("ListOrdersResponse", _xsd_element("Order", "tns:Order", optional=True, many=True)),
-            _wrapper_element(
+            xsd_wrapper("Ping", api_key),
+            xsd_wrapper("PingResponse", xsd_element("result", "tns:PingResult")),
+            xsd_wrapper("ListOrders", api_key, xsd_element("since", "xsd:dateTime", optional=True)),
+            xsd_wrapper("ListOrdersResponse", xsd_element("Order", "tns:Order", optional=True, many=True)),
+            xsd_wrapper(
                 "ConfirmShipment",
                 api_key,
-                _xsd_element("externalId", "xsd:string"),
-                _xsd_element("carrier", "xsd:string"),
-                _xsd_element("trackingNumber", "xsd:string"),
-                _xsd_element("trackingUrl", "xsd:string", optional=True),
+                xsd_element("externalId", "xsd:string"),
+                xsd_element("carrier", "xsd:string"),
+                xsd_element("trackingNumber", "xsd:string"),
+                xsd_element("trackingUrl", "xsd:string", optional=True),
             ),
-            _wrapper_element("ConfirmShipmentResponse", _xsd_element("ok", "xsd:boolean")),
+            xsd_wrapper("ConfirmShipmentResponse", xsd_element("ok", "xsd:boolean")),
         )
     )
-    messages = "".join(
-        f'<wsdl:message name="{name}{suffix}"><wsdl:part name="parameters" element="tns:{name}{element_suffix}"/>'
-        "</wsdl:message>"
-        for name in OPERATIONS
-        for suffix, element_suffix in (("Request", ""), ("Response", "Response"))
-    )
-    port_operations = "".join(
-        f'<wsdl:operation name="{name}"><wsdl:input message="tns:{name}Request"/>'
-        f'<wsdl:output message="tns:{name}Response"/></wsdl:operation>'
-        for name in OPERATIONS
-    )
-    literal = '<soap:body use="literal"/>'
-    binding_operations = "".join(
-        f'<wsdl:operation name="{name}"><soap:operation soapAction="{NAMESPACE}:{name}"/>'
-        f"<wsdl:input>{literal}</wsdl:input><wsdl:output>{literal}</wsdl:output></wsdl:operation>"
-        for name in OPERATIONS
-    )
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<wsdl:definitions name="OmsEdi" targetNamespace="{NAMESPACE}" xmlns:tns="{NAMESPACE}"
-    xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
-    xmlns:xsd="http://www.w3.org/2001/XMLSchema">
-  <wsdl:types>
-    <xsd:schema targetNamespace="{NAMESPACE}" elementFormDefault="qualified">{schema}</xsd:schema>
-  </wsdl:types>
-  {messages}
-  <wsdl:portType name="EdiPortType">{port_operations}</wsdl:portType>
-  <wsdl:binding name="EdiBinding" type="tns:EdiPortType">
-    <soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>
-    {binding_operations}
-  </wsdl:binding>
-  <wsdl:service name="EdiService">
-    <wsdl:port name="EdiPort" binding="tns:EdiBinding"><soap:address location="{location}"/></wsdl:port>
-  </wsdl:service>
-</wsdl:definitions>
-"""
-
-
-class SoapFault(Exception):
-    def __init__(self, message: str, code: str = "soap:Server"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    return wsdl_document("Edi", NAMESPACE, OPERATIONS, schema, location)
 
 
 class LocalEdiSoap(LocalWsgiServer):
@@ -193,14 +149,14 @@ class LocalEdiSoap(LocalWsgiServer):
         if request.method != "POST":
             return Response("use POST for SOAP calls or GET ?wsdl", status=405)
         try:
-            return _envelope(self._dispatch(request.get_data()))
+            return envelope(self._dispatch(request.get_data()))
         except SoapFault as fault:
-            return _fault_response(fault)
+            return fault_response(fault)
 
     def _dispatch(self, body: bytes) -> etree._Element:
         try:
-            envelope = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
-            call = envelope.find(f"{{{SOAP_ENV}}}Body")[0]
+            document = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+            call = document.find(f"{{{SOAP_ENV}}}Body")[0]
         except (etree.XMLSyntaxError, TypeError, IndexError):
             raise SoapFault("request is not a SOAP envelope", "soap:Client") from None
         operation = etree.QName(call).localname
@@ -294,18 +250,3 @@ def _order_element(order: dict) -> etree._Element:
         elif xsd_type.startswith("xsd:"):
             _child(element, name, _xml_text(value))
     return element
-
-
-def _envelope(content: etree._Element) -> Response:
-    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
-    etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body").append(content)
-    return Response(etree.tostring(envelope, xml_declaration=True, encoding="utf-8"), mimetype="text/xml")
-
-
-def _fault_response(fault: SoapFault) -> Response:
-    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
-    fault_element = etree.SubElement(etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body"), f"{{{SOAP_ENV}}}Fault")
-    etree.SubElement(fault_element, "faultcode").text = fault.code
-    etree.SubElement(fault_element, "faultstring").text = fault.message
-    body = etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
-    return Response(body, status=500, mimetype="text/xml")

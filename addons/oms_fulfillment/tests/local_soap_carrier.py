@@ -16,129 +16,85 @@ import time
 from lxml import etree
 from werkzeug.wrappers import Request, Response
 
+from odoo.addons.oms_intelligent.tests.local_soap import (
+    SOAP_ENV,
+    SoapFault,
+    envelope,
+    fault_response,
+    wsdl_document,
+    xsd_element,
+    xsd_sequence,
+    xsd_wrapper,
+)
+
 from .local_server import LocalCarrierServer, label_pdf
 
 NAMESPACE = "urn:oms:carrier:1"
-SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 OPERATIONS = ("GetRates", "CreateShipment", "GetTracking", "CancelShipment")
 
 ADDRESS_FIELDS = ("Name", "Street", "Street2", "City", "Zip", "State", "CountryCode", "Phone", "Email")
 
 
-def _element(name: str, xsd_type: str, *, optional: bool = False, many: bool = False) -> str:
-    occurs = (' minOccurs="0"' if optional else "") + (' maxOccurs="unbounded"' if many else "")
-    return f'<xsd:element name="{name}" type="{xsd_type}"{occurs}/>'
-
-
-def _sequence(*elements: str) -> str:
-    return f"<xsd:sequence>{''.join(elements)}</xsd:sequence>"
-
-
 def _complex_type(name: str, *elements: str) -> str:
-    return f'<xsd:complexType name="{name}">{_sequence(*elements)}</xsd:complexType>'
-
-
-def _wrapper(name: str, *elements: str) -> str:
-    return f'<xsd:element name="{name}"><xsd:complexType>{_sequence(*elements)}</xsd:complexType></xsd:element>'
+    return f'<xsd:complexType name="{name}">{xsd_sequence(*elements)}</xsd:complexType>'
 
 
 def _wsdl(location: str) -> str:
-    credentials = (_element("apiKey", "xsd:string"), _element("account", "xsd:string"))
+    credentials = (xsd_element("apiKey", "xsd:string"), xsd_element("account", "xsd:string"))
     schema = "".join(
         (
-            _complex_type("Address", *(_element(name, "xsd:string", optional=True) for name in ADDRESS_FIELDS)),
+            _complex_type("Address", *(xsd_element(name, "xsd:string", optional=True) for name in ADDRESS_FIELDS)),
             _complex_type(
                 "Parcel",
-                _element("Weight", "xsd:decimal"),
-                _element("Length", "xsd:decimal", optional=True),
-                _element("Width", "xsd:decimal", optional=True),
-                _element("Height", "xsd:decimal", optional=True),
-                _element("Reference", "xsd:string", optional=True),
+                xsd_element("Weight", "xsd:decimal"),
+                xsd_element("Length", "xsd:decimal", optional=True),
+                xsd_element("Width", "xsd:decimal", optional=True),
+                xsd_element("Height", "xsd:decimal", optional=True),
+                xsd_element("Reference", "xsd:string", optional=True),
             ),
-            _complex_type("Parcels", _element("Parcel", "tns:Parcel", optional=True, many=True)),
+            _complex_type("Parcels", xsd_element("Parcel", "tns:Parcel", optional=True, many=True)),
             _complex_type(
                 "Shipment",
-                _element("Reference", "xsd:string"),
-                _element("Service", "xsd:string", optional=True),
-                _element("Sender", "tns:Address"),
-                _element("Recipient", "tns:Address"),
-                _element("Parcels", "tns:Parcels"),
+                xsd_element("Reference", "xsd:string"),
+                xsd_element("Service", "xsd:string", optional=True),
+                xsd_element("Sender", "tns:Address"),
+                xsd_element("Recipient", "tns:Address"),
+                xsd_element("Parcels", "tns:Parcels"),
             ),
             _complex_type(
                 "Rate",
-                _element("service", "xsd:string", optional=True),
-                _element("price", "xsd:decimal"),
-                _element("currency", "xsd:string"),
-                _element("transitDays", "xsd:int", optional=True),
+                xsd_element("service", "xsd:string", optional=True),
+                xsd_element("price", "xsd:decimal"),
+                xsd_element("currency", "xsd:string"),
+                xsd_element("transitDays", "xsd:int", optional=True),
             ),
             _complex_type(
                 "ShipmentResult",
-                _element("trackingNumber", "xsd:string"),
-                _element("labelPdf", "xsd:base64Binary"),
-                _element("price", "xsd:decimal", optional=True),
-                _element("currency", "xsd:string", optional=True),
+                xsd_element("trackingNumber", "xsd:string"),
+                xsd_element("labelPdf", "xsd:base64Binary"),
+                xsd_element("price", "xsd:decimal", optional=True),
+                xsd_element("currency", "xsd:string", optional=True),
             ),
-            _complex_type("Events", _element("Event", "xsd:string", optional=True, many=True)),
+            _complex_type("Events", xsd_element("Event", "xsd:string", optional=True, many=True)),
             _complex_type(
                 "Tracking",
-                _element("trackingNumber", "xsd:string"),
-                _element("status", "xsd:string"),
-                _element("deliveredAt", "xsd:dateTime", optional=True),
-                _element("description", "xsd:string", optional=True),
-                _element("Events", "tns:Events", optional=True),
+                xsd_element("trackingNumber", "xsd:string"),
+                xsd_element("status", "xsd:string"),
+                xsd_element("deliveredAt", "xsd:dateTime", optional=True),
+                xsd_element("description", "xsd:string", optional=True),
+                xsd_element("Events", "tns:Events", optional=True),
             ),
-            _wrapper("GetRates", *credentials, _element("Shipment", "tns:Shipment")),
-            _wrapper("GetRatesResponse", _element("Rate", "tns:Rate")),
-            _wrapper("CreateShipment", *credentials, _element("Shipment", "tns:Shipment")),
-            _wrapper("CreateShipmentResponse", _element("Result", "tns:ShipmentResult")),
-            _wrapper("GetTracking", *credentials, _element("trackingNumber", "xsd:string")),
-            _wrapper("GetTrackingResponse", _element("Tracking", "tns:Tracking")),
-            _wrapper("CancelShipment", *credentials, _element("trackingNumber", "xsd:string")),
-            _wrapper("CancelShipmentResponse", _element("ok", "xsd:boolean")),
+            xsd_wrapper("GetRates", *credentials, xsd_element("Shipment", "tns:Shipment")),
+            xsd_wrapper("GetRatesResponse", xsd_element("Rate", "tns:Rate")),
+            xsd_wrapper("CreateShipment", *credentials, xsd_element("Shipment", "tns:Shipment")),
+            xsd_wrapper("CreateShipmentResponse", xsd_element("Result", "tns:ShipmentResult")),
+            xsd_wrapper("GetTracking", *credentials, xsd_element("trackingNumber", "xsd:string")),
+            xsd_wrapper("GetTrackingResponse", xsd_element("Tracking", "tns:Tracking")),
+            xsd_wrapper("CancelShipment", *credentials, xsd_element("trackingNumber", "xsd:string")),
+            xsd_wrapper("CancelShipmentResponse", xsd_element("ok", "xsd:boolean")),
         )
     )
-    messages = "".join(
-        f'<wsdl:message name="{name}{suffix}"><wsdl:part name="parameters" element="tns:{name}{element_suffix}"/>'
-        "</wsdl:message>"
-        for name in OPERATIONS
-        for suffix, element_suffix in (("Request", ""), ("Response", "Response"))
-    )
-    port_operations = "".join(
-        f'<wsdl:operation name="{name}"><wsdl:input message="tns:{name}Request"/>'
-        f'<wsdl:output message="tns:{name}Response"/></wsdl:operation>'
-        for name in OPERATIONS
-    )
-    literal = '<soap:body use="literal"/>'
-    binding_operations = "".join(
-        f'<wsdl:operation name="{name}"><soap:operation soapAction="{NAMESPACE}:{name}"/>'
-        f"<wsdl:input>{literal}</wsdl:input><wsdl:output>{literal}</wsdl:output></wsdl:operation>"
-        for name in OPERATIONS
-    )
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<wsdl:definitions name="OmsCarrier" targetNamespace="{NAMESPACE}" xmlns:tns="{NAMESPACE}"
-    xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
-    xmlns:xsd="http://www.w3.org/2001/XMLSchema">
-  <wsdl:types>
-    <xsd:schema targetNamespace="{NAMESPACE}" elementFormDefault="qualified">{schema}</xsd:schema>
-  </wsdl:types>
-  {messages}
-  <wsdl:portType name="CarrierPortType">{port_operations}</wsdl:portType>
-  <wsdl:binding name="CarrierBinding" type="tns:CarrierPortType">
-    <soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>
-    {binding_operations}
-  </wsdl:binding>
-  <wsdl:service name="CarrierService">
-    <wsdl:port name="CarrierPort" binding="tns:CarrierBinding"><soap:address location="{location}"/></wsdl:port>
-  </wsdl:service>
-</wsdl:definitions>
-"""
-
-
-class SoapFault(Exception):
-    def __init__(self, message: str, code: str = "soap:Server"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    return wsdl_document("Carrier", NAMESPACE, OPERATIONS, schema, location)
 
 
 class LocalSoapCarrier(LocalCarrierServer):
@@ -182,14 +138,14 @@ class LocalSoapCarrier(LocalCarrierServer):
         if request.method != "POST":
             return Response("use POST for SOAP calls or GET ?wsdl", status=405)
         try:
-            return _envelope(self._dispatch(request.get_data()))
+            return envelope(self._dispatch(request.get_data()))
         except SoapFault as fault:
-            return _fault_response(fault)
+            return fault_response(fault)
 
     def _dispatch(self, body: bytes) -> etree._Element:
         try:
-            envelope = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
-            call = envelope.find(f"{{{SOAP_ENV}}}Body")[0]
+            document = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+            call = document.find(f"{{{SOAP_ENV}}}Body")[0]
         except (etree.XMLSyntaxError, TypeError, IndexError):
             raise SoapFault("request is not a SOAP envelope", "soap:Client") from None
         operation = etree.QName(call).localname
@@ -312,18 +268,3 @@ def _add(parent: etree._Element, name: str, text: str | None = None) -> etree._E
     if text is not None:
         child.text = text
     return child
-
-
-def _envelope(content: etree._Element) -> Response:
-    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
-    etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body").append(content)
-    return Response(etree.tostring(envelope, xml_declaration=True, encoding="utf-8"), mimetype="text/xml")
-
-
-def _fault_response(fault: SoapFault) -> Response:
-    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
-    fault_element = etree.SubElement(etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body"), f"{{{SOAP_ENV}}}Fault")
-    etree.SubElement(fault_element, "faultcode").text = fault.code
-    etree.SubElement(fault_element, "faultstring").text = fault.message
-    body = etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
-    return Response(body, status=500, mimetype="text/xml")

@@ -1,0 +1,83 @@
+"""What the local SOAP stand-ins of the OMS tests share (an EDI partner, a carrier): the XML schema pieces and the
+WSDL document zeep reads, SOAP envelopes and faults. Each stand-in describes its own operations and types."""
+
+from lxml import etree
+from werkzeug.wrappers import Response
+
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+
+
+def xsd_element(name: str, xsd_type: str, *, optional: bool = False, many: bool = False) -> str:
+    occurs = (' minOccurs="0"' if optional else "") + (' maxOccurs="unbounded"' if many else "")
+    return f'<xsd:element name="{name}" type="{xsd_type}"{occurs}/>'
+
+
+def xsd_sequence(*elements: str) -> str:
+    return f"<xsd:sequence>{''.join(elements)}</xsd:sequence>"
+
+
+def xsd_wrapper(name: str, *elements: str) -> str:
+    """A document/literal wrapper element: an operation's request or response."""
+    return f'<xsd:element name="{name}"><xsd:complexType>{xsd_sequence(*elements)}</xsd:complexType></xsd:element>'
+
+
+def wsdl_document(service: str, namespace: str, operations, schema: str, location: str) -> str:
+    """A document/literal SOAP 1.1 WSDL: for each operation ``X``, the wrappers ``X`` (request) and ``XResponse``
+    must be in ``schema``; the service ``<service>Service`` answers at ``location``."""
+    messages = "".join(
+        f'<wsdl:message name="{name}{suffix}"><wsdl:part name="parameters" element="tns:{name}{element_suffix}"/>'
+        "</wsdl:message>"
+        for name in operations
+        for suffix, element_suffix in (("Request", ""), ("Response", "Response"))
+    )
+    port_operations = "".join(
+        f'<wsdl:operation name="{name}"><wsdl:input message="tns:{name}Request"/>'
+        f'<wsdl:output message="tns:{name}Response"/></wsdl:operation>'
+        for name in operations
+    )
+    literal = '<soap:body use="literal"/>'
+    binding_operations = "".join(
+        f'<wsdl:operation name="{name}"><soap:operation soapAction="{namespace}:{name}"/>'
+        f"<wsdl:input>{literal}</wsdl:input><wsdl:output>{literal}</wsdl:output></wsdl:operation>"
+        for name in operations
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<wsdl:definitions name="Oms{service}" targetNamespace="{namespace}" xmlns:tns="{namespace}"
+    xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
+    xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <wsdl:types>
+    <xsd:schema targetNamespace="{namespace}" elementFormDefault="qualified">{schema}</xsd:schema>
+  </wsdl:types>
+  {messages}
+  <wsdl:portType name="{service}PortType">{port_operations}</wsdl:portType>
+  <wsdl:binding name="{service}Binding" type="tns:{service}PortType">
+    <soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>
+    {binding_operations}
+  </wsdl:binding>
+  <wsdl:service name="{service}Service">
+    <wsdl:port name="{service}Port" binding="tns:{service}Binding"><soap:address location="{location}"/></wsdl:port>
+  </wsdl:service>
+</wsdl:definitions>
+"""
+
+
+class SoapFault(Exception):
+    def __init__(self, message: str, code: str = "soap:Server"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def envelope(content: etree._Element) -> Response:
+    document = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
+    etree.SubElement(document, f"{{{SOAP_ENV}}}Body").append(content)
+    return Response(etree.tostring(document, xml_declaration=True, encoding="utf-8"), mimetype="text/xml")
+
+
+def fault_response(fault: SoapFault) -> Response:
+    document = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
+    fault_element = etree.SubElement(etree.SubElement(document, f"{{{SOAP_ENV}}}Body"), f"{{{SOAP_ENV}}}Fault")
+    etree.SubElement(fault_element, "faultcode").text = fault.code
+    etree.SubElement(fault_element, "faultstring").text = fault.message
+    body = etree.tostring(document, xml_declaration=True, encoding="utf-8")
+    return Response(body, status=500, mimetype="text/xml")
