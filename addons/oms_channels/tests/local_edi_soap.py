@@ -18,10 +18,9 @@ from lxml import etree
 from werkzeug.wrappers import Request, Response
 
 from odoo.addons.oms_intelligent.tests.local_soap import (
-    SOAP_ENV,
     SoapFault,
-    envelope,
-    fault_response,
+    soap_answer,
+    soap_call,
     wsdl_document,
     xsd_element,
     xsd_sequence,
@@ -142,24 +141,10 @@ class LocalEdiSoap(LocalWsgiServer):
             self._faults.extend([message] * n)
 
     def handle(self, request: Request) -> Response:
-        if request.path != "/edi":
-            return Response("not found", status=404)
-        if request.method == "GET" and "wsdl" in {key.lower() for key in request.args}:
-            return Response(_wsdl(self.endpoint_url), mimetype="text/xml")
-        if request.method != "POST":
-            return Response("use POST for SOAP calls or GET ?wsdl", status=405)
-        try:
-            return envelope(self._dispatch(request.get_data()))
-        except SoapFault as fault:
-            return fault_response(fault)
+        return soap_answer(request, "/edi", lambda: _wsdl(self.endpoint_url), self._dispatch)
 
     def _dispatch(self, body: bytes) -> etree._Element:
-        try:
-            document = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
-            call = document.find(f"{{{SOAP_ENV}}}Body")[0]
-        except (etree.XMLSyntaxError, TypeError, IndexError):
-            raise SoapFault("request is not a SOAP envelope", "soap:Client") from None
-        operation = etree.QName(call).localname
+        operation, call = soap_call(body)
         arguments = {etree.QName(child).localname: (child.text or "").strip() for child in call}
         with self.lock:
             self.requests.append(operation)

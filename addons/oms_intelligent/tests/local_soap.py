@@ -81,3 +81,28 @@ def fault_response(fault: SoapFault) -> Response:
     etree.SubElement(fault_element, "faultstring").text = fault.message
     body = etree.tostring(document, xml_declaration=True, encoding="utf-8")
     return Response(body, status=500, mimetype="text/xml")
+
+
+def soap_answer(request, path: str, wsdl, dispatch) -> Response:
+    """Serve a SOAP stand-in at ``path``: its WSDL (``wsdl()``) on ``GET ?wsdl``, and on ``POST`` the envelope of
+    ``dispatch(body)`` (an element), or the fault it raised."""
+    if request.path != path:
+        return Response("not found", status=404)
+    if request.method == "GET" and "wsdl" in {key.lower() for key in request.args}:
+        return Response(wsdl(), mimetype="text/xml")
+    if request.method != "POST":
+        return Response("use POST for SOAP calls or GET ?wsdl", status=405)
+    try:
+        return envelope(dispatch(request.get_data()))
+    except SoapFault as fault:
+        return fault_response(fault)
+
+
+def soap_call(body: bytes) -> tuple[str, etree._Element]:
+    """The operation a SOAP request calls and its element; a client fault when the body is no SOAP envelope."""
+    try:
+        document = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+        call = document.find(f"{{{SOAP_ENV}}}Body")[0]
+    except (etree.XMLSyntaxError, TypeError, IndexError):
+        raise SoapFault("request is not a SOAP envelope", "soap:Client") from None
+    return etree.QName(call).localname, call
