@@ -61,7 +61,7 @@ class ResPartner(models.Model):
     oms_main_team_id = fields.Many2one("crm.team", compute="_compute_oms_value_id", string="Main Channel")
     oms_return_rate = fields.Float(compute="_compute_oms_value_id", string="Return Rate (%)")
     oms_rfm_code = fields.Char(compute="_compute_oms_value_id", string="RFM")
-    oms_segment = fields.Selection(SEGMENTS, compute="_compute_oms_value_id", string="Segment")
+    oms_segment = fields.Selection(list(SEGMENTS), compute="_compute_oms_value_id", string="Segment")
     oms_vip_suggested = fields.Boolean(compute="_compute_oms_value_id", string="VIP Suggested")
     oms_value_computed_at = fields.Datetime(compute="_compute_oms_value_id", string="Figures Of")
 

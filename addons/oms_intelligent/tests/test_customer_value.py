@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.addons.oms_intelligent.services.rfm import SEGMENTS
 from odoo.exceptions import AccessError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
@@ -268,3 +269,14 @@ class TestCustomerValue(TransactionCase):
             self.assertEqual(form.oms_segment, "at_risk")
         action = partner.action_oms_customer_orders()
         self.assertEqual(partner.env["sale.order"].search_count(action["domain"]), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerValueScreens(TransactionCase):
+    def test_the_partner_segment_offers_every_segment_to_the_web_client(self):
+        """The web client draws a selection from its description, translated from the selection values Odoo records
+        for the field: a segment missing there breaks the partner's tab."""
+        self.env["res.lang"]._activate_lang("es_ES")
+        partners = self.env["res.partner"].with_context(lang="es_ES")
+        described = partners.fields_get(["oms_segment"])["oms_segment"]["selection"]
+        self.assertEqual([key for key, _label in described], [key for key, _label in SEGMENTS])
