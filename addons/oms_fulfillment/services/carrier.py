@@ -189,3 +189,29 @@ def checked_pdf(value) -> bytes:
     if not isinstance(value, bytes) or not value.startswith(b"%PDF"):
         raise CarrierError("the carrier sent no PDF label")
     return value
+
+
+def checked_rate(price, currency, transit_days, service: str) -> Rate:
+    """A rate from the fields of a carrier's answer, whatever its protocol; CarrierError when one is unusable."""
+    if transit_days is not None:
+        transit_days = int(checked_number(transit_days, "the carrier answered an unreadable transit time"))
+    return Rate(
+        price=checked_number(price, "the carrier's rate has no price"),
+        currency=checked_currency(currency),
+        transit_days=transit_days,
+        service=str(service or ""),
+    )
+
+
+def checked_label(tracking_number, pdf, price=None, currency=None) -> Label:
+    """A label from the fields of a carrier's answer, whatever its protocol; CarrierError when one is unusable.
+    Price and currency are optional: a carrier may bill labels separately."""
+    number = str(tracking_number or "").strip()
+    if not number:
+        raise CarrierError("the carrier created no tracking number")
+    return Label(
+        tracking_number=number,
+        pdf=checked_pdf(pdf),
+        price=checked_number(price, "the label has an unreadable price") if price is not None else None,
+        currency=checked_currency(currency) if currency else None,
+    )

@@ -25,9 +25,8 @@ from .carrier import (
     Rate,
     Shipment,
     TrackingStatus,
-    checked_currency,
-    checked_number,
-    checked_pdf,
+    checked_label,
+    checked_rate,
     normalise_status,
     parse_utc,
     shipment_to_dict,
@@ -69,31 +68,13 @@ class RestCarrierClient:
 
     def rate(self, shipment: Shipment) -> Rate:
         body = self._json("POST", "/rates", "rate", json=shipment_to_dict(shipment))
-        price = checked_number(body.get("price"), "the rate has no price")
-        transit = body.get("transit_days")
-        if transit is not None:
-            transit = int(checked_number(transit, "the rate has an unreadable transit time"))
-            if transit < 0:
-                raise CarrierError("the carrier answered a negative transit time", transient=False)
-        return Rate(
-            price=price,
-            currency=checked_currency(body.get("currency")),
-            transit_days=transit,
-            service=str(body.get("service") or shipment.service or ""),
-        )
+        service = body.get("service") or shipment.service
+        return checked_rate(body.get("price"), body.get("currency"), body.get("transit_days"), service)
 
     def create_label(self, shipment: Shipment) -> Label:
         body = self._json("POST", "/shipments", "label", json=shipment_to_dict(shipment))
-        number = str(body.get("tracking_number") or "").strip()
-        if not number:
-            raise CarrierError("the carrier created no tracking number")
-        pdf = checked_pdf(body.get("label_pdf"))
-        price = body.get("price")
-        return Label(
-            tracking_number=number,
-            pdf=pdf,
-            price=checked_number(price, "the label has an unreadable price") if price is not None else None,
-            currency=checked_currency(body.get("currency")) if body.get("currency") else None,
+        return checked_label(
+            body.get("tracking_number"), body.get("label_pdf"), body.get("price"), body.get("currency")
         )
 
     def tracking(self, tracking_number: str) -> TrackingStatus:

@@ -29,9 +29,8 @@ from .carrier import (
     Rate,
     Shipment,
     TrackingStatus,
-    checked_currency,
-    checked_number,
-    checked_pdf,
+    checked_label,
+    checked_rate,
     normalise_status,
     parse_utc,
 )
@@ -66,28 +65,21 @@ class SoapCarrierClient:
 
     def rate(self, shipment: Shipment) -> Rate:
         result = self._call("GetRates", Shipment=_shipment(shipment))
-        transit = getattr(result, "transitDays", None)
-        if transit is not None:
-            transit = int(checked_number(transit, "the carrier answered an unreadable transit time"))
-        return Rate(
-            price=checked_number(getattr(result, "price", None), "the carrier's rate has no price"),
-            currency=checked_currency(getattr(result, "currency", None)),
-            transit_days=transit,
-            service=str(getattr(result, "service", None) or shipment.service or ""),
+        service = getattr(result, "service", None) or shipment.service
+        return checked_rate(
+            getattr(result, "price", None),
+            getattr(result, "currency", None),
+            getattr(result, "transitDays", None),
+            service,
         )
 
     def create_label(self, shipment: Shipment) -> Label:
         result = self._call("CreateShipment", Shipment=_shipment(shipment))
-        number = str(getattr(result, "trackingNumber", None) or "").strip()
-        if not number:
-            raise CarrierError("the carrier created no tracking number")
-        price = getattr(result, "price", None)
-        currency = getattr(result, "currency", None)
-        return Label(
-            tracking_number=number,
-            pdf=checked_pdf(getattr(result, "labelPdf", None)),
-            price=checked_number(price, "the label has an unreadable price") if price is not None else None,
-            currency=checked_currency(currency) if currency else None,
+        return checked_label(
+            getattr(result, "trackingNumber", None),
+            getattr(result, "labelPdf", None),
+            getattr(result, "price", None),
+            getattr(result, "currency", None),
         )
 
     def tracking(self, tracking_number: str) -> TrackingStatus:
