@@ -21,6 +21,8 @@ from odoo.addons.oms_intelligent.tests.local_soap import (
     SoapFault,
     soap_answer,
     soap_call,
+    soap_child,
+    soap_element,
     wsdl_document,
     xsd_element,
     xsd_sequence,
@@ -163,10 +165,10 @@ class LocalEdiSoap(LocalWsgiServer):
         return handler(arguments)
 
     def _op_Ping(self, arguments: dict) -> etree._Element:
-        response = _element("PingResponse")
-        result = _child(response, "result")
-        _child(result, "ok", "true")
-        _child(result, "partner", self.partner)
+        response = soap_element(NAMESPACE, "PingResponse")
+        result = soap_child(response, "result")
+        soap_child(result, "ok", "true")
+        soap_child(result, "partner", self.partner)
         return response
 
     def _op_ListOrders(self, arguments: dict) -> etree._Element:
@@ -176,7 +178,7 @@ class LocalEdiSoap(LocalWsgiServer):
             raise SoapFault("since is not an xsd:dateTime", "soap:Client") from None
         with self.lock:
             orders = list(self.orders)
-        response = _element("ListOrdersResponse")
+        response = soap_element(NAMESPACE, "ListOrdersResponse")
         for order in orders:
             updated_at = order_updated_at(order)
             if since is None or updated_at is None or updated_at > since:
@@ -189,20 +191,9 @@ class LocalEdiSoap(LocalWsgiServer):
             if not any(isinstance(order, dict) and order.get("external_id") == external_id for order in self.orders):
                 raise SoapFault(f"Unknown order {external_id}", "soap:Client")
             self.confirmations.append({key: value for key, value in arguments.items() if key != "apiKey"})
-        response = _element("ConfirmShipmentResponse")
-        _child(response, "ok", "true")
+        response = soap_element(NAMESPACE, "ConfirmShipmentResponse")
+        soap_child(response, "ok", "true")
         return response
-
-
-def _element(name: str) -> etree._Element:
-    return etree.Element(f"{{{NAMESPACE}}}{name}", nsmap={"tns": NAMESPACE})
-
-
-def _child(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
-    child = etree.SubElement(parent, f"{{{NAMESPACE}}}{name}")
-    if text is not None:
-        child.text = text
-    return child
 
 
 def _xml_text(value) -> str:
@@ -215,11 +206,11 @@ def _fill(parent: etree._Element, data: dict, fields) -> None:
     for element, key, _xsd_type in fields:
         value = data.get(key)
         if value is not None:
-            _child(parent, element, _xml_text(value))
+            soap_child(parent, element, _xml_text(value))
 
 
 def _order_element(order: dict) -> etree._Element:
-    element = _element("Order")
+    element = soap_element(NAMESPACE, "Order")
     shipping = order.get("shipping") if isinstance(order.get("shipping"), dict) else {}
     flat = {**order, "shipping_method": shipping.get("method"), "shipping_price": shipping.get("price")}
     for name, key, xsd_type in ORDER_FIELDS:
@@ -227,11 +218,11 @@ def _order_element(order: dict) -> etree._Element:
         if value is None:
             continue
         if xsd_type == "tns:Lines" and isinstance(value, list):
-            lines = _child(element, name)
+            lines = soap_child(element, name)
             for line in value:
-                _fill(_child(lines, "Line"), line if isinstance(line, dict) else {}, LINE_FIELDS)
+                _fill(soap_child(lines, "Line"), line if isinstance(line, dict) else {}, LINE_FIELDS)
         elif xsd_type in NESTED_FIELDS and isinstance(value, dict):
-            _fill(_child(element, name), value, NESTED_FIELDS[xsd_type])
+            _fill(soap_child(element, name), value, NESTED_FIELDS[xsd_type])
         elif xsd_type.startswith("xsd:"):
-            _child(element, name, _xml_text(value))
+            soap_child(element, name, _xml_text(value))
     return element

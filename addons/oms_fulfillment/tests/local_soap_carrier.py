@@ -20,6 +20,8 @@ from odoo.addons.oms_intelligent.tests.local_soap import (
     SoapFault,
     soap_answer,
     soap_call,
+    soap_child,
+    soap_element,
     wsdl_document,
     xsd_element,
     xsd_sequence,
@@ -180,13 +182,13 @@ class LocalSoapCarrier(LocalCarrierServer):
 
     def _op_GetRates(self, arguments) -> etree._Element:
         shipment = self._shipment(arguments)
-        response = _new("GetRatesResponse")
-        rate = _add(response, "Rate")
-        _add(rate, "service", shipment["service"] or self.service)
-        _add(rate, "price", f"{self._price(shipment):.2f}")
-        _add(rate, "currency", self.currency)
+        response = soap_element(NAMESPACE, "GetRatesResponse")
+        rate = soap_child(response, "Rate")
+        soap_child(rate, "service", shipment["service"] or self.service)
+        soap_child(rate, "price", f"{self._price(shipment):.2f}")
+        soap_child(rate, "currency", self.currency)
         if self.transit_days is not None:
-            _add(rate, "transitDays", str(self.transit_days))
+            soap_child(rate, "transitDays", str(self.transit_days))
         return response
 
     def _op_CreateShipment(self, arguments) -> etree._Element:
@@ -194,12 +196,12 @@ class LocalSoapCarrier(LocalCarrierServer):
         with self.lock:
             number = f"{self.prefix}{len(self.shipments) + 1:06d}"
             self.shipments[number] = {"shipment": shipment, "status": "label_created", "delivered_at": None}
-        response = _new("CreateShipmentResponse")
-        result = _add(response, "Result")
-        _add(result, "trackingNumber", number)
-        _add(result, "labelPdf", base64.b64encode(label_pdf(f"{number} {shipment['reference']}")).decode())
-        _add(result, "price", f"{self._price(shipment):.2f}")
-        _add(result, "currency", self.currency)
+        response = soap_element(NAMESPACE, "CreateShipmentResponse")
+        result = soap_child(response, "Result")
+        soap_child(result, "trackingNumber", number)
+        soap_child(result, "labelPdf", base64.b64encode(label_pdf(f"{number} {shipment['reference']}")).decode())
+        soap_child(result, "price", f"{self._price(shipment):.2f}")
+        soap_child(result, "currency", self.currency)
         return response
 
     def _known(self, arguments) -> tuple[str, dict]:
@@ -212,13 +214,13 @@ class LocalSoapCarrier(LocalCarrierServer):
 
     def _op_GetTracking(self, arguments) -> etree._Element:
         number, shipment = self._known(arguments)
-        response = _new("GetTrackingResponse")
-        tracking = _add(response, "Tracking")
-        _add(tracking, "trackingNumber", number)
-        _add(tracking, "status", shipment["status"])
+        response = soap_element(NAMESPACE, "GetTrackingResponse")
+        tracking = soap_child(response, "Tracking")
+        soap_child(tracking, "trackingNumber", number)
+        soap_child(tracking, "status", shipment["status"])
         if shipment["delivered_at"]:
-            _add(tracking, "deliveredAt", shipment["delivered_at"])
-        _add(tracking, "description", shipment["status"].replace("_", " "))
+            soap_child(tracking, "deliveredAt", shipment["delivered_at"])
+        soap_child(tracking, "description", shipment["status"].replace("_", " "))
         return response
 
     def _op_CancelShipment(self, arguments) -> etree._Element:
@@ -227,8 +229,8 @@ class LocalSoapCarrier(LocalCarrierServer):
             if shipment["status"] == "delivered":
                 raise SoapFault("A delivered shipment cannot be cancelled", "soap:Client")
             shipment["status"] = "cancelled"
-        response = _new("CancelShipmentResponse")
-        _add(response, "ok", "true")
+        response = soap_element(NAMESPACE, "CancelShipmentResponse")
+        soap_child(response, "ok", "true")
         return response
 
 
@@ -242,14 +244,3 @@ def _child_of(element, name: str):
 
 def _children(element, name: str) -> list:
     return element.findall(f"{{{NAMESPACE}}}{name}") if element is not None else []
-
-
-def _new(name: str) -> etree._Element:
-    return etree.Element(f"{{{NAMESPACE}}}{name}", nsmap={"tns": NAMESPACE})
-
-
-def _add(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
-    child = etree.SubElement(parent, f"{{{NAMESPACE}}}{name}")
-    if text is not None:
-        child.text = text
-    return child

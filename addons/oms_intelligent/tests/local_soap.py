@@ -106,3 +106,16 @@ def soap_call(body: bytes) -> tuple[str, etree._Element]:
     except (etree.XMLSyntaxError, TypeError, IndexError):
         raise SoapFault("request is not a SOAP envelope", "soap:Client") from None
     return etree.QName(call).localname, call
+
+
+def soap_element(namespace: str, name: str) -> etree._Element:
+    """An answer's top element in the stand-in's namespace."""
+    return etree.Element(f"{{{namespace}}}{name}", nsmap={"tns": namespace})
+
+
+def soap_child(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
+    """A child element in its parent's namespace, with ``text`` when given."""
+    child = etree.SubElement(parent, f"{{{etree.QName(parent).namespace}}}{name}")
+    if text is not None:
+        child.text = text
+    return child
