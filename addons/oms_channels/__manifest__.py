@@ -9,7 +9,7 @@ products by binding, SKU or barcode, in the channel's currency), and bad orders 
 reason. Available stock and tracking numbers are pushed back to the channels. Cart events keep the
 quantities held in customers' carts and send an abandoned-cart e-mail after a delay.
 """,
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Order Management",
     "author": "OMS Team",
     "website": "https://github.com/oms-team/oms",
@@ -20,6 +20,7 @@ quantities held in customers' carts and send an abandoned-cart e-mail after a de
         "security/ir.model.access.csv",
         "security/oms_channels_security.xml",
         "data/ir_cron_data.xml",
+        "data/oms_order_policy_data.xml",
         "data/mail_template_data.xml",
         "views/oms_channel_views.xml",
         "views/oms_channel_order_views.xml",

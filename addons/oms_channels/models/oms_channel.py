@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..services.errors import ConnectorError
 from ..services.rest_connector import RestConnector
@@ -100,11 +101,41 @@ class OmsChannel(models.Model):
     sync_cursor = fields.Datetime(
         "Synced Up To", copy=False, help="Newest order update already pulled; the next pull asks for later ones."
     )
-    last_sync_at = fields.Datetime("Last Sync", copy=False, readonly=True)
-    last_sync_ok = fields.Boolean("Last Sync Succeeded", copy=False, readonly=True)
-    last_sync_message = fields.Text(copy=False, readonly=True)
+    # What the last pull itself did, never overwritten by a stock push or a webhook.
+    last_sync_at = fields.Datetime("Last Pull", copy=False, readonly=True)
+    last_sync_ok = fields.Boolean("Last Pull Succeeded", copy=False, readonly=True)
+    last_sync_received = fields.Integer("Orders Received", copy=False, readonly=True)
+    last_sync_quarantined = fields.Integer(
+        "Orders Quarantined", copy=False, readonly=True, help="Orders of the last pull kept in error with their reason."
+    )
+    last_sync_message = fields.Text("Last Pull Outcome", copy=False, readonly=True)
     push_stock = fields.Boolean("Push Stock", help="Send available stock to the channel by a scheduled action.")
-    last_stock_push_at = fields.Datetime(copy=False, readonly=True)
+    last_stock_push_at = fields.Datetime("Last Stock Push", copy=False, readonly=True)
+    last_stock_push_ok = fields.Boolean("Last Stock Push Succeeded", copy=False, readonly=True)
+    last_stock_push_message = fields.Text("Last Stock Push Outcome", copy=False, readonly=True)
+    webhook_refused_count = fields.Integer(
+        "Refused Webhooks",
+        copy=False,
+        readonly=True,
+        help="Bodies pushed to the webhook address whose signature did not match the secret: a wrong secret on the "
+        "channel's side, or someone else. They are not stored.",
+    )
+    webhook_refused_at = fields.Datetime("Last Refused Webhook", copy=False, readonly=True)
+
+    # Orders above these limits are imported but held for a person ("Unusual quantity or amount" policy).
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    max_line_quantity = fields.Float(
+        "Max Quantity per Line",
+        default=10_000,
+        digits="Product Unit of Measure",
+        help="An imported order with a line above this quantity is held for a person; 0: no limit.",
+    )
+    max_order_amount = fields.Monetary(
+        "Max Order Amount",
+        currency_field="company_currency_id",
+        default=1_000_000,
+        help="An imported order above this total (in the company's currency) is held for a person; 0: no limit.",
+    )
 
     staging_ids = fields.One2many("oms.channel.order", "channel_id", string="Channel Orders")
     order_count_today = fields.Integer(compute="_compute_dashboard")
@@ -133,11 +164,22 @@ class OmsChannel(models.Model):
         ("code_company_uniq", "unique(code, company_id)", "The channel code must be unique per company."),
         ("sync_interval_positive", "CHECK(sync_interval > 0)", "The sync interval must be at least one minute."),
         (
+            "limits_not_negative",
+            "CHECK(max_line_quantity >= 0 AND max_order_amount >= 0)",
+            "The unusual-order limits cannot be negative.",
+        ),
+        (
             "abandoned_cart_delay_not_negative",
             "CHECK(abandoned_cart_delay >= 0)",
             "The abandoned-cart reminder delay cannot be negative.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        channels = super().create(vals_list)
+        self.env["oms.order.policy"].sudo()._ensure_unusual_policy(channels.company_id)
+        return channels
 
     def _compute_webhook_url(self):
         base_url = self.get_base_url()
@@ -225,10 +267,10 @@ class OmsChannel(models.Model):
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
 
     def _sync_orders(self):
-        """Pull new and updated orders since the cursor into staging, then import them.
+        """Pull new and updated orders since the cursor into staging, then import them with the other workers.
 
-        A fault of the channel (time-out, 5xx after retries, wrong credentials) is written on the channel and
-        the run goes on; orders already staged or imported stay, since every batch is committed.
+        One worker pulls a channel at a time (an advisory lock); the import that follows is shared: the import
+        scheduled actions are woken up, and this worker imports too, claiming batches as they do.
         """
         self.ensure_one()
         cr = self.env.cr
@@ -237,18 +279,30 @@ class OmsChannel(models.Model):
             _logger.info("channel %s is being synced by another worker, skipped", self.code)
             return False
         try:
-            return self._sync_orders_locked()
+            received, error = self._pull_into_staging()
+            self._write_pull_outcome(received, error)
+            self._commit_batch()
         finally:
             cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_NAMESPACE, self.id))
-
-    def _sync_orders_locked(self):
         staging_model = self.env["oms.channel.order"]
-        since = self.sync_cursor
+        staging_model._trigger_import()
+        staging_model._import_pending(self)
+        # Orders that failed at import count as quarantined too.
+        received.invalidate_recordset(["state"])
+        self._write_pull_outcome(received, error)
+        self._commit_batch()
+        return not error
+
+    def _pull_into_staging(self):
+        """(staged records, error message or None). Every page is committed as it is staged; one order that cannot
+        be staged is quarantined alone. A fault of the channel (time-out, 5xx after retries, wrong credentials) or
+        of this code ends the pull with the reason, never the cron run."""
+        staging_model = self.env["oms.channel.order"]
         received = staging_model
         try:
             connector = self._get_connector()
             batch = []
-            for payload in connector.fetch_orders(since):
+            for payload in connector.fetch_orders(self.sync_cursor):
                 batch.append(payload)
                 if len(batch) >= FETCH_BATCH_SIZE:
                     received |= staging_model._receive(self, batch)
@@ -256,20 +310,32 @@ class OmsChannel(models.Model):
                     batch = []
             received |= staging_model._receive(self, batch)
         except (ConnectorError, UserError) as error:
-            self.write({"last_sync_at": fields.Datetime.now(), "last_sync_ok": False, "last_sync_message": str(error)})
-            staging_model._import_pending(self)
-            return False
-        # Only what this pull received moves the cursor: a webhook's newer order must not make it skip any.
-        self.write(
-            {
-                "sync_cursor": max(filter(None, [since, *received.mapped("order_updated_at")]), default=False),
-                "last_sync_at": fields.Datetime.now(),
-                "last_sync_ok": True,
-                "last_sync_message": _("%s order(s) received.", len(received)),
-            }
+            return received, str(error)
+        except Exception as error:  # noqa: BLE001 - the cron goes on with the next channel; the log has the trace
+            _logger.exception("pulling channel %s failed", self.code)
+            return received, _("internal error: %s", staging_model._describe_exception(error))
+        return received, None
+
+    def _write_pull_outcome(self, received, error):
+        quarantined = len(received.filtered(lambda record: record.state == "error"))
+        outcome = _(
+            "%(received)s order(s) received, %(quarantined)s quarantined.",
+            received=len(received),
+            quarantined=quarantined,
         )
-        staging_model._import_pending(self)
-        return True
+        vals = {
+            "last_sync_at": fields.Datetime.now(),
+            "last_sync_ok": not error,
+            "last_sync_received": len(received),
+            "last_sync_quarantined": quarantined,
+            "last_sync_message": f"{outcome} {error}" if error else outcome,
+        }
+        if not error:
+            # Only what this pull received moves the cursor: a webhook's newer order must not make it skip any.
+            vals["sync_cursor"] = max(
+                filter(None, [self.sync_cursor, *received.mapped("order_updated_at")]), default=False
+            )
+        self.write(vals)
 
     def _receive_orders(self, payloads, source="manual"):
         """Stage payloads (dicts, or raw bytes as received) and import the new ones: webhooks, uploads, demo."""
@@ -277,6 +343,24 @@ class OmsChannel(models.Model):
         records = self.env["oms.channel.order"]._receive(self, payloads, source=source)
         records.filtered(lambda record: record.state == "new")._import()
         return records
+
+    def _count_refused_webhook(self):
+        """One more body refused for its signature. Counted in a transaction of its own at READ COMMITTED, so that
+        refusals arriving together add up instead of failing on each other's update of the channel."""
+        self.ensure_one()
+        query = SQL(
+            "UPDATE oms_channel SET webhook_refused_count = coalesce(webhook_refused_count, 0) + 1,"
+            " webhook_refused_at = %s WHERE id = %s",
+            fields.Datetime.now(),
+            self.id,
+        )
+        self.invalidate_recordset(["webhook_refused_count", "webhook_refused_at"])
+        if self.env.registry.in_test_mode():
+            self.env.cr.execute(query)  # tests share one transaction: there is no other to open
+            return
+        with self.env.registry.cursor() as cr:
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            cr.execute(query)
 
     def _commit_batch(self):
         """Commit what a batch did, so a later failure never rolls it back (not inside tests' transaction)."""
@@ -291,14 +375,26 @@ class OmsChannel(models.Model):
             try:
                 channel._push_stock()
             except (ConnectorError, UserError) as error:
-                channel.last_sync_message = _("Stock not pushed: %s", error)
+                channel.write(
+                    {
+                        "last_stock_push_at": fields.Datetime.now(),
+                        "last_stock_push_ok": False,
+                        "last_stock_push_message": str(error),
+                    }
+                )
             channel._commit_batch()
 
     def _push_stock(self):
         self.ensure_one()
         items = self._stock_to_push()
         self._get_connector().push_stock(items)
-        self.last_stock_push_at = fields.Datetime.now()
+        self.write(
+            {
+                "last_stock_push_at": fields.Datetime.now(),
+                "last_stock_push_ok": True,
+                "last_stock_push_message": _("Stock of %s product(s) sent.", len(items)),
+            }
+        )
         return items
 
     def _stock_to_push(self):

@@ -1,25 +1,35 @@
+import base64
 import json
 import logging
+import traceback
 
 import psycopg2
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from ..services.channel_order import (
+    MAX_PAYLOAD_BYTES,
     ChannelOrderError,
+    clean_text,
     external_id_of,
     parse_channel_order,
     parse_payload,
     payload_fingerprint,
+    storable_json,
 )
 from ..services.matching import match_customer, match_lines, normalize_email, normalize_phone, normalize_vat
 
 _logger = logging.getLogger(__name__)
 
 IMPORT_BATCH_SIZE = 50
+CLAIM_ATTEMPTS = 3
+# Scheduled actions that import staged orders, each claiming its own batches: as many import at once as there are
+# free cron workers (one scheduled action runs on one worker at a time).
+IMPORT_CRON_XMLIDS = tuple(f"oms_channels.ir_cron_import_staged_{number}" for number in range(1, 5))
 # How a partner's e-mail, VAT and phone are normalized in SQL: the same as services.matching does for orders.
 PARTNER_MATCH_KEYS = {
     "by_email": "email_normalized",
@@ -36,6 +46,7 @@ ERROR_CATEGORIES = [
     ("unknown_country", "Unknown country"),
     ("unknown_shipping", "Unknown shipping method"),
     ("import_failed", "Import failed"),
+    ("internal", "Internal error"),
 ]
 
 
@@ -91,6 +102,20 @@ class OmsChannelOrder(models.Model):
         "Update to Review", readonly=True, help="The channel changed an imported order in a way that needs a person."
     )
     update_message = fields.Text(readonly=True)
+    intake_notes = fields.Text(
+        readonly=True, help="What was done to the payload to keep it: characters removed, a body cut to the limit..."
+    )
+    sender_address = fields.Char(readonly=True, help="Network address the webhook body came from.")
+    payload_truncated = fields.Boolean(
+        "Payload Cut", readonly=True, help="The body was larger than the limit: only its beginning is kept."
+    )
+    raw_body = fields.Binary(
+        "Exact Body",
+        attachment=True,
+        readonly=True,
+        help="The bytes as received, kept when the text above could not hold them exactly (NUL bytes, invalid "
+        "UTF-8).",
+    )
 
     _sql_constraints = [
         (
@@ -103,22 +128,26 @@ class OmsChannelOrder(models.Model):
     # ------------------------------------------------------------------ receiving
 
     @api.model
-    def _receive(self, channel, payloads, source="pull"):
+    def _receive(self, channel, payloads, source="pull", sender=False):
         """Store payloads (dicts, or raw bytes/str as received) in staging; returns their records, in their order.
 
         Replays of an identical order only count; changed orders update the staging record (and the sale
-        order when already imported); malformed payloads are quarantined in error with the payload kept.
+        order when already imported); malformed payloads are quarantined in error with the payload kept. One
+        payload that cannot be stored for a reason nobody foresaw is quarantined alone ("internal"), with what
+        could be kept of it; the others go on.
         """
+        prepared = []
+        failed = {}
+        for position, payload in enumerate(payloads):
+            try:
+                vals = self._prepare_received(channel, payload, source)
+            except Exception as error:  # noqa: BLE001 - kept as the order's error below
+                failed[position] = (payload, error)
+                continue
+            vals.update(_position=position, sender_address=sender or False)
+            prepared.append(vals)
         # Sorted, so that two workers inserting the same orders lock them in the same order: no deadlock.
-        prepared = sorted(
-            (
-                {**self._prepare_received(channel, payload, source), "_position": position}
-                for position, payload in enumerate(payloads)
-            ),
-            key=lambda vals: vals["external_ref"],
-        )
-        if not prepared:
-            return self.browse()
+        prepared.sort(key=lambda vals: vals["external_ref"])
         existing = {
             record.external_ref: record
             for record in self.search(
@@ -127,29 +156,47 @@ class OmsChannelOrder(models.Model):
         }
         received = {}
         for vals in prepared:
-            data = vals.pop("_data")
             position = vals.pop("_position")
-            record = existing.get(vals["external_ref"])
-            if record is None:
-                record, created = self._create_or_find(vals)
-                if not record:
-                    continue  # stored by a concurrent worker whose transaction we cannot see yet: it is theirs
-                existing[vals["external_ref"]] = record
-                if not created:
-                    record._register_replay(vals, data)
-            else:
-                record._register_replay(vals, data)
-            received[position] = record
+            try:
+                with self.env.cr.savepoint():
+                    record = self._store_received(vals, existing)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise  # another worker's transaction: this one is retried as a whole
+            except Exception as error:  # noqa: BLE001 - kept as the order's error below
+                failed[position] = (vals["payload"], error)
+                continue
+            if record:
+                existing[record.external_ref] = record
+                received[position] = record
+        for position, (payload, error) in failed.items():
+            received[position] = self._quarantine_unexpected(channel, payload, source, sender, error)
         return self.browse(list(dict.fromkeys(received[position].id for position in sorted(received))))
+
+    def _store_received(self, vals, existing):
+        """The staging record of one prepared payload: created, or the known one with this replay counted.
+        Empty when a concurrent worker stored it first (that worker imports it)."""
+        data = vals.pop("_data")
+        record = existing.get(vals["external_ref"])
+        if record is None:
+            record, created = self._create_or_find(vals)
+            if not record or created:
+                return record
+        record._register_replay(vals, data)
+        return record
 
     @api.model
     def _prepare_received(self, channel, payload, source):
         if not isinstance(payload, bytes | str | dict):
             payload = json.dumps(payload)  # a connector's list or scalar: quarantined as "not a JSON object"
-        raw_text = payload if isinstance(payload, str) else None
-        if isinstance(payload, bytes):
-            raw_text = payload.decode("utf-8", errors="replace")
         vals = {"channel_id": channel.id, "source": source, "state": "new"}
+        notes = []
+        raw_text = None
+        if isinstance(payload, bytes):
+            raw_text = self._storable_text(payload, vals, notes)
+        elif isinstance(payload, str):
+            raw_text = clean_text(payload, multiline=True)
+            if raw_text != payload:
+                notes.append(_("Control characters the database cannot store were removed from the payload."))
         data = None
         try:
             data = parse_payload(payload) if raw_text is not None else payload
@@ -161,39 +208,130 @@ class OmsChannelOrder(models.Model):
         else:
             fingerprint = payload_fingerprint(data)
             vals.update(
-                payload=raw_text if raw_text is not None else json.dumps(data, indent=1, ensure_ascii=False),
+                payload=raw_text if raw_text is not None else storable_json(data),
                 fingerprint=fingerprint,
                 external_ref=external_id_of(data) or f"missing-{fingerprint[:16]}",
                 **self._summary_of(data),
             )
+            self._validate_received(data, vals, notes)
+        vals["intake_notes"] = "\n".join(notes) or False
         vals["_data"] = data
         return vals
+
+    @api.model
+    def _storable_text(self, body, vals, notes):
+        """The body as text PostgreSQL can store; when that text is not exactly the bytes (NUL bytes, invalid
+        UTF-8), the bytes are kept beside it and a note says so."""
+        text = body.decode("utf-8", errors="replace")
+        storable = clean_text(text, multiline=True)
+        if storable != text or "\ufffd" in text:
+            vals["raw_body"] = base64.b64encode(body)
+            notes.append(
+                _(
+                    "The body held bytes the text cannot show (NUL, invalid UTF-8): they are replaced here, and the "
+                    "exact body is kept in Exact Body."
+                )
+            )
+        return storable
 
     @api.model
     def _summary_of(self, data):
         """What the staging list shows, read leniently from a payload that may be malformed."""
         customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
-        lines = data.get("lines") if isinstance(data.get("lines"), list) else []
-        total = 0.0
-        for line in lines:
-            try:
-                total += float(line.get("quantity") or 0) * float(line.get("unit_price") or 0)
-            except (AttributeError, TypeError, ValueError):
-                continue
-        summary = {
-            "customer_name": str(customer.get("name") or "")[:256] or False,
-            "customer_email": str(customer.get("email") or "")[:256] or False,
-            "currency_code": str(data.get("currency") or "")[:8].upper() or False,
-            "amount_total": total,
+        return {
+            "customer_name": self._summary_text(customer.get("name"), 256),
+            "customer_email": self._summary_text(customer.get("email"), 256),
+            "currency_code": (self._summary_text(data.get("currency"), 8) or "").upper() or False,
+            "amount_total": 0.0,
+            "order_updated_at": False,
         }
+
+    @api.model
+    def _validate_received(self, data, vals, notes):
+        """Check the order against the schema as it is staged: an invalid one is quarantined at once, with every
+        problem; a valid one gets its total, its update time and a note of the text that had to be cleaned."""
         try:
             order = parse_channel_order(data)
-            summary["order_updated_at"] = (order.updated_at or order.order_date or fields.Datetime.now()).replace(
-                tzinfo=None
-            )
-        except ChannelOrderError:
-            pass
-        return summary
+        except ChannelOrderError as error:
+            vals.update(state="error", error_category=error.category, error_message=clean_text(str(error)))
+            return
+        vals["amount_total"] = sum(line.quantity * line.unit_price for line in order.lines)
+        vals["order_updated_at"] = (order.updated_at or order.order_date or fields.Datetime.now()).replace(tzinfo=None)
+        if order.cleaned:
+            notes.append(_("Control characters were removed from: %s.", ", ".join(order.cleaned)))
+
+    @staticmethod
+    def _summary_text(value, size):
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            return False
+        return clean_text(str(value))[:size] or False
+
+    @api.model
+    def _quarantine_unexpected(self, channel, payload, source, sender, error):
+        """Keep a payload whose storing failed unexpectedly, in error ("internal") with the exception's last line,
+        so that staff see it and the channel's other orders go on. Empty only when even that fails (logged)."""
+        _logger.exception("channel %s: a payload could not be stored", channel.code, exc_info=error)
+        try:
+            if isinstance(payload, bytes):
+                text = clean_text(payload.decode("utf-8", errors="replace"), multiline=True)
+            elif isinstance(payload, str):
+                text = clean_text(payload, multiline=True)
+            else:
+                text = storable_json(payload)
+            fingerprint = payload_fingerprint({"raw": text})
+            vals = {
+                "channel_id": channel.id,
+                "source": source,
+                "sender_address": sender or False,
+                "payload": text,
+                "fingerprint": fingerprint,
+                "external_ref": f"internal-{fingerprint[:16]}",
+                "state": "error",
+                "error_category": "internal",
+                "error_message": self._describe_exception(error),
+            }
+            with self.env.cr.savepoint():
+                record, created = self._create_or_find(vals)
+                if record and not created:
+                    record.write({"receive_count": record.receive_count + 1, "last_received_at": fields.Datetime.now()})
+                return record
+        except Exception:
+            _logger.exception("channel %s: a payload could not even be quarantined", channel.code)
+            return self.browse()
+
+    @api.model
+    def _describe_exception(self, error):
+        """The last line of the exception's traceback, as staff read it on the order: "ValueError: ..."."""
+        return clean_text(traceback.format_exception_only(error)[-1].strip())
+
+    @api.model
+    def _receive_oversize(self, channel, beginning, size, sender):
+        """Record a webhook body larger than the limit, cut to it: its signature cannot be checked without reading
+        all of it, so it is never imported; staff learn that the channel tried to send an order."""
+        vals = {"channel_id": channel.id, "source": "webhook", "sender_address": sender or False}
+        notes = []
+        text = self._storable_text(beginning, vals, notes)
+        fingerprint = payload_fingerprint({"raw": text, "size": size})
+        size_text = _("%(size)s bytes", size=size) if size else _("more than %(limit)s bytes", limit=MAX_PAYLOAD_BYTES)
+        vals.update(
+            payload=text,
+            fingerprint=fingerprint,
+            external_ref=f"too-large-{fingerprint[:16]}",
+            state="error",
+            error_category="too_large",
+            error_message=_(
+                "The body (%(size)s) is larger than the %(limit)s bytes allowed: only its beginning is kept, its "
+                "signature was not checked and it is not imported. Ask the channel to send smaller orders.",
+                size=size_text,
+                limit=MAX_PAYLOAD_BYTES,
+            ),
+            payload_truncated=True,
+            intake_notes="\n".join(notes) or False,
+        )
+        record, created = self._create_or_find(vals)
+        if record and not created:
+            record.write({"receive_count": record.receive_count + 1, "last_received_at": fields.Datetime.now()})
+        return record
 
     @api.model
     def _create_or_find(self, vals):
@@ -288,27 +426,69 @@ class OmsChannelOrder(models.Model):
     # ------------------------------------------------------------------ importing
 
     @api.model
-    def _import_pending(self, channel):
-        """Import the channel's orders waiting in staging, a batch at a time, each batch committed.
-
-        Each batch is taken by its lock query, the first statement after a commit, so that its snapshot sees
-        what other workers committed; rows they are importing are skipped rather than waited for.
-        """
+    def _import_pending(self, channel=None):
+        """Import staged orders (of one channel, else of all), a batch at a time, each batch committed, until none
+        is left that this worker may take. Orders that stay to import after an attempt are left for a later run."""
         attempted = set()
-        while True:
-            channel._commit_batch()
-            self.flush_model(["state"])
-            self.env.cr.execute(
-                "SELECT id FROM oms_channel_order WHERE channel_id = %s AND state = 'new' AND NOT id = ANY(%s)"
-                " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
-                (channel.id, list(attempted), IMPORT_BATCH_SIZE),
-            )
-            batch = self.browse([row[0] for row in self.env.cr.fetchall()])
-            if not batch:
-                return
+        while batch := self._claim_batch(channel, skip=attempted):
             attempted.update(batch.ids)
-            batch.invalidate_recordset(["state", "sale_order_id"])
             batch._import(locked=True)
+        self.env["oms.channel"]._commit_batch()
+
+    @api.model
+    def _cron_import_staged(self):
+        """One batch of staged orders, for each of the import scheduled actions (several, so that as many cron
+        workers import at once); Odoo's cron runner calls it again while orders remain."""
+        batch = self._claim_batch()
+        batch._import(locked=True)
+        remaining = self.search_count([("state", "=", "new")]) if batch else 0
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+
+    @api.model
+    def _trigger_import(self):
+        """Wake the import scheduled actions now, unless they are already due (no pile of triggers under load)."""
+        crons = (
+            self.env["ir.cron"]
+            .sudo()
+            .browse(cron.id for xmlid in IMPORT_CRON_XMLIDS if (cron := self.env.ref(xmlid, raise_if_not_found=False)))
+            .filtered("active")
+        )
+        if crons and not self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "in", crons.ids)], limit=1):
+            for cron in crons:
+                cron._trigger()
+
+    @api.model
+    def _claim_batch(self, channel=None, skip=()):
+        """The next staged orders no other worker holds, locked until this worker commits.
+
+        Taken right after a commit, so the lock query takes the transaction's snapshot and sees what other
+        workers committed; rows they are importing are skipped rather than waited for. A row another worker
+        finished between that snapshot and the lock makes PostgreSQL refuse it: nothing is done yet, so the
+        transaction starts again with a new snapshot.
+        """
+        self.env["oms.channel"]._commit_batch()
+        self.env.flush_all()
+        conditions = [SQL("state = 'new'")]
+        if channel:
+            conditions.append(SQL("channel_id = %s", channel.id))
+        if skip:
+            conditions.append(SQL("NOT id = ANY(%s)", list(skip)))
+        query = SQL(
+            "SELECT id FROM oms_channel_order WHERE %s ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+            SQL(" AND ").join(conditions),
+            IMPORT_BATCH_SIZE,
+        )
+        for attempt in range(CLAIM_ATTEMPTS):
+            try:
+                self.env.cr.execute(query)
+                break
+            except psycopg2.errors.SerializationFailure:
+                if attempt == CLAIM_ATTEMPTS - 1 or self.env.registry.in_test_mode():
+                    raise
+                self.env.cr.rollback()
+        batch = self.browse([row[0] for row in self.env.cr.fetchall()])
+        batch.invalidate_recordset(["state", "sale_order_id"])
+        return batch
 
     def _lock_for_import(self):
         """Rows another worker is importing are skipped, so each order is imported by one worker only."""
@@ -337,6 +517,8 @@ class OmsChannelOrder(models.Model):
                 parsed[record] = parse_channel_order(record._payload_data())
             except ChannelOrderError as error:
                 record._set_error(error.category, str(error))
+            except Exception as error:  # noqa: BLE001 - a parser bug stops this order, not the batch
+                record._set_internal_error(error)
         if not parsed:
             return
         for channel, channel_records in self._group_by_channel(parsed):
@@ -347,8 +529,10 @@ class OmsChannelOrder(models.Model):
                     for record in channel_records:
                         record._import_one(parsed[record], lookups, isolated=False)
                 continue
-            except (ChannelOrderError, UserError):
-                pass  # rolled back: one order at a time below
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise  # another worker's transaction: the batch is retried as a whole
+            except Exception:  # noqa: BLE001 - rolled back: one order at a time below, each failure on its order
+                pass
             # Looked up again: customers created by the rolled-back attempt are gone.
             lookups = self._lookups(channel, orders)
             for record in channel_records:
@@ -363,7 +547,13 @@ class OmsChannelOrder(models.Model):
         return by_channel.items()
 
     def _set_error(self, category, message):
+        message = clean_text(message, multiline=True)
         self.write({"state": "error", "error_category": category, "error_message": message})
+
+    def _set_internal_error(self, error):
+        """An exception nobody foresaw: the order keeps it (its last line) in error, the log has the traceback."""
+        _logger.exception("channel order %s could not be imported", self.external_ref, exc_info=error)
+        self._set_error("internal", self._describe_exception(error))
 
     def _import_one(self, order_data, lookups, isolated=True):
         """Import one staged order; ``isolated``: in a savepoint of its own, a failure kept as the order's error,
@@ -380,14 +570,21 @@ class OmsChannelOrder(models.Model):
         if not isolated:
             order, how = self._create_sale_order(channel, order_data, lookups)
         else:
+            # Customers this order creates join the look-ups; a failure rolls them back, so the look-ups must too.
+            known_partners = {table: dict(lookups[table]) for table in PARTNER_MATCH_KEYS}
             try:
                 with self.env.cr.savepoint():
                     order, how = self._create_sale_order(channel, order_data, lookups)
-            except ChannelOrderError as error:
-                self._set_error(error.category, str(error))
-                return
-            except UserError as error:
-                self._set_error("import_failed", str(error))
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise  # another worker's transaction: retried as a whole
+            except Exception as error:  # noqa: BLE001 - every failure is this order's error, never the batch's
+                lookups.update(known_partners)
+                if isinstance(error, ChannelOrderError):
+                    self._set_error(error.category, str(error))
+                elif isinstance(error, UserError):
+                    self._set_error("import_failed", str(error))
+                else:
+                    self._set_internal_error(error)
                 return
         self.write({"state": "imported", "sale_order_id": order.id, "error_category": False, "error_message": False})
         matched_by = {
@@ -662,7 +859,9 @@ class OmsChannelOrder(models.Model):
             except ChannelOrderError as error:
                 record._set_error(error.category, str(error))
                 continue
-            record.write({"state": "new", "error_category": False, "error_message": False, **self._summary_of(data)})
+            vals = {"state": "new", "error_category": False, "error_message": False, **self._summary_of(data)}
+            self._validate_received(data, vals, [])
+            record.write(vals)
         retried.filtered(lambda record: record.state == "new")._import()
         return True
 

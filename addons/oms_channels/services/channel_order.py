@@ -42,6 +42,13 @@ Rules that apply everywhere:
 - Numbers may be JSON numbers or numeric strings (``"2"``, ``"24.50"``); text fields accept numbers too (a zip
   code sent as ``28014``). Dates are ISO 8601 extended format; a date-time without offset is taken as UTC.
 - Keys that are not in the schema are ignored (and kept in ``ChannelOrder.raw``).
+- Text is cleaned, never refused for its characters: NUL and the other control characters are removed (a note
+  keeps one tab and newline), lone UTF-16 surrogates become U+FFFD, and the paths of the fields that changed are
+  listed in ``ChannelOrder.cleaned``; PostgreSQL stores no NUL, and a surrogate cannot be encoded in UTF-8.
+  One-line text is at most 1,000 characters, a note 10,000.
+- Numbers must be finite and at most 10^21 in size (``"Infinity"``, ``NaN`` and ``1e308`` are refused: they
+  overflow the amounts). A quantity or price that is merely unusual is accepted here and held by the channel's
+  limits for a person (see ``oms.channel``).
 
 :func:`parse_channel_order` reports *every* problem of an order at once, joined with "; ", so whoever fixes a
 quarantined order sees them all; the error's ``category`` is the one of the first problem. Fields are named by
@@ -57,9 +64,17 @@ from datetime import datetime, timezone
 
 MAX_PAYLOAD_BYTES = 256 * 1024
 MAX_EXTERNAL_ID_LENGTH = 64
+MAX_TEXT_LENGTH = 1_000
+MAX_NOTE_LENGTH = 10_000
+# Above any real quantity or price, low enough that quantity x price x lines stays a finite float.
+MAX_NUMBER = 1e21
 ORDER_STATUSES = ("open", "cancelled")
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# C0 controls but tab and newline, DEL and C1 controls; lone surrogates; the two non-characters of the BMP.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+_LINE_BREAK_RE = re.compile(r"[\t\n]+")
 _JSON_TYPE_NAMES = {dict: "object", list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
 
 
@@ -133,6 +148,7 @@ class ChannelOrder:
     updated_at: datetime | None = None
     shipping: Shipping | None = None
     note: str | None = None
+    cleaned: tuple[str, ...] = ()  # paths of the text fields whose control characters were removed
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -153,6 +169,21 @@ def format_datetime(value: datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value.isoformat() + "Z"
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """``text`` without what a database or a screen cannot hold: control characters (a one-line text also loses
+    its tabs and newlines, each run becoming a space) and lone surrogates (U+FFFD instead)."""
+    if not multiline:
+        text = _LINE_BREAK_RE.sub(" ", text)
+    return _SURROGATE_RE.sub("\ufffd", _CONTROL_RE.sub("", text))
+
+
+def storable_json(data) -> str:
+    """JSON text of ``data`` that PostgreSQL can store and that decodes to the same data: non-ASCII characters stay
+    readable, lone surrogates are written as their ``\\uXXXX`` escapes (json escapes control characters itself)."""
+    text = json.dumps(data, indent=1, ensure_ascii=False, default=str)
+    return _SURROGATE_RE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def parse_payload(raw: bytes | str) -> dict:
@@ -185,14 +216,14 @@ def external_id_of(data) -> str | None:
     value = data.get("external_id")
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
-    return str(value).strip()[:MAX_EXTERNAL_ID_LENGTH] or None
+    return clean_text(str(value)).strip()[:MAX_EXTERNAL_ID_LENGTH] or None
 
 
 def payload_fingerprint(data: dict) -> str:
     """sha256 of the canonical JSON of an order: equal for a replay of the same payload whatever its key order,
     different for any change."""
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _json_type(value) -> str:
@@ -216,6 +247,7 @@ class _OrderParser:
     def __init__(self, data: dict):
         self.data = data
         self.problems: list[tuple[str, str]] = []
+        self.cleaned: list[str] = []
 
     def problem(self, category: str, message: str) -> None:
         self.problems.append((category, message))
@@ -233,7 +265,7 @@ class _OrderParser:
         shipping_address = self.address("shipping_address", required=False) or billing_address
         lines = self.lines()
         shipping = self.shipping()
-        note = self.text(data, "note", "note")
+        note = self.text(data, "note", "note", multiline=True)
         if self.problems:
             category, _message = self.problems[0]
             raise ChannelOrderError(
@@ -252,6 +284,7 @@ class _OrderParser:
             updated_at=updated_at,
             shipping=shipping,
             note=note,
+            cleaned=tuple(self.cleaned),
             raw=data,
         )
 
@@ -355,8 +388,22 @@ class _OrderParser:
             return None
         return value
 
-    def text(self, data: dict, key: str, path: str, *, required: bool = False, max_length: int = 0) -> str | None:
+    def text(
+        self,
+        data: dict,
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        max_length: int = MAX_TEXT_LENGTH,
+        multiline: bool = False,
+    ) -> str | None:
         value = data.get(key)
+        if isinstance(value, str):
+            cleaned = clean_text(value, multiline=multiline)
+            if cleaned != value and cleaned.strip() != value.strip():
+                self.cleaned.append(path)
+            value = cleaned
         if _is_blank(value):
             if required:
                 self.problem("missing_field", f"{path} is required")
@@ -364,8 +411,13 @@ class _OrderParser:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.problem("invalid_value", f"{path} must be a string (got {_json_type(value)})")
             return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem("invalid_value", f"{path} must be a string (got {_show(value)})")
+            return None
         text = str(value).strip()
-        if max_length and len(text) > max_length:
+        if multiline and max_length == MAX_TEXT_LENGTH:
+            max_length = MAX_NOTE_LENGTH
+        if len(text) > max_length:
             self.problem("invalid_value", f"{path} must be at most {max_length} characters (got {len(text)})")
         return text
 
@@ -436,6 +488,9 @@ class _OrderParser:
                 raise ValueError
         except (TypeError, ValueError, OverflowError):
             self.problem("invalid_value", f"{path} must be a number (got {_show(value)})")
+            return None
+        if abs(number) > MAX_NUMBER:
+            self.problem("invalid_value", f"{path} must be at most {MAX_NUMBER:g} (got {_show(value)})")
             return None
         if greater_than is not None and number <= greater_than:
             self.problem("invalid_value", f"{path} must be greater than {greater_than:g} (got {_show(value)})")

@@ -1,7 +1,9 @@
+import base64
 import json
 
 from odoo.tests import HttpCase, tagged
 
+from ..services.channel_order import MAX_PAYLOAD_BYTES
 from ..services.signature import SIGNATURE_HEADER, sign
 from .local_marketplace import make_order
 
@@ -40,6 +42,11 @@ class TestChannelWebhook(HttpCase):
     def staged(self):
         return self.env["oms.channel.order"].search([("channel_id", "=", self.channel.id)])
 
+    def import_staged(self):
+        """What the import scheduled actions do after the webhook answered."""
+        self.env.invalidate_all()
+        self.env["oms.channel.order"]._import_pending()
+
     def test_unsigned_or_badly_signed_order_is_refused_and_nothing_stored(self):
         body = json.dumps(
             make_order("WH-1", lines=[{"sku": "WH-KET", "quantity": 1, "unit_price": 30}], shipping=None)
@@ -55,10 +62,14 @@ class TestChannelWebhook(HttpCase):
         ).encode()
         first = self.post(body, sign("s3cret", body))
         self.assertEqual(first.status_code, 200, first.text)
-        self.assertEqual(first.json()["state"], "imported")
+        self.assertEqual(first.json(), {"reference": "WH-2", "state": "new", "error": None}, "stored, to import")
+        self.import_staged()
+        self.assertEqual(self.staged().state, "imported")
         second = self.post(body, sign("s3cret", body))
-        self.assertEqual(second.json()["sale_order"], first.json()["sale_order"])
+        self.assertEqual(second.json()["reference"], "WH-2")
+        self.import_staged()
         self.assertEqual(len(self.staged()), 1)
+        self.assertEqual(self.staged().receive_count, 2)
         order = self.env["sale.order"].search([("oms_channel_id", "=", self.channel.id)])
         self.assertEqual(len(order), 1)
         self.assertEqual(order.order_line.product_uom_qty, 3)
@@ -70,3 +81,53 @@ class TestChannelWebhook(HttpCase):
         self.assertEqual(response.json()["state"], "error")
         self.assertIn("customer", response.json()["error"])
         self.assertEqual(self.staged().payload, body.decode())
+
+    def test_refused_signatures_are_counted_on_the_channel_and_nothing_stored(self):
+        body = b'{"external_id": "WH-REFUSED"}'
+        for signature in (None, "sha256=" + "0" * 64, "sha256=\u00f1\u00ff"):
+            self.assertEqual(self.post(body, signature).status_code, 401, signature)
+        self.channel.invalidate_recordset()
+        self.assertEqual(self.channel.webhook_refused_count, 3)
+        self.assertTrue(self.channel.webhook_refused_at)
+        self.assertFalse(self.staged())
+
+    def test_oversize_body_is_recorded_cut_to_the_limit_with_its_sender(self):
+        order = make_order("WH-BIG", lines=[{"sku": "WH-KET", "quantity": 1, "unit_price": 30}])
+        order["note"] = "x" * (MAX_PAYLOAD_BYTES + 10)
+        body = json.dumps(order).encode()
+        response = self.post(body, sign("s3cret", body))
+        self.assertEqual(response.status_code, 413)
+        record = self.staged()
+        self.assertEqual(len(record), 1, "staff learn that the channel tried to send an order")
+        self.assertTrue(record.payload_truncated)
+        self.assertEqual((record.state, record.error_category), ("error", "too_large"))
+        self.assertEqual(record.sender_address, "127.0.0.1")
+        self.assertEqual(len(record.payload.encode()), MAX_PAYLOAD_BYTES)
+        self.assertTrue(record.payload.startswith('{"external_id": "WH-BIG"'))
+        self.assertIn(str(len(body)), record.error_message)
+        self.import_staged()
+        self.assertFalse(self.env["sale.order"].search([("oms_channel_id", "=", self.channel.id)]))
+
+    def test_hostile_text_and_numbers_are_stored_never_a_server_error(self):
+        def body_of(external_id, **overrides):
+            lines = [{"sku": "WH-KET", "quantity": 1, "unit_price": 30}]
+            return json.dumps(make_order(external_id, lines=lines, shipping=None, **overrides)).encode()
+
+        nul_name = body_of("WH-NUL", customer={"name": "Ana\u0000 Ruiz", "email": "ana.ruiz@example.es"})
+        infinite = body_of("WH-INF").replace(b'"quantity": 1', b'"quantity": "Infinity"')
+        infinite_token = body_of("WH-INF-TOKEN").replace(b'"unit_price": 30', b'"unit_price": Infinity')
+        raw_bytes = body_of("WH-BYTES").replace(b"Fern", b"Fe\x00\xffrn")
+        for body in (nul_name, infinite, infinite_token, raw_bytes):
+            response = self.post(body, sign("s3cret", body))
+            self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(len(self.staged()), 4, "every signed body is in staging")
+        raw = self.staged().filtered("raw_body")
+        self.assertEqual(raw.error_category, "malformed")
+        self.assertEqual(base64.b64decode(raw.raw_body), raw_bytes, "the exact bytes are kept")
+        self.assertNotIn("\x00", raw.payload)
+        self.import_staged()
+        by_ref = {record.external_ref: record for record in self.staged()}
+        self.assertEqual(by_ref["WH-NUL"].state, "imported")
+        self.assertEqual(by_ref["WH-NUL"].sale_order_id.partner_id.name, "Ana Ruiz")
+        for reference in ("WH-INF", "WH-INF-TOKEN"):
+            self.assertEqual((by_ref[reference].state, by_ref[reference].error_category), ("error", "invalid_value"))
