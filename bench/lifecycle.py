@@ -1,8 +1,9 @@
-"""Lifecycle benchmark: consumer orders taken through the OMS lifecycle, one at a time as a cron goes through them
-(``sale.order._oms_process``: the company's policies, then the workflow "pay, ship, invoice": confirmation with
-routing first, the invoice posted and the payment the channel collected registered, so the invoice is paid), against
-plain Odoo doing the same to the same orders in the same run and database: ``action_confirm``, ``_create_invoices``,
-``action_post`` and ``account.payment.register`` in the same bank journal (goal: ratio 0.9 or more).
+"""Lifecycle benchmark: consumer orders taken through the OMS lifecycle a batch at a time, as an import worker takes
+the batch it claimed (``sale.order._oms_process`` on the batch: the company's policies, then the workflow "pay, ship,
+invoice": one confirmation with routing first, one invoicing, posting and payment registration of the channel's
+payments for the whole batch), against plain Odoo doing the same to the same orders one at a time, as a person or a
+plain script does, in the same run and database: ``action_confirm``, ``_create_invoices``, ``action_post`` and
+``account.payment.register`` in the same bank journal (goal: ratio 1.2 or more).
 
 - OMS orders: customers are individuals (B2C); the company's default B2C workflow requires payment, confirms by
   itself and invoices on payment; ``oms_paid_on_channel`` is set (the channel collected the payment); each order has
@@ -178,7 +179,7 @@ def lifecycle_figure(env, rng, count, round_size):
         oms_batch, plain_batch = oms_orders[start:end], plain_orders[start:end]
         policies.active = True
         env.cr.commit()
-        elapsed, count_sql = timed(env, lambda batch=oms_batch: [order._oms_process() for order in batch])
+        elapsed, count_sql = timed(env, lambda batch=oms_batch: batch._oms_process())
         if counted:
             seconds[True].append(elapsed)
             queries[True] += count_sql
@@ -247,7 +248,7 @@ def main(argv):
     round_ratios = [plain / oms for oms, plain in zip(seconds[True], seconds[False], strict=True)]
     print(
         f"lifecycle: {oms_rate:.1f} orders/s vs plain Odoo confirm+invoice {plain_rate:.1f} orders/s "
-        f"(ratio {oms_rate / plain_rate:.2f}, goal >= 0.9) on {args.orders:,} orders x 3 lines"
+        f"(ratio {oms_rate / plain_rate:.2f}, goal >= 1.2) on {args.orders:,} orders x 3 lines"
     )
     print(
         f"lifecycle: {queries[True] / args.orders:.1f} SQL queries/order vs plain Odoo confirm+invoice "

@@ -526,8 +526,7 @@ class OmsChannelOrder(models.Model):
             try:
                 with self.env.cr.savepoint():
                     lookups = self._lookups(channel, orders)
-                    for record in channel_records:
-                        record._import_one(parsed[record], lookups, isolated=False)
+                    channel_records._import_together(parsed, lookups)
                 continue
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
                 raise  # another worker's transaction: the batch is retried as a whole
@@ -555,53 +554,79 @@ class OmsChannelOrder(models.Model):
         _logger.exception("channel order %s could not be imported", self.external_ref, exc_info=error)
         self._set_error("internal", self._describe_exception(error))
 
-    def _import_one(self, order_data, lookups, isolated=True):
-        """Import one staged order; ``isolated``: in a savepoint of its own, a failure kept as the order's error,
-        otherwise the failure is raised to the caller's savepoint."""
+    def _import_one(self, order_data, lookups):
+        """Import one staged order in a savepoint of its own; a failure is kept as the order's error."""
         self.ensure_one()
+        # Customers this order creates join the look-ups; a failure rolls them back, so the look-ups must too.
+        known_partners = {table: dict(lookups[table]) for table in PARTNER_MATCH_KEYS}
+        try:
+            with self.env.cr.savepoint():
+                self._import_together({self: order_data}, lookups)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # another worker's transaction: retried as a whole
+        except Exception as error:  # noqa: BLE001 - every failure is this order's error, never the batch's
+            lookups.update(known_partners)
+            if isinstance(error, ChannelOrderError):
+                self._set_error(error.category, str(error))
+            elif isinstance(error, UserError):
+                self._set_error("import_failed", str(error))
+            else:
+                self._set_internal_error(error)
+
+    def _import_together(self, parsed, lookups):
+        """Import these staged orders of one channel at once: their sale orders are created in one go, then put
+        through the policies and the channel's workflow together (one confirmation with routing, one invoicing,
+        posting and payment for all, Odoo's multi-record paths). A failure is raised to the caller."""
         channel = self.channel_id.with_company(self.channel_id.company_id)
-        existing_order = lookups["orders_by_ref"].get(order_data.external_id)
-        if existing_order:
-            self.write({"state": "duplicate", "sale_order_id": existing_order})
+        planned = []  # (staged order, sale order values, carrier and price, how the customer was found)
+        for record in self:
+            order_data = parsed[record]
+            if not record._settled_without_import(order_data, lookups):
+                planned.append((record, *record._sale_order_plan(channel, order_data, lookups)))
+        if not planned:
             return
-        if order_data.status == "cancelled":
-            self.write({"state": "cancelled"})
-            return
-        if not isolated:
-            order, how = self._create_sale_order(channel, order_data, lookups)
-        else:
-            # Customers this order creates join the look-ups; a failure rolls them back, so the look-ups must too.
-            known_partners = {table: dict(lookups[table]) for table in PARTNER_MATCH_KEYS}
-            try:
-                with self.env.cr.savepoint():
-                    order, how = self._create_sale_order(channel, order_data, lookups)
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                raise  # another worker's transaction: retried as a whole
-            except Exception as error:  # noqa: BLE001 - every failure is this order's error, never the batch's
-                lookups.update(known_partners)
-                if isinstance(error, ChannelOrderError):
-                    self._set_error(error.category, str(error))
-                elif isinstance(error, UserError):
-                    self._set_error("import_failed", str(error))
-                else:
-                    self._set_internal_error(error)
-                return
-        self.write({"state": "imported", "sale_order_id": order.id, "error_category": False, "error_message": False})
+        orders = self.env["sale.order"].with_company(channel.company_id).create([plan[1] for plan in planned])
+        for (_record, _values, shipping, _how), order in zip(planned, orders, strict=True):
+            if shipping:
+                order.set_delivery_line(*shipping)
+        orders._oms_process()  # policies, then the channel's workflow: confirm (routed), invoice when paid
+        orders.filtered(lambda order: order.state in ("draft", "sent"))._oms_route()  # where they would ship from
         matched_by = {
             "email": _("customer matched by e-mail"),
             "vat": _("customer matched by VAT number"),
             "phone": _("customer matched by phone"),
             "new": _("new customer created"),
-        }[how]
-        # A logged note: it tells where the order came from without notifying followers of every import.
-        order._message_log(
-            body=Markup(_("Imported from channel <b>%(channel)s</b>, order %(ref)s; %(matched_by)s."))
-            % {"channel": channel.name, "ref": order_data.external_id, "matched_by": matched_by}
-        )
+        }
+        bodies = {}
+        for (record, _values, _shipping, how), order in zip(planned, orders, strict=True):
+            record.write(
+                {"state": "imported", "sale_order_id": order.id, "error_category": False, "error_message": False}
+            )
+            bodies[order.id] = Markup(_("Imported from channel <b>%(channel)s</b>, order %(ref)s; %(matched_by)s.")) % {
+                "channel": channel.name,
+                "ref": order.oms_channel_ref,
+                "matched_by": matched_by[how],
+            }
+        # Logged notes: they tell where the orders came from without notifying followers of every import.
+        orders._message_log_batch(bodies=bodies)
 
-    def _create_sale_order(self, channel, order_data, lookups):
+    def _settled_without_import(self, order_data, lookups):
+        """True when the staged order needs no sale order: already entered another way, or cancelled."""
+        existing_order = lookups["orders_by_ref"].get(order_data.external_id)
+        if existing_order:
+            self.write({"state": "duplicate", "sale_order_id": existing_order})
+            return True
+        if order_data.status == "cancelled":
+            self.write({"state": "cancelled"})
+            return True
+        return False
+
+    def _sale_order_plan(self, channel, order_data, lookups):
+        """(sale order values, (carrier, price) or None, how the customer was found) of one staged order; the
+        customer and addresses are found or created on the way."""
         product_ids = match_lines(order_data, lookups["by_binding"], lookups["by_sku"], lookups["by_barcode"])
         pricelist = self._pricelist_for(channel, order_data.currency, lookups)
+        shipping = self._shipping_for(channel, order_data, lookups)
         partner, invoice_partner, delivery_partner, how = self._customer_for(channel, order_data, lookups)
         order_vals = {
             "partner_id": partner.id,
@@ -633,23 +658,24 @@ class OmsChannelOrder(models.Model):
             order_vals["date_order"] = order_data.order_date.replace(tzinfo=None)
         if channel.warehouse_id:
             order_vals["warehouse_id"] = channel.warehouse_id.id
-        order = self.env["sale.order"].with_company(channel.company_id).create(order_vals)
-        if order_data.shipping and (order_data.shipping.method or order_data.shipping.price):
-            carrier = lookups["carriers"].get(order_data.shipping.method) or channel.default_carrier_id
-            if not carrier:
-                raise ChannelImportError(
-                    "unknown_shipping",
-                    _(
-                        "shipping method %s is not mapped to a carrier on channel %s",
-                        order_data.shipping.method,
-                        channel.name,
-                    ),
-                )
-            order.set_delivery_line(carrier, order_data.shipping.price)
-        order._oms_process()  # policies, then the channel's workflow: confirm (routed), invoice when paid
-        if order.state in ("draft", "sent"):
-            order._oms_route()  # the quotation already says where it would ship from
-        return order, how
+        return order_vals, shipping, how
+
+    @api.model
+    def _shipping_for(self, channel, order_data, lookups):
+        """(carrier, price) of the order's shipping line, or None when it has none."""
+        if not order_data.shipping or not (order_data.shipping.method or order_data.shipping.price):
+            return None
+        carrier = lookups["carriers"].get(order_data.shipping.method) or channel.default_carrier_id
+        if not carrier:
+            raise ChannelImportError(
+                "unknown_shipping",
+                _(
+                    "shipping method %s is not mapped to a carrier on channel %s",
+                    order_data.shipping.method,
+                    channel.name,
+                ),
+            )
+        return carrier, order_data.shipping.price
 
     # ------------------------------------------------------------------ lookups (a few queries per batch)
 

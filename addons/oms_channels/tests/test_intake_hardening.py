@@ -178,14 +178,14 @@ class TestIntakeHardening(ChannelCase):
         self.assertEqual(self.channel.sync_cursor.isoformat(), "2026-11-20T11:00:00")
 
     def test_unexpected_exception_in_one_import_is_quarantined_as_internal(self):
-        original = OmsChannelOrder._create_sale_order
+        original = OmsChannelOrder._sale_order_plan
 
         def explode_for_one(record, channel, order_data, lookups):
             if order_data.external_id == "BOOM":
                 raise KeyError("a bug nobody foresaw")
             return original(record, channel, order_data, lookups)
 
-        with patch.object(OmsChannelOrder, "_create_sale_order", explode_for_one):
+        with patch.object(OmsChannelOrder, "_sale_order_plan", explode_for_one):
             self.assertTrue(self.pull(self.order("FINE-1"), self.order("BOOM"), self.order("FINE-2")))
         record = self.staging("BOOM")
         self.assertEqual((record.state, record.error_category), ("error", "internal"))

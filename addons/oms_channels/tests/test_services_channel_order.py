@@ -7,11 +7,14 @@ import pytest
 
 from odoo.addons.oms_channels.services.channel_order import (
     MAX_PAYLOAD_BYTES,
+    MAX_TEXT_LENGTH,
     ChannelOrderError,
+    clean_text,
     external_id_of,
     parse_channel_order,
     parse_payload,
     payload_fingerprint,
+    storable_json,
 )
 from odoo.addons.oms_channels.tests.local_marketplace import make_order
 
@@ -182,3 +185,45 @@ def test_fingerprint_ignores_key_order_and_detects_changes():
     assert len(payload_fingerprint(data)) == 64
     changed = make_order("MK-1", status="cancelled")
     assert payload_fingerprint(changed) != payload_fingerprint(data)
+
+
+def test_control_characters_are_removed_and_their_fields_listed():
+    data = make_order("MK-NUL", note="Leave it\twith the\x00 neighbour\r\nPlease\x1b[31m")
+    data["customer"]["name"] = "Lu\x00cía\nFernández\x07"
+    data["billing_address"]["street"] = "Calle \ud800de Alcalá 42\x85"
+    order = parse_channel_order(data)
+    assert order.customer.name == "Lucía Fernández", "one-line text: a line break becomes a space"
+    assert order.note == "Leave it\twith the neighbour\nPlease[31m", "a note keeps its tabs and newlines"
+    assert order.billing_address.street == "Calle \ufffdde Alcalá 42", "a lone surrogate cannot be stored as UTF-8"
+    assert order.cleaned == ("customer.name", "billing_address.street", "note")
+
+
+def test_clean_text_and_storable_json_give_text_postgresql_takes():
+    assert clean_text("a\x00b\x7fc\x9fd") == "abcd"
+    text = storable_json({"name": "x\ud800y\x00"})
+    text.encode("utf-8")  # no lone surrogate left
+    assert json.loads(text) == {"name": "x\ud800y\x00"}, "the same data comes back"
+
+
+@pytest.mark.parametrize("value", ["Infinity", "-Infinity", "NaN", float("inf"), float("nan"), 1e308, "1e400", "1e22"])
+def test_numbers_must_be_finite_and_of_a_sane_size(value):
+    with pytest.raises(ChannelOrderError) as error:
+        parse_channel_order(make_order("MK-INF", lines=[{"sku": "OMS-001", "quantity": value, "unit_price": 1}]))
+    assert error.value.category == "invalid_value"
+    assert "lines[0].quantity" in str(error.value)
+
+
+def test_huge_but_finite_quantity_is_accepted_for_the_channel_limits_to_hold():
+    order = parse_channel_order(
+        make_order("MK-BIG", lines=[{"sku": "OMS-001", "quantity": 12345678901234567890, "unit_price": 1}])
+    )
+    assert order.lines[0].quantity == pytest.approx(1.2345678901234567e19)
+
+
+def test_overlong_text_is_refused_with_its_length():
+    data = make_order("MK-LONG")
+    data["customer"]["name"] = "x" * (MAX_TEXT_LENGTH + 1)
+    with pytest.raises(ChannelOrderError, match="customer.name must be at most 1000 characters"):
+        parse_channel_order(data)
+    data = make_order("MK-NOTE", note="y" * (MAX_TEXT_LENGTH * 5))
+    assert len(parse_channel_order(data).note) == MAX_TEXT_LENGTH * 5, "a note may be longer"

@@ -35,6 +35,5 @@ class StockPicking(models.Model):
             )
         )
         # The warehouse user validating the delivery needs no accounting rights for the workflow to invoice.
-        for order in orders.sudo():
-            order._oms_invoice_automatically()
+        orders.sudo()._oms_invoice_automatically()
         return result
