@@ -35,14 +35,14 @@ NUMBER_PATHS = [
 NOT_FINITE = ["Infinity", "-Infinity", "NaN", float("inf"), float("nan"), 1e308, "1e308"]
 
 
-def _set(order, path, value):
+def set_path(order, path, value):
     target = order
     for key in path[:-1]:
         target = target[key]
     target[path[-1]] = value
 
 
-def _get(order, path):
+def get_path(order, path):
     target = order
     for key in path:
         target = target[key]
@@ -74,8 +74,8 @@ class TestIntakeHardening(ChannelCase):
         orders = []
         for number, path in enumerate(TEXT_PATHS):
             order = self.order(f"NUL-{number:02d}", updated_at=f"2026-11-20T10:{number:02d}:00Z")
-            value = _get(order, path)
-            _set(order, path, value[:1] + "\u0000" + value[1:])
+            value = get_path(order, path)
+            set_path(order, path, value[:1] + "\u0000" + value[1:])
             orders.append(order)
         self.assertTrue(self.pull(*orders), self.channel.last_sync_message)
         staged = self.env["oms.channel.order"].search([("channel_id", "=", self.channel.id)])
@@ -103,7 +103,7 @@ class TestIntakeHardening(ChannelCase):
         orders = []
         for number, (path, value) in enumerate((path, value) for path in NUMBER_PATHS for value in NOT_FINITE):
             order = self.order(f"NUM-{number:02d}", updated_at="2026-11-20T10:00:00Z")
-            _set(order, path, value)
+            set_path(order, path, value)
             orders.append(order)
         good = self.order("NUM-GOOD", updated_at="2026-11-20T11:00:00Z")
         self.assertTrue(self.pull(*orders, good), self.channel.last_sync_message)

@@ -6,6 +6,7 @@ from odoo.tests import HttpCase, tagged
 from ..services.channel_order import MAX_PAYLOAD_BYTES
 from ..services.signature import SIGNATURE_HEADER, sign
 from .local_marketplace import make_order
+from .test_intake_hardening import NOT_FINITE, NUMBER_PATHS, TEXT_PATHS, get_path, set_path
 
 
 @tagged("post_install", "-at_install")
@@ -131,3 +132,34 @@ class TestChannelWebhook(HttpCase):
         self.assertEqual(by_ref["WH-NUL"].sale_order_id.partner_id.name, "Ana Ruiz")
         for reference in ("WH-INF", "WH-INF-TOKEN"):
             self.assertEqual((by_ref[reference].state, by_ref[reference].error_category), ("error", "invalid_value"))
+
+    def test_nul_in_every_text_field_and_non_finite_numbers_never_give_a_server_error(self):
+        bodies = []
+        for number, path in enumerate(TEXT_PATHS):
+            order = make_order(
+                f"WH-NUL-{number:02d}",
+                lines=[{"sku": "WH-KET", "name": "Kettle", "quantity": 1, "unit_price": 30}],
+                shipping={"method": "", "price": 0},
+            )
+            order["shipping_address"] = dict(order["billing_address"])
+            value = get_path(order, path)
+            set_path(order, path, value[:1] + "\u0000" + value[1:])
+            bodies.append(json.dumps(order).encode())
+        for number, (path, value) in enumerate((path, value) for path in NUMBER_PATHS for value in NOT_FINITE):
+            order = make_order(f"WH-NUM-{number:02d}", lines=[{"sku": "WH-KET", "quantity": 1, "unit_price": 30}])
+            set_path(order, path, value)
+            bodies.append(json.dumps(order).encode())
+        for body in bodies:
+            response = self.post(body, sign("s3cret", body))
+            self.assertEqual(response.status_code, 200, body[:200])
+        staged = self.staged()
+        self.assertEqual(len(staged), len(bodies), "every signed body is in staging")
+        self.import_staged()
+        for record in staged:
+            self.assertNotIn("\x00", record.payload + (record.customer_name or "") + (record.error_message or ""))
+            if record.external_ref.startswith("WH-NUM-"):
+                self.assertEqual((record.state, record.error_category), ("error", "invalid_value"), record.external_ref)
+        imported = staged.filtered(lambda record: record.state == "imported")
+        self.assertEqual(len(imported), len(TEXT_PATHS) - 4, "only a NUL in a code or a date stops an order")
+        for partner in imported.sale_order_id.partner_id | imported.sale_order_id.partner_shipping_id:
+            self.assertNotIn("\x00", f"{partner.name}{partner.street}{partner.city}{partner.email}{partner.zip}")
