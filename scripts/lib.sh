@@ -144,11 +144,12 @@ ensure_postgres() {
     : "$owner"
 }
 
-# Writes .local/<name>.conf: the project's odoo.conf plus the addons path and database of this machine.
+# Writes .local/<name>.conf: the project's odoo.conf plus the addons path and database of this machine, and
+# http_interface when a third argument is given (even empty: all interfaces).
 write_odoo_conf() {
     local name=$1 http_port=$2
     ODOO_CONF=$LOCAL_DIR/$name.conf
-    "$VENV_PY" - "$PROJECT_DIR/odoo.conf" "$ODOO_CONF" <<PY
+    "$VENV_PY" - "$PROJECT_DIR/odoo.conf" "$ODOO_CONF" "${@:3:1}" <<PY
 import configparser, sys
 config = configparser.ConfigParser(interpolation=None)
 config.read(sys.argv[1])
@@ -161,9 +162,44 @@ config["options"].update({
     "db_password": "$DB_PASSWORD",
     "http_port": "$http_port",
 })
+if len(sys.argv) > 3:
+    config["options"]["http_interface"] = sys.argv[3]
 with open(sys.argv[2], "w") as out:
     config.write(out)
 PY
+}
+
+# One warning line when the configuration CONF listens beyond this machine (http_interface not a loopback
+# address; empty or False means all interfaces) and keeps the demo's master password (admin_passwd = admin, also
+# Odoo's default) or the database list (list_db, on unless False). Read as Odoo reads it; never stops the caller.
+warn_if_exposed() {
+    local warning
+    warning=$("${VENV_PY:-python3}" - "$1" <<'PY'
+import configparser, ipaddress, sys
+config = configparser.RawConfigParser()
+config.read(sys.argv[1])
+options = config["options"] if config.has_section("options") else {}
+interface = options.get("http_interface", options.get("xmlrpc_interface", "")).strip()
+if interface in ("", "False", "false", "None"):
+    interface = ""
+try:
+    local = interface.lower() == "localhost" or ipaddress.ip_address(interface).is_loopback
+except ValueError:
+    local = False
+exposed = []
+if options.get("admin_passwd", "admin") == "admin":
+    exposed.append("the demo master password (admin_passwd = admin: anyone can back up, restore or drop databases)")
+if options.get("list_db", "True") not in ("False", "false"):
+    exposed.append("the database manager and list on (list_db = True)")
+if not local and exposed:
+    print(
+        f"warning: Odoo listens on {interface or 'all interfaces'} with {' and '.join(exposed)}; set a strong "
+        "admin_passwd and list_db = False in odoo.conf, or http_interface = 127.0.0.1 (OMS_HTTP_INTERFACE), "
+        'see README "Running in production"'
+    )
+PY
+    ) || warning=""
+    if [ -n "$warning" ]; then say "$warning"; fi
 }
 
 odoo_bin() {

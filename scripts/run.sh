@@ -4,7 +4,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 setup_all
 DB=${OMS_DB:-oms_demo}
 PORT=${OMS_HTTP_PORT:-8069}
-write_odoo_conf odoo-run "$PORT"
+# OMS_HTTP_INTERFACE, when set (even empty: all interfaces), replaces odoo.conf's http_interface.
+write_odoo_conf odoo-run "$PORT" ${OMS_HTTP_INTERFACE+"$OMS_HTTP_INTERFACE"}
 if db_exists "$DB"; then
     say "upgrading $OMS_ADDONS in the existing database $DB"
     odoo_bin -c "$ODOO_CONF" -d "$DB" -u "$OMS_ADDONS" --stop-after-init --log-level=warn
@@ -15,5 +16,6 @@ else
     echo "env.ref('base.user_admin').lang = 'en_US'; env.cr.commit()" |
         odoo_bin shell -c "$ODOO_CONF" -d "$DB" --log-level=warn >/dev/null
 fi
+warn_if_exposed "$ODOO_CONF"
 say "serving Odoo on http://localhost:$PORT (database $DB, login admin / admin); Ctrl+C stops it"
 exec "$VENV_PY" -m odoo -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$"
