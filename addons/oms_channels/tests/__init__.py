@@ -4,3 +4,5 @@ from . import test_webhook
 from . import test_carts
 from . import test_demo_channels
 from . import test_stock_position_carts
+from . import test_intake_hardening
+from . import test_translation_intake
