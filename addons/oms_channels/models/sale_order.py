@@ -8,7 +8,10 @@ class SaleOrder(models.Model):
         "oms.channel", string="Channel", index="btree_not_null", readonly=True, tracking=True, copy=False
     )
     oms_channel_ref = fields.Char("Channel Reference", index="btree_not_null", readonly=True, copy=False)
-    oms_channel_order_ids = fields.One2many("oms.channel.order", "sale_order_id", string="Channel Orders")
+    # The staging records (raw payloads) are the OMS's own: other users see the channel and its reference only.
+    oms_channel_order_ids = fields.One2many(
+        "oms.channel.order", "sale_order_id", string="Channel Orders", groups="oms_intelligent.group_oms_user"
+    )
 
     _sql_constraints = [
         (

@@ -26,6 +26,10 @@ VALUE_FIELDS = {
 }
 
 
+# Who may see a customer's value figures (revenue, margin, RFM...): not every employee who opens a contact.
+CUSTOMER_VALUE_GROUPS = "oms_intelligent.group_oms_user,sales_team.group_sale_manager"
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -37,40 +41,79 @@ class ResPartner(models.Model):
         "oms.customer.value",
         "Customer Value",
         compute="_compute_oms_value_id",
+        groups=CUSTOMER_VALUE_GROUPS,
         search="_search_oms_value_id",
     )
-    oms_value_currency_id = fields.Many2one("res.currency", compute="_compute_oms_value_id", string="Value Currency")
-    oms_order_count = fields.Integer(compute="_compute_oms_value_id", string="Confirmed Orders")
+    oms_value_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Value Currency"
+    )
+    oms_order_count = fields.Integer(
+        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Confirmed Orders"
+    )
     oms_lifetime_value = fields.Monetary(
-        compute="_compute_oms_value_id", currency_field="oms_value_currency_id", string="Lifetime Value"
+        compute="_compute_oms_value_id",
+        groups=CUSTOMER_VALUE_GROUPS,
+        currency_field="oms_value_currency_id",
+        string="Lifetime Value",
     )
     oms_revenue_12m = fields.Monetary(
-        compute="_compute_oms_value_id", currency_field="oms_value_currency_id", string="Revenue (12 months)"
+        compute="_compute_oms_value_id",
+        groups=CUSTOMER_VALUE_GROUPS,
+        currency_field="oms_value_currency_id",
+        string="Revenue (12 months)",
     )
     oms_margin = fields.Monetary(
-        compute="_compute_oms_value_id", currency_field="oms_value_currency_id", string="Margin"
+        compute="_compute_oms_value_id",
+        groups=CUSTOMER_VALUE_GROUPS,
+        currency_field="oms_value_currency_id",
+        string="Margin",
     )
-    oms_margin_percent = fields.Float(compute="_compute_oms_value_id", string="Margin (%)")
+    oms_margin_percent = fields.Float(
+        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Margin (%)"
+    )
     oms_average_order_value = fields.Monetary(
         compute="_compute_oms_value_id",
+        groups=CUSTOMER_VALUE_GROUPS,
         currency_field="oms_value_currency_id",
         string="Average Order Value",
     )
-    oms_first_order_date = fields.Datetime(compute="_compute_oms_value_id", string="First Order")
-    oms_last_order_date = fields.Datetime(compute="_compute_oms_value_id", string="Last Order")
-    oms_main_team_id = fields.Many2one("crm.team", compute="_compute_oms_value_id", string="Main Channel")
-    oms_return_rate = fields.Float(compute="_compute_oms_value_id", string="Return Rate (%)")
-    oms_rfm_code = fields.Char(compute="_compute_oms_value_id", string="RFM")
-    oms_segment = fields.Selection(list(SEGMENTS), compute="_compute_oms_value_id", string="Segment")
-    oms_vip_suggested = fields.Boolean(compute="_compute_oms_value_id", string="VIP Suggested")
-    oms_value_computed_at = fields.Datetime(compute="_compute_oms_value_id", string="Figures Of")
+    oms_first_order_date = fields.Datetime(
+        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="First Order"
+    )
+    oms_last_order_date = fields.Datetime(
+        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Last Order"
+    )
+    oms_main_team_id = fields.Many2one(
+        "crm.team", compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Main Channel"
+    )
+    oms_return_rate = fields.Float(
+        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Return Rate (%)"
+    )
+    oms_rfm_code = fields.Char(compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="RFM")
+    oms_segment = fields.Selection(
+        list(SEGMENTS), compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Segment"
+    )
+    oms_vip_suggested = fields.Boolean(
+        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="VIP Suggested"
+    )
+    oms_value_computed_at = fields.Datetime(
+        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Figures Of"
+    )
 
     oms_channel_breakdown = fields.Html(
-        "Orders by Channel", compute="_compute_oms_channel_breakdown", sanitize=False, compute_sudo=True
+        "Orders by Channel",
+        compute="_compute_oms_channel_breakdown",
+        sanitize=False,
+        compute_sudo=True,
+        groups=CUSTOMER_VALUE_GROUPS,
     )
     # Hooks for the fulfilment addon (surveys and returns live there): empty here, filled by its override.
-    oms_last_survey_rating = fields.Char("Last Survey Rating", compute="_compute_oms_fulfillment_figures")
-    oms_open_return_count = fields.Integer("Open Returns", compute="_compute_oms_fulfillment_figures")
+    oms_last_survey_rating = fields.Char(
+        "Last Survey Rating", compute="_compute_oms_fulfillment_figures", groups=CUSTOMER_VALUE_GROUPS
+    )
+    oms_open_return_count = fields.Integer(
+        "Open Returns", compute="_compute_oms_fulfillment_figures", groups=CUSTOMER_VALUE_GROUPS
+    )
 
     @api.depends_context("company")
     def _compute_oms_channel_breakdown(self):
