@@ -63,8 +63,23 @@ class OmsChannelOrder(models.Model):
 
     _name = "oms.channel.order"
     _description = "Channel Order (staging)"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "oms.state.mixin"]
     _order = "id desc"
+    # What the channel sent and what the import made of it: set by the intake only, never by hand or by the API.
+    _oms_protected_fields = (
+        "state",
+        "channel_id",
+        "external_ref",
+        "payload",
+        "raw_body",
+        "payload_truncated",
+        "fingerprint",
+        "sale_order_id",
+        "error_category",
+        "error_message",
+        "intake_notes",
+        "sender_address",
+    )
     _rec_name = "external_ref"
 
     channel_id = fields.Many2one("oms.channel", required=True, index=True, ondelete="restrict", readonly=True)
@@ -87,6 +102,7 @@ class OmsChannelOrder(models.Model):
         required=True,
         default="new",
         index=True,
+        readonly=True,
     )
     error_category = fields.Selection(ERROR_CATEGORIES, string="Error Reason", readonly=True)
     error_message = fields.Text("Error", readonly=True)
@@ -343,7 +359,7 @@ class OmsChannelOrder(models.Model):
         try:
             with self.env.cr.savepoint():
                 # Thousands arrive by cron: no "created" note, no follower; errors and retries are what matters.
-                return self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(vals), True
+                return self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)._oms_create([vals]), True
         except psycopg2.errors.UniqueViolation:
             pass  # another worker stored the same order between our read and this insert
         domain = [("channel_id", "=", vals["channel_id"]), ("external_ref", "=", vals["external_ref"])]
@@ -366,9 +382,9 @@ class OmsChannelOrder(models.Model):
                 error_category=vals.get("error_category", False),
                 error_message=vals.get("error_message", False),
             )
-            self.write(change)
+            self._oms_write(change)
             return
-        self.write(change)
+        self._oms_write(change)
         if self.state == "imported" and data is not None:
             self._apply_update(previous, data)
 
@@ -391,7 +407,7 @@ class OmsChannelOrder(models.Model):
             else:
                 order._action_cancel()
                 order.message_post(body=_("Cancelled by channel %s.", self.channel_id.name))
-                self.state = "cancelled"
+                self._oms_write({"state": "cancelled"})
         else:
             new_address = data.get("shipping_address") or data.get("billing_address")
             old_address = previous.get("shipping_address") or previous.get("billing_address")
@@ -547,7 +563,7 @@ class OmsChannelOrder(models.Model):
 
     def _set_error(self, category, message):
         message = clean_text(message, multiline=True)
-        self.write({"state": "error", "error_category": category, "error_message": message})
+        self._oms_write({"state": "error", "error_category": category, "error_message": message})
 
     def _set_internal_error(self, error):
         """An exception nobody foresaw: the order keeps it (its last line) in error, the log has the traceback."""
@@ -599,7 +615,7 @@ class OmsChannelOrder(models.Model):
         }
         bodies = {}
         for (record, _values, _shipping, how), order in zip(planned, orders, strict=True):
-            record.write(
+            record._oms_write(
                 {"state": "imported", "sale_order_id": order.id, "error_category": False, "error_message": False}
             )
             bodies[order.id] = Markup(_("Imported from channel <b>%(channel)s</b>, order %(ref)s; %(matched_by)s.")) % {
@@ -614,10 +630,10 @@ class OmsChannelOrder(models.Model):
         """True when the staged order needs no sale order: already entered another way, or cancelled."""
         existing_order = lookups["orders_by_ref"].get(order_data.external_id)
         if existing_order:
-            self.write({"state": "duplicate", "sale_order_id": existing_order})
+            self._oms_write({"state": "duplicate", "sale_order_id": existing_order})
             return True
         if order_data.status == "cancelled":
-            self.write({"state": "cancelled"})
+            self._oms_write({"state": "cancelled"})
             return True
         return False
 
@@ -887,7 +903,7 @@ class OmsChannelOrder(models.Model):
                 continue
             vals = {"state": "new", "error_category": False, "error_message": False, **self._summary_of(data)}
             self._validate_received(data, vals, [])
-            record.write(vals)
+            record._oms_write(vals)
         retried.filtered(lambda record: record.state == "new")._import()
         return True
 

@@ -1,6 +1,7 @@
 import hashlib
 import hmac
 import json
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -39,7 +40,16 @@ class OmsReturn(models.Model):
 
     _name = "oms.return"
     _description = "Return Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "oms.state.mixin"]
+    # What the checks and the warehouse decide; the order and the lines freeze once the return is approved.
+    _oms_protected_fields = (
+        "state",
+        "picking_id",
+        "release_picking_id",
+        "credit_note_id",
+        "exchange_order_id",
+        "refusal_reason",
+    )
     _order = "id desc"
     _check_company_auto = True
 
@@ -60,7 +70,9 @@ class OmsReturn(models.Model):
         "res.partner", string="Customer", related="sale_order_id.partner_id", store=True, index=True
     )
     currency_id = fields.Many2one(related="sale_order_id.currency_id")
-    state = fields.Selection(RETURN_STATES, default="draft", required=True, tracking=True, copy=False, index=True)
+    state = fields.Selection(
+        RETURN_STATES, default="draft", required=True, tracking=True, copy=False, index=True, readonly=True
+    )
     reason = fields.Selection(RETURN_REASONS, required=True, default="defective", tracking=True)
     condition = fields.Selection(
         RETURN_CONDITIONS,
@@ -119,6 +131,11 @@ class OmsReturn(models.Model):
             if vals.get("sale_order_id") and not vals.get("company_id"):
                 vals["company_id"] = self.env["sale.order"].browse(vals["sale_order_id"]).company_id.id
         return super().create(vals_list)
+
+    def write(self, vals):
+        if "sale_order_id" in vals and not self._oms_by_its_methods():
+            self.line_ids._oms_check_draft(self)
+        return super().write(vals)
 
     @api.depends("sale_order_id.picking_ids.date_done", "company_id.oms_return_window_days")
     def _compute_delivery_date(self):
@@ -204,7 +221,7 @@ class OmsReturn(models.Model):
     def _oms_refuse(self, reasons):
         self.ensure_one()
         text = "\n".join(reasons)
-        self.write({"state": "refused", "refusal_reason": text})
+        self._oms_write({"state": "refused", "refusal_reason": text})
         self.message_post(
             body=Markup("%s<ul>%s</ul>")
             % (_("Return refused:"), Markup().join(Markup("<li>%s</li>") % reason for reason in reasons)),
@@ -234,7 +251,7 @@ class OmsReturn(models.Model):
                 refused |= rma
                 continue
             rma._oms_create_return_picking()
-            rma.state = "approved"
+            rma._oms_write({"state": "approved"})
         if refused:
             return {
                 "type": "ir.actions.client",
@@ -255,10 +272,10 @@ class OmsReturn(models.Model):
                 raise UserError(_("%s was received already: it cannot be cancelled.", rma.name))
             if rma.picking_id.state not in (False, "done", "cancel"):
                 rma.picking_id.action_cancel()
-        self.write({"state": "cancelled"})
+        self._oms_write({"state": "cancelled"})
 
     def action_reset_to_draft(self):
-        self.filtered(lambda rma: rma.state in ("refused", "cancelled")).write(
+        self.filtered(lambda rma: rma.state in ("refused", "cancelled"))._oms_write(
             {"state": "draft", "refusal_reason": False}
         )
 
@@ -299,7 +316,7 @@ class OmsReturn(models.Model):
             pickings |= picking
         if not pickings:
             raise UserError(_("No delivered goods of %s to take back.", self.sale_order_id.name))
-        self.picking_id = pickings[:1]
+        self._oms_write({"picking_id": pickings[:1].id})
         self.message_post(
             body=_("Return transfer %s created.", ", ".join(pickings.mapped("name"))), subtype_xmlid="mail.mt_note"
         )
@@ -310,7 +327,7 @@ class OmsReturn(models.Model):
             pickings = rma.env["stock.picking"].search([("oms_return_id", "=", rma.id)])
             if any(picking.state not in ("done", "cancel") for picking in pickings):
                 continue
-            rma.state = "received"
+            rma._oms_write({"state": "received"})
             if rma.outcome == "refund":
                 rma._oms_create_credit_note()
             elif rma.outcome == "exchange":
@@ -327,7 +344,7 @@ class OmsReturn(models.Model):
         order = self.sale_order_id.sudo()
         commands = []
         invoices = self.env["account.move"]
-        for line in self.line_ids.filtered(lambda line: line.quantity > 0):
+        for line, quantity in self._oms_creditable_quantities().items():
             invoice_lines = line.sale_line_id.sudo().invoice_lines.filtered(
                 lambda aml: aml.move_id.state == "posted" and aml.move_id.move_type == "out_invoice"
             )
@@ -335,7 +352,7 @@ class OmsReturn(models.Model):
                 continue
             invoiced = invoice_lines[-1]
             invoices |= invoiced.move_id
-            values = line.sale_line_id.sudo()._prepare_invoice_line(quantity=line.quantity)
+            values = line.sale_line_id.sudo()._prepare_invoice_line(quantity=quantity)
             values.update(
                 {
                     "price_unit": invoiced.price_unit,
@@ -362,7 +379,7 @@ class OmsReturn(models.Model):
         )
         credit_note = self.env["account.move"].sudo().with_company(self.company_id).create(values)
         credit_note.action_post()
-        self.credit_note_id = credit_note
+        self._oms_write({"credit_note_id": credit_note.id})
         self._oms_reduce_ordered_quantities(credit_note)
         self.message_post(
             body=Markup(_("Credit note %s posted.")) % credit_note._get_html_link(), subtype_xmlid="mail.mt_note"
@@ -373,6 +390,33 @@ class OmsReturn(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return credit_note
+
+    def _oms_creditable_quantities(self):
+        """{return line: quantity to credit}, never what a user typed: what came back in this return's transfers
+        for the line's order line, capped at what was delivered of it and not credited yet."""
+        self.ensure_one()
+        moves = (
+            self.env["stock.move"]
+            .sudo()
+            .search([("picking_id.oms_return_id", "=", self.id), ("state", "=", "done"), ("sale_line_id", "!=", False)])
+        )
+        received = defaultdict(float)
+        for move in moves:
+            sale_line = move.sale_line_id
+            received[sale_line] += move.product_uom._compute_quantity(move.quantity, sale_line.product_uom)
+        creditable = {}
+        for line in self.line_ids:
+            sale_line = line.sale_line_id.sudo()
+            credited = sum(
+                aml.product_uom_id._compute_quantity(aml.quantity, sale_line.product_uom)
+                for aml in sale_line.invoice_lines
+                if aml.move_id.state == "posted" and aml.move_id.move_type == "out_refund"
+            )
+            quantity = min(received[sale_line], sale_line._oms_shipped_qty() - credited)
+            received[sale_line] -= max(quantity, 0.0)  # two lines of one order line share what came back
+            if float_compare(quantity, 0.0, precision_rounding=sale_line.product_uom.rounding) > 0:
+                creditable[line] = quantity
+        return creditable
 
     def _oms_reduce_ordered_quantities(self, credit_note):
         """Lines of products billed on ordered quantities would be "to invoice" again once credited: the order keeps
@@ -431,7 +475,7 @@ class OmsReturn(models.Model):
             )
         )
         exchange.action_confirm()
-        self.exchange_order_id = exchange
+        self._oms_write({"exchange_order_id": exchange.id})
         self.message_post(
             body=Markup(_("Exchange order %(order)s (%(code)s) created."))
             % {"order": exchange._get_html_link(), "code": exchange.oms_special_code or ""},
@@ -453,7 +497,7 @@ class OmsReturn(models.Model):
                 .move_ids.filtered(lambda move: move.state == "done")
             )
             if not moves:
-                rma.state = "done"
+                rma._oms_write({"state": "done"})
                 continue
             warehouse = moves[0].warehouse_id or moves[0].picking_type_id.warehouse_id
             source = moves[0].location_dest_id
@@ -486,14 +530,14 @@ class OmsReturn(models.Model):
                 move.quantity = move.product_uom_qty
             picking.move_ids.picked = True
             picking._action_done()
-            rma.write({"release_picking_id": picking.id, "state": "done"})
+            rma._oms_write({"release_picking_id": picking.id, "state": "done"})
 
     def action_close(self):
         """Close a received return whose goods stay in the Returns location (damaged, to repair or scrap)."""
         for rma in self:
             if rma.state != "received":
                 raise UserError(_("%s: only received returns can be closed.", rma.name))
-        self.write({"state": "done"})
+        self._oms_write({"state": "done"})
 
     def action_view_picking(self):
         self.ensure_one()

@@ -1,9 +1,12 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class OmsReturnLine(models.Model):
     _name = "oms.return.line"
+    _inherit = ["oms.state.mixin"]
     _description = "Return Request Line"
+    _oms_protected_fields = ()  # the state is the return's: the lines freeze with it, below
 
     return_id = fields.Many2one("oms.return", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="return_id.company_id", store=True)
@@ -30,6 +33,32 @@ class OmsReturnLine(models.Model):
         digits="Product Unit of Measure",
         help="What the other returns of this order line (not refused nor cancelled) take back.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._oms_check_draft(self.env["oms.return"].browse({vals.get("return_id") for vals in vals_list} - {None}))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._oms_check_draft(self.return_id)
+        return super().write(vals)
+
+    def unlink(self):
+        self._oms_check_draft(self.return_id)
+        return super().unlink()
+
+    def _oms_check_draft(self, returns):
+        """What a return takes back is checked when it is approved: from then on its lines stay as approved."""
+        if self._oms_by_its_methods():
+            return
+        frozen = returns.exists().filtered(lambda rma: rma.state != "draft")
+        if frozen:
+            raise UserError(
+                _(
+                    "The lines of %s cannot change once the return is approved: cancel it and ask a new return.",
+                    ", ".join(frozen.mapped("name")),
+                )
+            )
 
     @api.depends("sale_line_id.move_ids.state", "sale_line_id.move_ids.quantity")
     def _compute_qty_delivered(self):

@@ -14,6 +14,7 @@ from . import stock_move
 from . import stock_warehouse
 from . import oms_order_workflow
 from . import oms_order_policy
+from . import oms_state_mixin
 from . import oms_order_hold
 from . import res_company
 from . import stock_picking

@@ -7,7 +7,9 @@ class OmsOrderHold(models.Model):
     note, or by itself when its condition clears)."""
 
     _name = "oms.order.hold"
+    _inherit = ["oms.state.mixin"]
     _description = "Order Hold"
+    _oms_protected_fields = ("state", "released_by_id", "release_date", "release_note", "released_automatically")
     _order = "order_id, state, id"
 
     order_id = fields.Many2one("sale.order", required=True, index=True, ondelete="cascade")
@@ -26,7 +28,9 @@ class OmsOrderHold(models.Model):
         default="manual",
     )
     reason = fields.Char(required=True)
-    state = fields.Selection([("active", "On Hold"), ("released", "Released")], default="active", required=True)
+    state = fields.Selection(
+        [("active", "On Hold"), ("released", "Released")], default="active", required=True, readonly=True
+    )
     approval_group_id = fields.Many2one("res.groups", "Released By Members Of")
     auto_release = fields.Boolean(
         "Releases Itself", help="Released by itself when the order no longer meets the policy."
@@ -61,7 +65,7 @@ class OmsOrderHold(models.Model):
             if not (note or "").strip():
                 raise UserError(_("Say why the hold is released: the note is kept with the order."))
             holds._check_can_release()
-        holds.sudo().write(
+        holds.sudo()._oms_write(
             {
                 "state": "released",
                 "released_by_id": self.env.user.id,
