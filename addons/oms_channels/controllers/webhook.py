@@ -18,7 +18,10 @@ class ChannelWebhook(http.Controller):
     import scheduled actions parse, match and import it, and whatever fails then is the staged order's error.
     """
 
-    @http.route("/oms/webhook/<int:channel_id>", type="http", auth="public", methods=["POST"], csrf=False)
+    # oms_raw_body: whatever its Content-Type, the body is not parsed as a form (see models/ir_http.py).
+    @http.route(
+        "/oms/webhook/<int:channel_id>", type="http", auth="public", methods=["POST"], csrf=False, oms_raw_body=True
+    )
     def receive(self, channel_id, **_kwargs):
         body, size, oversize = self._read_body()
         channel = request.env["oms.channel"].sudo().browse(channel_id).exists()

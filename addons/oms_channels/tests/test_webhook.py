@@ -34,8 +34,8 @@ class TestChannelWebhook(HttpCase):
         )
         cls.url = f"/oms/webhook/{cls.channel.id}"
 
-    def post(self, body, signature):
-        headers = {"Content-Type": "application/json"}
+    def post(self, body, signature, content_type="application/json"):
+        headers = {"Content-Type": content_type}
         if signature is not None:
             headers[SIGNATURE_HEADER] = signature
         return self.url_open(self.url, data=body, headers=headers)
@@ -163,3 +163,18 @@ class TestChannelWebhook(HttpCase):
         self.assertEqual(len(imported), len(TEXT_PATHS) - 4, "only a NUL in a code or a date stops an order")
         for partner in imported.sale_order_id.partner_id | imported.sale_order_id.partner_shipping_id:
             self.assertNotIn("\x00", f"{partner.name}{partner.street}{partner.city}{partner.email}{partner.zip}")
+
+    def test_signed_order_sent_as_a_form_is_stored_not_refused(self):
+        # Odoo reads the body of such requests as form fields: the webhook would have had nothing left to verify.
+        for number, content_type in enumerate(
+            ("application/x-www-form-urlencoded", "multipart/form-data", "multipart/form-data; boundary=x")
+        ):
+            body = json.dumps(
+                make_order(f"WH-FORM-{number}", lines=[{"sku": "WH-KET", "quantity": 1, "unit_price": 30}])
+            ).encode()
+            response = self.post(body, sign("s3cret", body), content_type=content_type)
+            self.assertEqual(response.status_code, 200, f"{content_type}: {response.text}")
+            self.assertEqual(response.json()["reference"], f"WH-FORM-{number}")
+        self.assertEqual(len(self.staged()), 3)
+        self.channel.invalidate_recordset()
+        self.assertEqual(self.channel.webhook_refused_count, 0)
