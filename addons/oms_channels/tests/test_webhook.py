@@ -1,8 +1,12 @@
 import base64
 import json
+from unittest.mock import patch
+
+import psycopg2.errors
 
 from odoo.tests import HttpCase, tagged
 
+from ..models.oms_channel_order import OmsChannelOrder
 from ..services.channel_order import MAX_PAYLOAD_BYTES
 from ..services.signature import SIGNATURE_HEADER, sign
 from .local_marketplace import make_order
@@ -176,5 +180,27 @@ class TestChannelWebhook(HttpCase):
             self.assertEqual(response.status_code, 200, f"{content_type}: {response.text}")
             self.assertEqual(response.json()["reference"], f"WH-FORM-{number}")
         self.assertEqual(len(self.staged()), 3)
+        self.channel.invalidate_recordset()
+        self.assertEqual(self.channel.webhook_refused_count, 0)
+
+    def test_order_is_stored_when_its_transaction_is_retried_after_a_serialization_failure(self):
+        class Conflict(psycopg2.errors.SerializationFailure):
+            pgcode = "40001"  # what PostgreSQL sets on a real one, and Odoo's retry logs
+
+        body = json.dumps(make_order("WH-RETRY", lines=[{"sku": "WH-KET", "quantity": 1, "unit_price": 30}])).encode()
+        receive = OmsChannelOrder._receive
+        calls = []
+
+        def conflicting_once(staging, *args, **kwargs):
+            calls.append(args)
+            if len(calls) == 1:  # another worker updated the same staged order: Odoo runs the request again
+                raise Conflict("could not serialize access due to concurrent update")
+            return receive(staging, *args, **kwargs)
+
+        with patch.object(OmsChannelOrder, "_receive", conflicting_once):
+            response = self.post(body, sign("s3cret", body))
+        self.assertEqual(len(calls), 2, "the request was run again")
+        self.assertEqual(response.status_code, 200, "the retry read the same body, not an empty one")
+        self.assertEqual(self.staged().external_ref, "WH-RETRY")
         self.channel.invalidate_recordset()
         self.assertEqual(self.channel.webhook_refused_count, 0)
