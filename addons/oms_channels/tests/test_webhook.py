@@ -204,3 +204,15 @@ class TestChannelWebhook(HttpCase):
         self.assertEqual(self.staged().external_ref, "WH-RETRY")
         self.channel.invalidate_recordset()
         self.assertEqual(self.channel.webhook_refused_count, 0)
+
+    def test_order_with_a_byte_order_mark_is_imported_and_one_in_utf16_refused_at_once(self):
+        order = make_order("WH-BOM", lines=[{"sku": "WH-KET", "quantity": 1, "unit_price": 30}], shipping=None)
+        with_bom = b"\xef\xbb\xbf" + json.dumps(order).encode()
+        response = self.post(with_bom, sign("s3cret", with_bom))
+        self.assertEqual(response.json(), {"reference": "WH-BOM", "state": "new", "error": None})
+        utf16 = json.dumps(dict(order, external_id="WH-UTF16")).encode("utf-16")
+        response = self.post(utf16, sign("s3cret", utf16))
+        self.assertEqual(response.json()["state"], "error", "told at once, not accepted and then failed")
+        self.assertIn("utf-8", response.json()["error"])
+        self.import_staged()
+        self.assertEqual(self.staged().filtered(lambda record: record.external_ref == "WH-BOM").state, "imported")
