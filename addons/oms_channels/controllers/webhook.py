@@ -18,7 +18,10 @@ class ChannelWebhook(http.Controller):
     import scheduled actions parse, match and import it, and whatever fails then is the staged order's error.
     """
 
-    @http.route("/oms/webhook/<int:channel_id>", type="http", auth="public", methods=["POST"], csrf=False)
+    # oms_raw_body: whatever its Content-Type, the body is not parsed as a form (see models/ir_http.py).
+    @http.route(
+        "/oms/webhook/<int:channel_id>", type="http", auth="public", methods=["POST"], csrf=False, oms_raw_body=True
+    )
     def receive(self, channel_id, **_kwargs):
         body, size, oversize = self._read_body()
         channel = request.env["oms.channel"].sudo().browse(channel_id).exists()
@@ -53,6 +56,16 @@ class ChannelWebhook(http.Controller):
 
     @staticmethod
     def _read_body():
+        """(body, size, oversize), read once per HTTP request: when Odoo runs the route again after a serialization
+        failure (two deliveries of one order, or an import holding its staged row), the stream is spent and the
+        retry must see the same bytes, not an empty body that no signature matches."""
+        httprequest = request.httprequest
+        if not hasattr(httprequest, "oms_webhook_body"):
+            httprequest.oms_webhook_body = ChannelWebhook._read_stream()
+        return httprequest.oms_webhook_body
+
+    @staticmethod
+    def _read_stream():
         """(body, size, oversize): never more than the limit and one byte are read, whatever the sender declares or
         sends; an oversize body is cut to the limit, and its size is the declared one (None when not declared)."""
         declared = request.httprequest.content_length

@@ -16,6 +16,7 @@ from ..services.channel_order import (
     ChannelOrderError,
     clean_text,
     external_id_of,
+    json_text,
     parse_channel_order,
     parse_payload,
     payload_fingerprint,
@@ -390,7 +391,7 @@ class OmsChannelOrder(models.Model):
 
     def _payload_data(self):
         try:
-            return json.loads(self.payload or "{}")
+            return json.loads(json_text(self.payload or "{}"))
         except ValueError:
             return {}
 

@@ -46,6 +46,8 @@ Rules that apply everywhere:
   keeps one tab and newline), lone UTF-16 surrogates become U+FFFD, and the paths of the fields that changed are
   listed in ``ChannelOrder.cleaned``; PostgreSQL stores no NUL, and a surrogate cannot be encoded in UTF-8.
   One-line text is at most 1,000 characters, a note 10,000.
+- A payload is UTF-8 JSON (a leading byte order mark is ignored; RFC 8259) nested at most 100 levels deep
+  (``MAX_JSON_DEPTH``), read the same way from the body as received and from the text staged from it.
 - Numbers must be finite and at most 10^21 in size (``"Infinity"``, ``NaN`` and ``1e308`` are refused: they
   overflow the amounts). A quantity or price that is merely unusual is accepted here and held by the channel's
   limits for a person (see ``oms.channel``).
@@ -63,6 +65,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 MAX_PAYLOAD_BYTES = 256 * 1024
+# Far above any order (four levels), far below what Python's recursion limit lets json read or write: a payload
+# Python could just read in one thread (the webhook's) could fail in another with a deeper stack (the import's).
+MAX_JSON_DEPTH = 100
 MAX_EXTERNAL_ID_LENGTH = 64
 MAX_TEXT_LENGTH = 1_000
 MAX_NOTE_LENGTH = 10_000
@@ -186,20 +191,45 @@ def storable_json(data) -> str:
     return _SURROGATE_RE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
+def json_text(raw: bytes | str) -> str:
+    """The JSON text of a payload, read the same way from the body as received and from the text staged from it:
+    bytes are UTF-8 (RFC 8259; UTF-16 and UTF-32 are refused with UnicodeDecodeError, a ValueError), lone
+    surrogates written in UTF-8 are let through to be cleaned, and a leading byte order mark is ignored."""
+    text = raw.decode("utf-8", "surrogatepass") if isinstance(raw, bytes) else raw
+    return text.removeprefix("\ufeff")
+
+
 def parse_payload(raw: bytes | str) -> dict:
     """Decode a JSON payload received from a channel into the order dict, refusing oversize or non-object ones."""
     size = len(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw)
     if size > MAX_PAYLOAD_BYTES:
         raise ChannelOrderError("too_large", f"payload is {size} bytes, more than the {MAX_PAYLOAD_BYTES} allowed")
+    too_deep = ChannelOrderError("malformed", f"payload is nested more than {MAX_JSON_DEPTH} levels deep")
     try:
-        data = json.loads(raw)
+        data = json.loads(json_text(raw))
     except RecursionError:
-        raise ChannelOrderError("malformed", "payload is not valid JSON: nested too deeply") from None
+        raise too_deep from None
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
         raise ChannelOrderError("malformed", f"payload is not valid JSON: {exc}") from None
+    if _nested_deeper_than(data, MAX_JSON_DEPTH):
+        raise too_deep
     if not isinstance(data, dict):
         raise ChannelOrderError("malformed", f"payload must be a JSON object (got {_json_type(data)})")
     return data
+
+
+def _nested_deeper_than(data, limit: int) -> bool:
+    """True when arrays and objects are nested more than ``limit`` levels deep (walked without recursion)."""
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
 
 
 def parse_channel_order(data: dict) -> ChannelOrder:

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from odoo.addons.oms_channels.services.channel_order import (
+    MAX_JSON_DEPTH,
     MAX_PAYLOAD_BYTES,
     MAX_TEXT_LENGTH,
     ChannelOrderError,
@@ -157,6 +158,37 @@ def test_malformed_payload_is_refused(payload, expected):
         parse_payload(payload)
     assert caught.value.category == "malformed"
     assert str(caught.value).startswith(expected)
+
+
+def test_byte_order_mark_is_ignored_in_the_body_and_in_the_text_staged_from_it():
+    data = make_order("MK-BOM")
+    body = b"\xef\xbb\xbf" + json.dumps(data).encode()
+    assert parse_payload(body) == data
+    assert parse_payload(body.decode("utf-8")) == data, "the staged text reads as the body did"
+
+
+def test_payload_in_utf16_is_refused_not_read_differently_from_its_staged_text():
+    with pytest.raises(ChannelOrderError) as caught:
+        parse_payload(json.dumps(make_order("MK-UTF16")).encode("utf-16"))
+    assert caught.value.category == "malformed"
+    assert "utf-8" in str(caught.value)
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 960, 5_000])
+def test_payload_nested_deeper_than_the_limit_is_refused_whatever_the_stack(depth):
+    # 960 levels: Python reads them near the top of a thread's stack, not deeper in it (the import's).
+    extra = "[" * (depth - 1) + "]" * (depth - 1)
+    body = json.dumps(make_order("MK-DEEP", extra="__")).replace('"__"', extra).encode()
+    with pytest.raises(ChannelOrderError) as caught:
+        parse_payload(body)
+    assert caught.value.category == "malformed"
+    assert str(caught.value) == f"payload is nested more than {MAX_JSON_DEPTH} levels deep"
+
+
+def test_payload_nested_up_to_the_limit_is_read():
+    extra = "[" * (MAX_JSON_DEPTH - 1) + "]" * (MAX_JSON_DEPTH - 1)
+    body = json.dumps(make_order("MK-DEEP", extra="__")).replace('"__"', extra).encode()
+    assert parse_payload(body)["external_id"] == "MK-DEEP"
 
 
 def test_oversize_payload_is_refused_before_decoding():

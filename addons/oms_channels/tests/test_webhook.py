@@ -1,8 +1,12 @@
 import base64
 import json
+from unittest.mock import patch
+
+import psycopg2.errors
 
 from odoo.tests import HttpCase, tagged
 
+from ..models.oms_channel_order import OmsChannelOrder
 from ..services.channel_order import MAX_PAYLOAD_BYTES
 from ..services.signature import SIGNATURE_HEADER, sign
 from .local_marketplace import make_order
@@ -34,8 +38,8 @@ class TestChannelWebhook(HttpCase):
         )
         cls.url = f"/oms/webhook/{cls.channel.id}"
 
-    def post(self, body, signature):
-        headers = {"Content-Type": "application/json"}
+    def post(self, body, signature, content_type="application/json"):
+        headers = {"Content-Type": content_type}
         if signature is not None:
             headers[SIGNATURE_HEADER] = signature
         return self.url_open(self.url, data=body, headers=headers)
@@ -163,3 +167,52 @@ class TestChannelWebhook(HttpCase):
         self.assertEqual(len(imported), len(TEXT_PATHS) - 4, "only a NUL in a code or a date stops an order")
         for partner in imported.sale_order_id.partner_id | imported.sale_order_id.partner_shipping_id:
             self.assertNotIn("\x00", f"{partner.name}{partner.street}{partner.city}{partner.email}{partner.zip}")
+
+    def test_signed_order_sent_as_a_form_is_stored_not_refused(self):
+        # Odoo reads the body of such requests as form fields: the webhook would have had nothing left to verify.
+        for number, content_type in enumerate(
+            ("application/x-www-form-urlencoded", "multipart/form-data", "multipart/form-data; boundary=x")
+        ):
+            body = json.dumps(
+                make_order(f"WH-FORM-{number}", lines=[{"sku": "WH-KET", "quantity": 1, "unit_price": 30}])
+            ).encode()
+            response = self.post(body, sign("s3cret", body), content_type=content_type)
+            self.assertEqual(response.status_code, 200, f"{content_type}: {response.text}")
+            self.assertEqual(response.json()["reference"], f"WH-FORM-{number}")
+        self.assertEqual(len(self.staged()), 3)
+        self.channel.invalidate_recordset()
+        self.assertEqual(self.channel.webhook_refused_count, 0)
+
+    def test_order_is_stored_when_its_transaction_is_retried_after_a_serialization_failure(self):
+        class Conflict(psycopg2.errors.SerializationFailure):
+            pgcode = "40001"  # what PostgreSQL sets on a real one, and Odoo's retry logs
+
+        body = json.dumps(make_order("WH-RETRY", lines=[{"sku": "WH-KET", "quantity": 1, "unit_price": 30}])).encode()
+        receive = OmsChannelOrder._receive
+        calls = []
+
+        def conflicting_once(staging, *args, **kwargs):
+            calls.append(args)
+            if len(calls) == 1:  # another worker updated the same staged order: Odoo runs the request again
+                raise Conflict("could not serialize access due to concurrent update")
+            return receive(staging, *args, **kwargs)
+
+        with patch.object(OmsChannelOrder, "_receive", conflicting_once):
+            response = self.post(body, sign("s3cret", body))
+        self.assertEqual(len(calls), 2, "the request was run again")
+        self.assertEqual(response.status_code, 200, "the retry read the same body, not an empty one")
+        self.assertEqual(self.staged().external_ref, "WH-RETRY")
+        self.channel.invalidate_recordset()
+        self.assertEqual(self.channel.webhook_refused_count, 0)
+
+    def test_order_with_a_byte_order_mark_is_imported_and_one_in_utf16_refused_at_once(self):
+        order = make_order("WH-BOM", lines=[{"sku": "WH-KET", "quantity": 1, "unit_price": 30}], shipping=None)
+        with_bom = b"\xef\xbb\xbf" + json.dumps(order).encode()
+        response = self.post(with_bom, sign("s3cret", with_bom))
+        self.assertEqual(response.json(), {"reference": "WH-BOM", "state": "new", "error": None})
+        utf16 = json.dumps(dict(order, external_id="WH-UTF16")).encode("utf-16")
+        response = self.post(utf16, sign("s3cret", utf16))
+        self.assertEqual(response.json()["state"], "error", "told at once, not accepted and then failed")
+        self.assertIn("utf-8", response.json()["error"])
+        self.import_staged()
+        self.assertEqual(self.staged().filtered(lambda record: record.external_ref == "WH-BOM").state, "imported")
