@@ -4,7 +4,8 @@ exception, absurd quantities, and what the channel then tells staff."""
 import copy
 from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from ..models.oms_channel_order import OmsChannelOrder
 from .common import ChannelCase
@@ -250,3 +251,17 @@ class TestIntakeHardening(ChannelCase):
         staging._cron_import_staged()
         self.assertEqual(set(records.mapped("state")), {"imported"})
         self.assertEqual(len(self.sale_orders()), 3)
+
+    def test_oms_user_cannot_change_what_the_intake_decided(self):
+        self.pull(self.order("DECIDED", lines=[{"sku": "NOPE-1", "quantity": 1, "unit_price": 5}]))
+        record = self.staging("DECIDED")
+        self.assertEqual(record.state, "error")
+        user = new_test_user(self.env, login="intake_user", groups="base.group_user,oms_intelligent.group_oms_user")
+        for values in ({"state": "imported"}, {"sale_order_id": self.sale_orders()[:1].id}, {"payload": "{}"}):
+            with self.assertRaises(AccessError, msg=values):
+                record.with_user(user).write(values)
+        with self.assertRaises(AccessError):
+            self.env["oms.channel.order"].with_user(user).create(
+                {"channel_id": self.channel.id, "external_ref": "FORGED", "state": "imported"}
+            )
+        self.assertEqual(record.state, "error")
