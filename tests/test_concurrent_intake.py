@@ -15,6 +15,7 @@ from odoo.modules.registry import Registry
 from odoo.tools import config
 
 ORDER_COUNT = 40
+NEW_CUSTOMER_ORDERS = 120  # more than two import batches, so that both workers take some
 
 
 @pytest.fixture
@@ -130,3 +131,36 @@ def test_two_workers_receiving_the_same_orders_without_the_channel_lock_import_e
 
     _run_in_two_workers(registry, receive_and_import)
     assert _counts(registry, race_channel["channel"]) == (ORDER_COUNT, ORDER_COUNT, {"imported": ORDER_COUNT})
+
+
+def test_two_import_workers_create_each_new_customer_once(registry, race_channel):
+    """Staged orders of the same new customers, imported by two workers at once: one customer each, not two."""
+    suffix = race_channel["sku"].lower()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        channel = env["oms.channel"].browse(race_channel["channel"])
+        payloads = [
+            make_order(
+                f"NEWCUST-{suffix}-{number:03d}",
+                lines=[{"sku": race_channel["sku"], "quantity": 1, "unit_price": 10}],
+                shipping=None,
+                customer={"name": f"New {number % 8}", "email": f"new.{number % 8}.{suffix}@example.com"},
+            )
+            for number in range(NEW_CUSTOMER_ORDERS)
+        ]
+        # Interleaved, so that both workers' first batches hold orders of every customer.
+        env["oms.channel.order"]._receive(channel, payloads, source="webhook")
+    _run_in_two_workers(registry, lambda env: env["oms.channel.order"]._import_pending())
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT email, count(*) FROM res_partner WHERE email LIKE %s AND parent_id IS NULL GROUP BY email",
+            (f"new.%.{suffix}@example.com",),
+        )
+        created = dict(cr.fetchall())
+        cr.execute(
+            "SELECT state, count(*) FROM oms_channel_order WHERE external_ref LIKE %s GROUP BY state",
+            (f"NEWCUST-{suffix}-%",),
+        )
+        states = dict(cr.fetchall())
+    assert states == {"imported": NEW_CUSTOMER_ORDERS}
+    assert len(created) == 8 and set(created.values()) == {1}, created

@@ -10,3 +10,4 @@ from . import oms_stock_position
 from . import oms_order_policy
 from . import oms_order_hold
 from . import ir_http
+from . import oms_channel_customer_key

@@ -28,6 +28,7 @@ _logger = logging.getLogger(__name__)
 
 IMPORT_BATCH_SIZE = 50
 CLAIM_ATTEMPTS = 3
+MAX_COLLISIONS = 5
 # Scheduled actions that import staged orders, each claiming its own batches: as many import at once as there are
 # free cron workers (one scheduled action runs on one worker at a time).
 IMPORT_CRON_XMLIDS = tuple(f"oms_channels.ir_cron_import_staged_{number}" for number in range(1, 5))
@@ -447,9 +448,14 @@ class OmsChannelOrder(models.Model):
         """Import staged orders (of one channel, else of all), a batch at a time, each batch committed, until none
         is left that this worker may take. Orders that stay to import after an attempt are left for a later run."""
         attempted = set()
+        collisions = 0
         while batch := self._claim_batch(channel, skip=attempted):
-            attempted.update(batch.ids)
-            batch._import(locked=True)
+            if batch._import_retrying():
+                attempted.update(batch.ids)
+            else:
+                collisions += 1
+                if collisions >= MAX_COLLISIONS:  # another worker keeps getting in the way: leave them to a later run
+                    attempted.update(batch.ids)
         self.env["oms.channel"]._commit_batch()
 
     @api.model
@@ -457,9 +463,24 @@ class OmsChannelOrder(models.Model):
         """One batch of staged orders, for each of the import scheduled actions (several, so that as many cron
         workers import at once); Odoo's cron runner calls it again while orders remain."""
         batch = self._claim_batch()
-        batch._import(locked=True)
+        batch._import_retrying()
         remaining = self.search_count([("state", "=", "new")]) if batch else 0
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+
+    def _import_retrying(self):
+        """Import this claimed batch; True when done. When another worker's transaction got in the way (the same
+        new customer, the same last units), everything is rolled back and False returned: the batch is claimed
+        again, with a snapshot that sees what the other worker committed. Nothing else was done since the claim's
+        commit, so nothing else is lost."""
+        try:
+            self._import(locked=True)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            if self.env.registry.in_test_mode():
+                raise
+            _logger.info("import of %s staged orders met another worker: imported again", len(self))
+            self.env.cr.rollback()
+            return False
+        return True
 
     @api.model
     def _trigger_import(self):
@@ -834,8 +855,9 @@ class OmsChannelOrder(models.Model):
                     "company_id": False,
                 }
             )
-            # The next orders of this batch find the customer just created.
+            # The next orders of this batch find the customer just created; other workers collide on its keys.
             customer = order_data.customer
+            keys = []
             for key, table in (
                 (customer.email and normalize_email(customer.email), "by_email"),
                 (customer.vat and normalize_vat(customer.vat), "by_vat"),
@@ -843,6 +865,8 @@ class OmsChannelOrder(models.Model):
             ):
                 if key:
                     lookups[table][key] = partner.id
+                    keys.append(f"{table}:{key}")
+            self.env["oms.channel.customer.key"]._reserve(partner, keys)
         invoice = partner
         delivery = partner
         if order_data.shipping_address != order_data.billing_address or how != "new":
