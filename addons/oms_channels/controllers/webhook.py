@@ -2,6 +2,7 @@ import json
 import logging
 
 from odoo import http
+from odoo.addons.oms_intelligent.services.public_body import read_body
 from odoo.http import request
 
 from ..services.cart_event import is_cart_event
@@ -20,25 +21,26 @@ class ChannelWebhook(http.Controller):
 
     @http.route("/oms/webhook/<int:channel_id>", type="http", auth="public", methods=["POST"], csrf=False)
     def receive(self, channel_id, **_kwargs):
-        body, size, oversize = self._read_body()
+        """In the order every endpoint without a login follows: size, signature, then what the body says."""
+        body, size, oversize = read_body(request.httprequest, MAX_PAYLOAD_BYTES)
+        sender = request.httprequest.remote_addr
+        if oversize:
+            # Its signature cannot be checked without reading all of it: nothing of it is kept.
+            _logger.info("webhook for channel %s refused: body of %s bytes from %s", channel_id, size or "?", sender)
+            return self._answer(413, {"error": f"body larger than {MAX_PAYLOAD_BYTES} bytes"})
         channel = request.env["oms.channel"].sudo().browse(channel_id).exists()
         if not channel or not channel.active:
             _logger.info("webhook for unknown or archived channel %s refused", channel_id)
             return self._answer(401, {"error": "invalid signature"})
         channel = channel.with_company(channel.company_id)
-        staging = channel.env["oms.channel.order"]
-        sender = request.httprequest.remote_addr
-        if oversize:
-            staging._receive_oversize(channel, body, size, sender)
-            request.env.cr.commit()
-            return self._answer(413, {"error": f"body larger than {MAX_PAYLOAD_BYTES} bytes"})
-        if not verify(channel.webhook_secret or "", body, request.httprequest.headers.get(SIGNATURE_HEADER, "")):
+        if not verify(channel.webhook_secret or "", body, request.httprequest.headers.get(SIGNATURE_HEADER)):
             _logger.info("webhook for channel %s refused: bad signature", channel.code)
             channel._count_refused_webhook()
             return self._answer(401, {"error": "invalid signature"})
         cart_answer = self._receive_cart_event(channel, body)
         if cart_answer is not None:
             return cart_answer
+        staging = channel.env["oms.channel.order"]
         record = staging._receive(channel, [body], source="webhook", sender=sender)[:1]
         staging._trigger_import()
         request.env.cr.commit()  # stored for good before the channel hears "received"
@@ -50,20 +52,6 @@ class ChannelWebhook(http.Controller):
                 "error": record.error_message or None,
             },
         )
-
-    @staticmethod
-    def _read_body():
-        """(body, size, oversize): never more than the limit and one byte are read, whatever the sender declares or
-        sends; an oversize body is cut to the limit, and its size is the declared one (None when not declared)."""
-        declared = request.httprequest.content_length
-        # Odoo's request wrapper does not expose the stream, and get_data() would read the whole body.
-        stream = request.httprequest._HTTPRequest__wrapped.stream
-        if declared is not None and declared > MAX_PAYLOAD_BYTES:
-            return stream.read(MAX_PAYLOAD_BYTES), declared, True
-        body = stream.read(MAX_PAYLOAD_BYTES + 1)
-        if len(body) > MAX_PAYLOAD_BYTES:
-            return body[:MAX_PAYLOAD_BYTES], None, True
-        return body, len(body), False
 
     def _receive_cart_event(self, channel, body):
         """The answer to a cart event, or None when the body is not one (orders, even malformed, go to staging)."""

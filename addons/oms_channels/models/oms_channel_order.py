@@ -12,7 +12,6 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from ..services.channel_order import (
-    MAX_PAYLOAD_BYTES,
     ChannelOrderError,
     clean_text,
     external_id_of,
@@ -303,35 +302,6 @@ class OmsChannelOrder(models.Model):
     def _describe_exception(self, error):
         """The last line of the exception's traceback, as staff read it on the order: "ValueError: ..."."""
         return clean_text(traceback.format_exception_only(error)[-1].strip())
-
-    @api.model
-    def _receive_oversize(self, channel, beginning, size, sender):
-        """Record a webhook body larger than the limit, cut to it: its signature cannot be checked without reading
-        all of it, so it is never imported; staff learn that the channel tried to send an order."""
-        vals = {"channel_id": channel.id, "source": "webhook", "sender_address": sender or False}
-        notes = []
-        text = self._storable_text(beginning, vals, notes)
-        fingerprint = payload_fingerprint({"raw": text, "size": size})
-        size_text = _("%(size)s bytes", size=size) if size else _("more than %(limit)s bytes", limit=MAX_PAYLOAD_BYTES)
-        vals.update(
-            payload=text,
-            fingerprint=fingerprint,
-            external_ref=f"too-large-{fingerprint[:16]}",
-            state="error",
-            error_category="too_large",
-            error_message=_(
-                "The body (%(size)s) is larger than the %(limit)s bytes allowed: only its beginning is kept, its "
-                "signature was not checked and it is not imported. Ask the channel to send smaller orders.",
-                size=size_text,
-                limit=MAX_PAYLOAD_BYTES,
-            ),
-            payload_truncated=True,
-            intake_notes="\n".join(notes) or False,
-        )
-        record, created = self._create_or_find(vals)
-        if record and not created:
-            record.write({"receive_count": record.receive_count + 1, "last_received_at": fields.Datetime.now()})
-        return record
 
     @api.model
     def _create_or_find(self, vals):
