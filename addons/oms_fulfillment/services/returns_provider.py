@@ -19,6 +19,8 @@ from urllib.parse import quote
 import requests
 
 DEFAULT_TIMEOUT = 10.0
+# A status document is a few hundred bytes: the webhook reads no more than this.
+MAX_STATUS_BYTES = 64 * 1024
 STATUSES = ("label_created", "in_transit", "delivered", "exception")
 
 
@@ -52,7 +54,7 @@ def parse_status(data):
     if not isinstance(number, str) or not number.strip():
         raise ReturnsProviderError("the returns provider's status has no tracking number")
     if status not in STATUSES:
-        raise ReturnsProviderError(f"unknown return status {status!r}")
+        raise ReturnsProviderError(f"unknown return status {str(status)[:40]!r}")
     return ReturnStatus(number.strip(), status, str(data.get("description") or ""))
 
 

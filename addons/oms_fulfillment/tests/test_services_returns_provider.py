@@ -53,3 +53,9 @@ def test_webhook_status_is_checked():
         parse_status({"tracking_number": "RET1", "status": "lost"})
     with pytest.raises(ReturnsProviderError, match="no tracking number"):
         parse_status({"status": "delivered"})
+
+
+def test_an_unknown_status_is_quoted_short():
+    with pytest.raises(ReturnsProviderError) as error:
+        parse_status({"tracking_number": "RET1", "status": "x" * 10_000})
+    assert len(str(error.value)) < 80
