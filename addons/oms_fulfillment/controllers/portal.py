@@ -1,3 +1,5 @@
+import math
+
 from odoo import _, http
 from odoo.addons.oms_intelligent.services.public_body import BodyError, parse_json_object, read_body
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -45,6 +47,36 @@ class OmsReturnPortal(CustomerPortal):
                 lines.append((sale_line, left))
         return lines
 
+    def _oms_portal_quantities(self, order, post):
+        """({sale line: quantity}, errors) of the quantities typed on the return form: each must be a finite number,
+        not negative, and at most what is left to return of its line; a blank or zero one is skipped."""
+        quantities, errors = {}, []
+        for sale_line, left in self._oms_returnable_lines(order):
+            typed = (post.get(f"qty_{sale_line.id}") or "").strip()
+            if not typed:
+                continue
+            product = sale_line.product_id.display_name
+            try:
+                quantity = float(typed)
+            except ValueError:
+                quantity = math.nan
+            if not math.isfinite(quantity):
+                errors.append(_("%(product)s: “%(typed)s” is not a quantity.", product=product, typed=typed[:20]))
+            elif quantity < 0:
+                errors.append(_("%s: a quantity cannot be negative.", product))
+            elif quantity - left > sale_line.product_uom.rounding / 2:  # no float_compare: it overflows on 1e308
+                errors.append(
+                    _(
+                        "%(product)s: %(asked)s asked, only %(left)s can be returned.",
+                        product=product,
+                        asked=typed[:20],
+                        left=left,
+                    )
+                )
+            elif quantity:
+                quantities[sale_line] = quantity
+        return quantities, errors
+
     @http.route(["/my/orders/<int:order_id>/return"], type="http", auth="public", methods=["GET", "POST"], website=True)
     def portal_oms_return_request(self, order_id, access_token=None, **post):
         """The return form of one of the customer's orders (GET) and its submission (POST). Another customer's order
@@ -61,23 +93,17 @@ class OmsReturnPortal(CustomerPortal):
             return request.redirect("/my")
         errors = []
         if request.httprequest.method == "POST":
-            quantities = {}
-            for sale_line, _left in self._oms_returnable_lines(order_sudo):
-                try:
-                    quantity = float(post.get(f"qty_{sale_line.id}") or 0.0)
-                except ValueError:
-                    quantity = 0.0
-                if quantity:
-                    quantities[sale_line] = quantity
+            quantities, errors = self._oms_portal_quantities(order_sudo, post)
             reason = post.get("reason") if post.get("reason") in dict(RETURN_REASONS) else "other"
             outcome = post.get("outcome") if post.get("outcome") in ("refund", "exchange") else "refund"
-            rma, errors = (
-                request.env["oms.return"]
-                .sudo()
-                ._oms_portal_request(order_sudo, partner, quantities, reason, outcome, post.get("description"))
-            )
-            if rma:
-                return request.redirect(f"/my/returns?created={rma.id}")
+            if not errors:
+                rma, errors = (
+                    request.env["oms.return"]
+                    .sudo()
+                    ._oms_portal_request(order_sudo, partner, quantities, reason, outcome, post.get("description"))
+                )
+                if rma:
+                    return request.redirect(f"/my/returns?created={rma.id}")
         values = self._prepare_portal_layout_values()
         values.update(
             {

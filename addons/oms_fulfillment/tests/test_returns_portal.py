@@ -59,7 +59,7 @@ class TestReturnPortal(HttpCase, ReturnCase):
             data={"csrf_token": csrf, f"qty_{own.order_line.id}": "5", "reason": "defective"},
         )
         self.assertIn("could not be accepted", response.text)
-        self.assertIn("5.0 asked, only 2.0 delivered", response.text)
+        self.assertIn("5 asked, only 2.0 can be returned", response.text)
         self.assertFalse(self.env["oms.return"].search([("sale_order_id", "=", own.id)]))
 
         response = self.url_open(
@@ -95,6 +95,32 @@ class TestReturnPortal(HttpCase, ReturnCase):
         self.assertEqual(response.json(), {"ok": True})
         rma.invalidate_recordset()
         self.assertEqual(rma.provider_status, "in_transit")
+
+    def test_portal_quantities_must_be_finite_numbers_within_what_can_be_returned(self):
+        own = self.delivered_order(tent=2, lamp=0)
+        self.authenticate("lucia_portal", "lucia_portal")
+        page = self.url_open(f"/my/orders/{own.id}/return").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        for typed, message in (
+            ("nan", "“nan” is not a quantity."),
+            ("NaN", "“NaN” is not a quantity."),
+            ("inf", "“inf” is not a quantity."),
+            ("-Infinity", "“-Infinity” is not a quantity."),
+            ("1e400", "“1e400” is not a quantity."),
+            ("two", "“two” is not a quantity."),
+            ("-1", "a quantity cannot be negative."),
+            ("-0.5", "a quantity cannot be negative."),
+            ("1e308", "1e308 asked, only 2.0 can be returned."),
+            ("3", "3 asked, only 2.0 can be returned."),
+        ):
+            response = self.url_open(
+                f"/my/orders/{own.id}/return",
+                data={"csrf_token": csrf, f"qty_{own.order_line.id}": typed, "reason": "defective"},
+            )
+            self.assertEqual(response.status_code, 200, typed)
+            self.assertIn("Your return could not be accepted", response.text, typed)
+            self.assertIn(f"Returns Tent: {message}", response.text, typed)
+        self.assertFalse(self.env["oms.return"].search([("sale_order_id", "=", own.id)]), "nothing stored")
 
     def test_returns_provider_webhook_checks_size_then_signature_then_body_and_only_then_the_database(self):
         order = self.delivered_order(tent=1, lamp=0)
