@@ -3,7 +3,7 @@ import threading
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..services.errors import ConnectorError
@@ -235,6 +235,9 @@ class OmsChannel(models.Model):
 
     def action_test_connection(self):
         self.ensure_one()
+        # The button is for OMS managers only, and so is the method: it uses their credentials.
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(_("Only Order Management managers may test a channel's connection."))
         try:
             message = self._get_connector().test_connection()
             kind, title = "success", _("Connection works")

@@ -134,6 +134,16 @@ class TestChannelFaults(ChannelCase):
             self.assertFalse(channel._sync_orders())
             self.assertIn("Service temporarily unavailable", channel.last_sync_message)
 
+    def test_only_oms_managers_test_a_connection(self):
+        user = new_test_user(self.env, login="channel_tester", groups="base.group_user,oms_intelligent.group_oms_user")
+        manager = new_test_user(
+            self.env, login="channel_test_manager", groups="base.group_user,oms_intelligent.group_oms_manager"
+        )
+        with self.assertRaises(AccessError):
+            self.channel.with_user(user).action_test_connection()
+        notification = self.channel.with_user(manager).action_test_connection()
+        self.assertEqual(notification["params"]["type"], "success")
+
     def test_credentials_are_for_oms_managers_only(self):
         user = new_test_user(self.env, login="channel_user", groups="base.group_user,oms_intelligent.group_oms_user")
         manager = new_test_user(
