@@ -153,3 +153,12 @@ def test_push_stock_is_refused_by_edi_partners(edi):
         connector(edi).push_stock([{"sku": "OMS-001", "quantity": 1.0}])
     assert "does not accept stock updates" in str(caught.value)
     assert edi.requests == [], "nothing is sent"
+
+
+def test_an_unreachable_or_nameless_partner_is_said_without_its_url():
+    with LocalEdiSoap(partner="") as edi:
+        assert SoapConnector(edi.wsdl_url, edi.api_key).test_connection() == "Connected to the EDI partner"
+        wsdl_url = edi.wsdl_url
+    with pytest.raises(ConnectorError) as caught:
+        SoapConnector(wsdl_url, "edi-key").test_connection()
+    assert str(caught.value) == "EDI partner could not be reached"

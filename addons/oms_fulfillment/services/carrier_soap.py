@@ -12,7 +12,7 @@ Operations, document/literal, each taking the carrier's ``apiKey`` and ``account
 where ``Shipment`` is ``{Reference, Service, Sender: Address, Recipient: Address, Parcels{Parcel[]}}``, an
 ``Address`` ``{Name, Street, Street2, City, Zip, State, CountryCode, Phone, Email}`` and a ``Parcel`` ``{Weight (kg),
 Length, Width, Height (cm), Reference}``. SOAP faults, timeouts and answers that do not follow the WSDL raise
-CarrierError; the API key never appears in messages.
+CarrierError; neither the API key, the account nor the WSDL URL (manager-only) appears in messages.
 """
 
 import requests
@@ -20,6 +20,8 @@ from zeep import Client
 from zeep.exceptions import Error as ZeepError
 from zeep.exceptions import Fault, TransportError
 from zeep.transports import Transport
+
+from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
 
 from .carrier import (
     DEFAULT_TIMEOUT,
@@ -55,6 +57,7 @@ class SoapCarrierClient:
         self.wsdl_url = wsdl_url
         self._api_key = api_key or ""
         self._account = account or ""
+        self._secrets = (self._api_key, self._account, *url_secrets(wsdl_url))
         self.timeout = timeout
         self._client = None
 
@@ -154,7 +157,7 @@ class SoapCarrierClient:
         return CarrierError(f"the carrier answered {status}: try again later", status=status)
 
     def _redact(self, text: str) -> str:
-        return text.replace(self._api_key, "***") if self._api_key else text
+        return redact(text, self._secrets)
 
 
 def _address(address: Address) -> dict:
