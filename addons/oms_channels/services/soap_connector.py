@@ -18,13 +18,12 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 import requests
-from zeep import Client
 from zeep.exceptions import Error as ZeepError
 from zeep.exceptions import Fault, TransportError
 from zeep.helpers import serialize_object
-from zeep.transports import Transport
 
 from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
+from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocation, http_only_client
 
 from .channel_order import format_datetime
 from .errors import ConnectorConfigurationError, ConnectorError
@@ -68,7 +67,8 @@ AUTH_FAULT_WORDS = ("api key", "apikey", "authentication", "unauthorized", "not 
 
 
 class SoapConnector:
-    """EDI partner client; the WSDL is loaded on the first call, so creating one never touches the network.
+    """EDI partner client; the WSDL is loaded on the first call, so creating one never touches the network. Only
+    http(s) is read, the WSDL and every document it imports (oms_intelligent's ``services/soap_transport.py``).
     Messages never hold the API key nor the WSDL URL (manager-only)."""
 
     def __init__(self, wsdl_url: str, api_key: str, timeout: float = 10.0):
@@ -113,11 +113,7 @@ class SoapConnector:
 
     def _service(self):
         if self._client is None:
-            # zeep would also read local files: only a partner's web service makes sense here.
-            if not self.wsdl_url.lower().startswith(("http://", "https://")):
-                raise ConnectorConfigurationError("the WSDL URL must start with http:// or https://")
-            transport = Transport(timeout=self.timeout, operation_timeout=self.timeout)
-            self._client = Client(self.wsdl_url, transport=transport)
+            self._client = http_only_client(self.wsdl_url, self.timeout)
         return self._client.service
 
     def _call(self, operation: str, **arguments):
@@ -125,6 +121,9 @@ class SoapConnector:
             return getattr(self._service(), operation)(apiKey=self._api_key, **arguments)
         except Fault as fault:
             raise self._fault_error(fault) from None
+        except ForbiddenLocation as exc:
+            # zeep would also read local files: only a partner's web service makes sense here.
+            raise ConnectorConfigurationError(f"EDI partner's WSDL refused: {exc}; check the WSDL URL") from None
         except requests.Timeout:
             raise ConnectorError(f"EDI partner did not answer within {self.timeout:g} s") from None
         except requests.ConnectionError:
