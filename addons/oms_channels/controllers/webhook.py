@@ -2,6 +2,7 @@ import json
 import logging
 
 from odoo import http
+from odoo.addons.oms_intelligent.services.public_body import read_body
 from odoo.http import request
 
 from ..services.cart_event import is_cart_event
@@ -18,30 +19,35 @@ class ChannelWebhook(http.Controller):
     import scheduled actions parse, match and import it, and whatever fails then is the staged order's error.
     """
 
-    # oms_raw_body: whatever its Content-Type, the body is not parsed as a form (see models/ir_http.py).
+    # oms_raw_body: whatever its Content-Type, the body is not parsed as a form (see oms_intelligent/models/ir_http.py).
     @http.route(
         "/oms/webhook/<int:channel_id>", type="http", auth="public", methods=["POST"], csrf=False, oms_raw_body=True
     )
     def receive(self, channel_id, **_kwargs):
-        body, size, oversize = self._read_body()
+        """In the order every endpoint without a login follows: size, signature, then what the body says."""
+        body, size, oversize = read_body(request.httprequest, MAX_PAYLOAD_BYTES)
+        sender = request.httprequest.remote_addr
         channel = request.env["oms.channel"].sudo().browse(channel_id).exists()
-        if not channel or not channel.active:
+        if oversize:
+            # Never read past the limit, never hashed nor parsed; a channel's own body is recorded cut (flagged,
+            # never imported), so that staff learn that the channel tried to send an order.
+            _logger.info("webhook for channel %s refused: body of %s bytes from %s", channel_id, size or "?", sender)
+            if channel.active:
+                channel.env["oms.channel.order"]._receive_oversize(channel, body, size, sender)
+                request.env.cr.commit()
+            return self._answer(413, {"error": f"body larger than {MAX_PAYLOAD_BYTES} bytes"})
+        if not channel.active:
             _logger.info("webhook for unknown or archived channel %s refused", channel_id)
             return self._answer(401, {"error": "invalid signature"})
         channel = channel.with_company(channel.company_id)
-        staging = channel.env["oms.channel.order"]
-        sender = request.httprequest.remote_addr
-        if oversize:
-            staging._receive_oversize(channel, body, size, sender)
-            request.env.cr.commit()
-            return self._answer(413, {"error": f"body larger than {MAX_PAYLOAD_BYTES} bytes"})
-        if not verify(channel.webhook_secret or "", body, request.httprequest.headers.get(SIGNATURE_HEADER, "")):
+        if not verify(channel.webhook_secret or "", body, request.httprequest.headers.get(SIGNATURE_HEADER)):
             _logger.info("webhook for channel %s refused: bad signature", channel.code)
             channel._count_refused_webhook()
             return self._answer(401, {"error": "invalid signature"})
         cart_answer = self._receive_cart_event(channel, body)
         if cart_answer is not None:
             return cart_answer
+        staging = channel.env["oms.channel.order"]
         record = staging._receive(channel, [body], source="webhook", sender=sender)[:1]
         staging._trigger_import()
         request.env.cr.commit()  # stored for good before the channel hears "received"
@@ -53,30 +59,6 @@ class ChannelWebhook(http.Controller):
                 "error": record.error_message or None,
             },
         )
-
-    @staticmethod
-    def _read_body():
-        """(body, size, oversize), read once per HTTP request: when Odoo runs the route again after a serialization
-        failure (two deliveries of one order, or an import holding its staged row), the stream is spent and the
-        retry must see the same bytes, not an empty body that no signature matches."""
-        httprequest = request.httprequest
-        if not hasattr(httprequest, "oms_webhook_body"):
-            httprequest.oms_webhook_body = ChannelWebhook._read_stream()
-        return httprequest.oms_webhook_body
-
-    @staticmethod
-    def _read_stream():
-        """(body, size, oversize): never more than the limit and one byte are read, whatever the sender declares or
-        sends; an oversize body is cut to the limit, and its size is the declared one (None when not declared)."""
-        declared = request.httprequest.content_length
-        # Odoo's request wrapper does not expose the stream, and get_data() would read the whole body.
-        stream = request.httprequest._HTTPRequest__wrapped.stream
-        if declared is not None and declared > MAX_PAYLOAD_BYTES:
-            return stream.read(MAX_PAYLOAD_BYTES), declared, True
-        body = stream.read(MAX_PAYLOAD_BYTES + 1)
-        if len(body) > MAX_PAYLOAD_BYTES:
-            return body[:MAX_PAYLOAD_BYTES], None, True
-        return body, len(body), False
 
     def _receive_cart_event(self, channel, body):
         """The answer to a cart event, or None when the body is not one (orders, even malformed, go to staging)."""

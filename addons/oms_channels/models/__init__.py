@@ -9,5 +9,4 @@ from . import oms_channel_cart_line
 from . import oms_stock_position
 from . import oms_order_policy
 from . import oms_order_hold
-from . import ir_http
 from . import oms_channel_customer_key

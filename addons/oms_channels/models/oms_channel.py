@@ -3,7 +3,8 @@ import threading
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..services.errors import ConnectorError
@@ -233,13 +234,24 @@ class OmsChannel(models.Model):
             return RestConnector(credentials.endpoint_url, credentials.api_key or "")
         return SoapConnector(credentials.endpoint_url, credentials.api_key or "")
 
+    def _redact_credentials(self, text):
+        """``text`` without the channel's credentials nor its endpoint URL (manager-only): what is written where
+        every OMS user reads it goes through here, whatever the connector or an unforeseen error said."""
+        credentials = self.sudo()
+        secrets = [credentials.api_key, credentials.webhook_secret, *url_secrets(credentials.endpoint_url)]
+        return redact(text, secrets)
+
     def action_test_connection(self):
         self.ensure_one()
+        # The button is for OMS managers only, and so is the method: it uses their credentials.
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(_("Only Order Management managers may test a channel's connection."))
         try:
             message = self._get_connector().test_connection()
             kind, title = "success", _("Connection works")
         except ConnectorError as error:
             message, kind, title = str(error), "danger", _("Connection failed")
+        message = self._redact_credentials(message)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -328,7 +340,7 @@ class OmsChannel(models.Model):
             "last_sync_ok": not error,
             "last_sync_received": len(received),
             "last_sync_quarantined": quarantined,
-            "last_sync_message": f"{outcome} {error}" if error else outcome,
+            "last_sync_message": f"{outcome} {self._redact_credentials(error)}" if error else outcome,
         }
         if not error:
             # Only what this pull received moves the cursor: a webhook's newer order must not make it skip any.
@@ -379,7 +391,7 @@ class OmsChannel(models.Model):
                     {
                         "last_stock_push_at": fields.Datetime.now(),
                         "last_stock_push_ok": False,
-                        "last_stock_push_message": str(error),
+                        "last_stock_push_message": channel._redact_credentials(str(error)),
                     }
                 )
             channel._commit_batch()

@@ -44,6 +44,7 @@ class StockPicking(models.Model):
                     picking.carrier_tracking_url or "",
                 )
             except ConnectorError as error:
+                error = channel._redact_credentials(str(error))
                 _logger.info("tracking of %s not sent to channel %s: %s", picking.name, channel.code, error)
                 picking.message_post(body=_("Tracking not sent to channel %s yet: %s", channel.name, error))
                 continue

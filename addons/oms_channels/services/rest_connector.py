@@ -7,7 +7,8 @@
     POST /stock {"items": [{"sku": "OMS-001", "quantity": 12.0}]}  -> {"updated": <count>}
     POST /orders/<external_id>/shipments {"carrier", "tracking_number", "tracking_url"}
 
-Every call carries ``Authorization: Bearer <api_key>``. The key never appears in messages or logs.
+Every call carries ``Authorization: Bearer <api_key>``. Neither the key nor the base URL (manager-only, it may hold
+a token) appears in messages or logs, even when the marketplace echoes them.
 """
 
 import logging
@@ -17,6 +18,8 @@ from datetime import datetime
 from urllib.parse import quote
 
 import requests
+
+from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
 
 from .channel_order import format_datetime
 from .errors import ConnectorConfigurationError, ConnectorError
@@ -55,6 +58,7 @@ class RestConnector:
     ):
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key
+        self._secrets = (api_key, *url_secrets(base_url), *url_secrets(self.base_url))
         self.timeout = timeout
         self.max_retries = max(1, max_retries)
         self.backoff = backoff
@@ -67,7 +71,7 @@ class RestConnector:
     def test_connection(self) -> str:
         body = self._json(self._call("GET", "/ping"), "/ping")
         shop = body.get("shop") if isinstance(body, dict) else None
-        return f"Connected to {shop or self.base_url}"
+        return self._redact(f"Connected to {shop}") if shop else "Connected to the marketplace"
 
     def fetch_orders(self, since: datetime | None) -> Iterator[dict]:
         """Raw order dicts updated after since (all of them when since is empty: None, or False from an empty
@@ -118,10 +122,10 @@ class RestConnector:
             except requests.Timeout:
                 status, failure = None, f"did not answer within {self.timeout:g} s"
             except requests.ConnectionError:
-                status, failure = None, f"at {self.base_url} could not be reached"
+                status, failure = None, "could not be reached"
             except requests.RequestException as exc:  # malformed URL and the like
                 raise ConnectorConfigurationError(
-                    f"marketplace URL {self.base_url!r} is not usable ({type(exc).__name__}): check the endpoint URL"
+                    f"marketplace URL is not usable ({type(exc).__name__}): check the endpoint URL"
                 ) from None
             else:
                 status = response.status_code
@@ -141,7 +145,9 @@ class RestConnector:
         try:
             return response.json()
         except ValueError as exc:
-            raise ConnectorError(f"marketplace sent invalid JSON for {what}: {exc}", transient=True) from None
+            raise ConnectorError(
+                f"marketplace sent invalid JSON for {what}: {self._redact(str(exc))}", transient=True
+            ) from None
 
     def _refusal_message(self, response: requests.Response) -> str:
         detail = self._error_detail(response)
@@ -156,7 +162,8 @@ class RestConnector:
             detail = str(detail or "")
         except ValueError:
             detail = response.text
-        detail = " ".join(detail.split())[:MAX_DETAIL_LENGTH]
-        if self._api_key:
-            detail = detail.replace(self._api_key, "***")
-        return detail
+        # Masked before it is cut, so that no part of a secret is left at the cut.
+        return " ".join(self._redact(detail).split())[:MAX_DETAIL_LENGTH]
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self._secrets)

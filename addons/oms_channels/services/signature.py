@@ -1,21 +1,14 @@
 """HMAC-SHA256 signatures of webhook bodies, so the OMS only accepts orders pushed by a channel that knows the
-shared secret. The header carries ``sha256=<hex digest of the raw body>``."""
+shared secret. The header carries ``sha256=<hex digest of the raw body>``; signing and checking are the ones every
+OMS endpoint without a login shares (oms_intelligent's ``services/public_body.py``)."""
 
-import hashlib
-import hmac
+from odoo.addons.oms_intelligent.services.public_body import sign, signature_matches
 
 SIGNATURE_HEADER = "X-OMS-Signature"
-SIGNATURE_PREFIX = "sha256="
+
+__all__ = ["SIGNATURE_HEADER", "sign", "verify"]
 
 
-def sign(secret: str, body: bytes) -> str:
-    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-    return SIGNATURE_PREFIX + digest
-
-
-def verify(secret: str, body: bytes, header_value: str | None) -> bool:
+def verify(secret: str, body: bytes, header_value: str | bytes | None) -> bool:
     """True only for the exact signature of body; an unset secret never verifies (fail closed)."""
-    if not secret or not header_value or not header_value.startswith(SIGNATURE_PREFIX):
-        return False
-    # compare_digest takes the same time wherever the strings differ, so the digest cannot be guessed byte by byte.
-    return hmac.compare_digest(sign(secret, body).encode("ascii"), header_value.strip().encode("utf-8", "replace"))
+    return signature_matches(secret, body, header_value)

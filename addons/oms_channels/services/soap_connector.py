@@ -18,11 +18,12 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 import requests
-from zeep import Client
 from zeep.exceptions import Error as ZeepError
 from zeep.exceptions import Fault, TransportError
 from zeep.helpers import serialize_object
-from zeep.transports import Transport
+
+from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
+from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocation, http_only_client
 
 from .channel_order import format_datetime
 from .errors import ConnectorConfigurationError, ConnectorError
@@ -66,11 +67,14 @@ AUTH_FAULT_WORDS = ("api key", "apikey", "authentication", "unauthorized", "not 
 
 
 class SoapConnector:
-    """EDI partner client; the WSDL is loaded on the first call, so creating one never touches the network."""
+    """EDI partner client; the WSDL is loaded on the first call, so creating one never touches the network. Only
+    http(s) is read, the WSDL and every document it imports (oms_intelligent's ``services/soap_transport.py``).
+    Messages never hold the API key nor the WSDL URL (manager-only)."""
 
     def __init__(self, wsdl_url: str, api_key: str, timeout: float = 10.0):
         self.wsdl_url = wsdl_url
         self._api_key = api_key
+        self._secrets = (api_key, *url_secrets(wsdl_url))
         self.timeout = timeout
         self._client = None
 
@@ -80,7 +84,7 @@ class SoapConnector:
     def test_connection(self) -> str:
         result = self._call("Ping")
         partner = getattr(result, "partner", None)
-        return f"Connected to {partner or self.wsdl_url}"
+        return self._redact(f"Connected to {partner}") if partner else "Connected to the EDI partner"
 
     def fetch_orders(self, since: datetime | None) -> Iterator[dict]:
         """Channel-order dicts (elements the partner left out are absent), not validated: the caller quarantines
@@ -109,11 +113,7 @@ class SoapConnector:
 
     def _service(self):
         if self._client is None:
-            # zeep would also read local files: only a partner's web service makes sense here.
-            if not self.wsdl_url.lower().startswith(("http://", "https://")):
-                raise ConnectorConfigurationError("the WSDL URL must start with http:// or https://")
-            transport = Transport(timeout=self.timeout, operation_timeout=self.timeout)
-            self._client = Client(self.wsdl_url, transport=transport)
+            self._client = http_only_client(self.wsdl_url, self.timeout)
         return self._client.service
 
     def _call(self, operation: str, **arguments):
@@ -121,17 +121,20 @@ class SoapConnector:
             return getattr(self._service(), operation)(apiKey=self._api_key, **arguments)
         except Fault as fault:
             raise self._fault_error(fault) from None
+        except ForbiddenLocation as exc:
+            # zeep would also read local files: only a partner's web service makes sense here.
+            raise ConnectorConfigurationError(f"EDI partner's WSDL refused: {exc}; check the WSDL URL") from None
         except requests.Timeout:
             raise ConnectorError(f"EDI partner did not answer within {self.timeout:g} s") from None
         except requests.ConnectionError:
-            raise ConnectorError(f"EDI partner at {self.wsdl_url} could not be reached") from None
+            raise ConnectorError("EDI partner could not be reached") from None
         except requests.HTTPError as exc:  # while loading the WSDL
             raise self._status_error(exc.response.status_code, "the WSDL URL") from None
         except TransportError as exc:
             raise self._status_error(exc.status_code, "the endpoint in the WSDL") from None
         except requests.RequestException as exc:
             raise ConnectorConfigurationError(
-                f"EDI partner URL {self.wsdl_url!r} is not usable ({type(exc).__name__}): check the WSDL URL"
+                f"EDI partner URL is not usable ({type(exc).__name__}): check the WSDL URL"
             ) from None
         except ZeepError as exc:
             # Not a WSDL, or an answer that does not follow it: the same call would fail the same way.
@@ -155,7 +158,7 @@ class SoapConnector:
         return ConnectorError(f"EDI partner answered {status}", status=status)
 
     def _redact(self, text: str) -> str:
-        return text.replace(self._api_key, "***") if self._api_key else text
+        return redact(text, self._secrets)
 
 
 def order_to_dict(order: dict) -> dict:

@@ -1,11 +1,14 @@
 import json
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from ..services.channel_order import MAX_PAYLOAD_BYTES
+from ..services.rest_connector import RestConnector
 from .common import ChannelCase
 from .local_edi_soap import LocalEdiSoap
+from .local_marketplace import LocalMarketplace
 
 
 @tagged("post_install", "-at_install")
@@ -133,6 +136,41 @@ class TestChannelFaults(ChannelCase):
             edi.fault_next(1, "Service temporarily unavailable")
             self.assertFalse(channel._sync_orders())
             self.assertIn("Service temporarily unavailable", channel.last_sync_message)
+
+    def test_only_oms_managers_test_a_connection(self):
+        user = new_test_user(self.env, login="channel_tester", groups="base.group_user,oms_intelligent.group_oms_user")
+        manager = new_test_user(
+            self.env, login="channel_test_manager", groups="base.group_user,oms_intelligent.group_oms_manager"
+        )
+        with self.assertRaises(AccessError):
+            self.channel.with_user(user).action_test_connection()
+        notification = self.channel.with_user(manager).action_test_connection()
+        self.assertEqual(notification["params"]["type"], "success")
+
+    def test_what_users_read_of_a_failing_channel_holds_neither_its_url_nor_its_key(self):
+        with LocalMarketplace() as stopped:
+            gone = f"{stopped.url}/shop-t0k3n-123"
+        self.channel.write({"endpoint_url": gone, "api_key": "sk-live-key-456"})
+        secrets = ("t0k3n-123", "sk-live-key-456", "127.0.0.1")
+        with patch("time.sleep"):  # the connector's back-off between attempts
+            notification = self.channel.action_test_connection()
+            self.assertFalse(self.channel._sync_orders())
+        self.assertIn("could not be reached", notification["params"]["message"])
+        self.assertIn("could not be reached", self.channel.last_sync_message)
+        # Nor does an error nobody foresaw, whatever it says.
+        with patch.object(RestConnector, "fetch_orders", side_effect=RuntimeError(f"boom at {gone} sk-live-key-456")):
+            self.assertFalse(self.channel._sync_orders())
+        self.assertIn("internal error: RuntimeError: boom at ***", self.channel.last_sync_message)
+        self.channel.push_stock = True
+        with patch("time.sleep"):
+            self.channel._cron_push_stock()
+        for message in (
+            notification["params"]["message"],
+            self.channel.last_sync_message,
+            self.channel.last_stock_push_message,
+        ):
+            for secret in secrets:
+                self.assertNotIn(secret, message)
 
     def test_credentials_are_for_oms_managers_only(self):
         user = new_test_user(self.env, login="channel_user", groups="base.group_user,oms_intelligent.group_oms_user")

@@ -9,6 +9,7 @@ import pytest
 from odoo.addons.oms_channels.services.errors import ConnectorConfigurationError, ConnectorError
 from odoo.addons.oms_channels.services.rest_connector import RestConnector
 from odoo.addons.oms_channels.tests.local_marketplace import LocalMarketplace, make_order
+from odoo.addons.oms_intelligent.tests.local_tattletale import LocalTattletale
 
 
 @pytest.fixture
@@ -166,3 +167,24 @@ def test_marketplace_serves_several_clients_at_once(market):
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(fetch, range(8))) == [120] * 8
+
+
+def test_messages_hold_neither_the_api_key_nor_the_endpoint_url_even_when_the_marketplace_echoes_them():
+    with LocalTattletale(status=401) as tattletale:
+        url = f"{tattletale.url}/shop-t0k3n-123"
+        with pytest.raises(ConnectorConfigurationError) as caught:
+            RestConnector(url, "sk-live-key-456", backoff=0.01).test_connection()
+    message = str(caught.value)
+    assert message.startswith("marketplace answered 401 (") and message.endswith("check the API key")
+    for secret in ("sk-live-key-456", "t0k3n-123", "127.0.0.1"):
+        assert secret not in message
+
+
+def test_an_unreachable_or_nameless_marketplace_is_said_without_its_url(market):
+    market.shop = ""
+    assert RestConnector(market.url, market.api_key).test_connection() == "Connected to the marketplace"
+    with LocalMarketplace() as stopped:
+        gone = f"{stopped.url}/t0k3n-123"
+    with pytest.raises(ConnectorError) as caught:
+        RestConnector(gone, "key", max_retries=1).test_connection()
+    assert str(caught.value) == "marketplace could not be reached after 1 attempts"

@@ -9,6 +9,7 @@ from odoo.addons.oms_channels.services.errors import ConnectorConfigurationError
 from odoo.addons.oms_channels.services.soap_connector import SoapConnector
 from odoo.addons.oms_channels.tests.local_edi_soap import LocalEdiSoap
 from odoo.addons.oms_channels.tests.local_marketplace import make_order
+from odoo.addons.oms_intelligent.tests.local_hostile_soap import HOSTILE_CASES, LocalHostileWsdl, recording_local_reads
 
 
 @pytest.fixture
@@ -153,3 +154,34 @@ def test_push_stock_is_refused_by_edi_partners(edi):
         connector(edi).push_stock([{"sku": "OMS-001", "quantity": 1.0}])
     assert "does not accept stock updates" in str(caught.value)
     assert edi.requests == [], "nothing is sent"
+
+
+def test_an_unreachable_or_nameless_partner_is_said_without_its_url():
+    with LocalEdiSoap(partner="") as edi:
+        assert SoapConnector(edi.wsdl_url, edi.api_key).test_connection() == "Connected to the EDI partner"
+        wsdl_url = edi.wsdl_url
+    with pytest.raises(ConnectorError) as caught:
+        SoapConnector(wsdl_url, "edi-key").test_connection()
+    assert str(caught.value) == "EDI partner could not be reached"
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    with LocalHostileWsdl() as server:
+        yield server
+
+
+@pytest.mark.parametrize("case", sorted(set(HOSTILE_CASES) - {"harmless"}))
+def test_a_wsdl_that_refers_to_a_local_file_is_refused_without_reading_it(hostile, case):
+    with recording_local_reads() as reads, pytest.raises(ConnectorConfigurationError) as caught:
+        SoapConnector(hostile.url_of(case), "edi-key").test_connection()
+    assert reads == [], "no local file was opened"
+    assert "only http:// and https:// documents are read" in str(caught.value)
+    assert "check the WSDL URL" in str(caught.value)
+    assert "passwd" not in str(caught.value) and "127.0.0.1" not in str(caught.value)
+
+
+def test_a_wsdl_url_redirected_to_a_local_file_is_refused_without_reading_it(hostile):
+    with recording_local_reads() as reads, pytest.raises(ConnectorConfigurationError, match="only http"):
+        SoapConnector(hostile.redirect_url, "edi-key").test_connection()
+    assert reads == []

@@ -96,22 +96,69 @@ class TestChannelWebhook(HttpCase):
         self.assertTrue(self.channel.webhook_refused_at)
         self.assertFalse(self.staged())
 
-    def test_oversize_body_is_recorded_cut_to_the_limit_with_its_sender(self):
+    def test_oversize_body_is_refused_unread_past_the_limit_and_recorded_cut(self):
+        """Size first: a body over the limit is refused unread past it, whatever its signature; its signature
+        cannot be checked without reading all of it, so it is recorded cut and never imported."""
         order = make_order("WH-BIG", lines=[{"sku": "WH-KET", "quantity": 1, "unit_price": 30}])
         order["note"] = "x" * (MAX_PAYLOAD_BYTES + 10)
         body = json.dumps(order).encode()
-        response = self.post(body, sign("s3cret", body))
-        self.assertEqual(response.status_code, 413)
-        record = self.staged()
-        self.assertEqual(len(record), 1, "staff learn that the channel tried to send an order")
-        self.assertTrue(record.payload_truncated)
-        self.assertEqual((record.state, record.error_category), ("error", "too_large"))
-        self.assertEqual(record.sender_address, "127.0.0.1")
-        self.assertEqual(len(record.payload.encode()), MAX_PAYLOAD_BYTES)
-        self.assertTrue(record.payload.startswith('{"external_id": "WH-BIG"'))
-        self.assertIn(str(len(body)), record.error_message)
+        answers = [
+            self.post(body, sign("s3cret", body)),
+            self.post(body, None),
+            self.url_open("/oms/webhook/999999", data=body, headers={SIGNATURE_HEADER: sign("s3cret", body)}),
+            # Not declared: sent in chunks, read up to the limit only.
+            self.url_open(self.url, data=iter([body[:1000], body[1000:]]), headers={SIGNATURE_HEADER: "x"}),
+        ]
+        for response in answers:
+            self.assertEqual(response.status_code, 413)
+            self.assertEqual(response.json(), {"error": f"body larger than {MAX_PAYLOAD_BYTES} bytes"})
+        self.channel.invalidate_recordset()
+        self.assertFalse(self.channel.webhook_refused_count)
+        # Staff learn that the channel tried to send an order: cut to the limit, flagged, with its sender.
+        declared, chunked = self.staged().sorted("id")
+        self.assertEqual(declared.receive_count, 2, "the same body twice is one record")
+        for record in (declared, chunked):
+            self.assertTrue(record.payload_truncated)
+            self.assertEqual((record.state, record.error_category), ("error", "too_large"))
+            self.assertEqual(record.sender_address, "127.0.0.1")
+            self.assertEqual(len(record.payload.encode()), MAX_PAYLOAD_BYTES)
+            self.assertTrue(record.payload.startswith('{"external_id": "WH-BIG"'))
+        self.assertIn(str(len(body)), declared.error_message)
         self.import_staged()
         self.assertFalse(self.env["sale.order"].search([("oms_channel_id", "=", self.channel.id)]))
+
+    def test_any_signature_header_and_any_body_are_refused_alike_before_parsing(self):
+        """Whatever the header (absent, not ASCII, bytes that are not UTF-8) and the body (nested 100,000 deep,
+        not UTF-8, not an object), an unsigned body gets the same 401 and is not stored; never a 500."""
+        bodies = [
+            b"[" * 100_000 + b"]" * 100_000,
+            b'{"external_id": "WH-\xff\xfe"}',
+            b"[]",
+            b"{",
+        ]
+        headers = [None, "", "sha256=\u00f1\u00ff", "sha256=\u00f1".encode(), b"\xff\xfe\x80", "sha256=" + "0" * 64]
+        answers = set()
+        for body in bodies:
+            for header in headers:
+                response = self.post(body, header)
+                self.assertEqual(response.status_code, 401, (body[:10], header))
+                answers.add(response.text)
+        unknown = self.url_open("/oms/webhook/999999", data=bodies[0], headers={SIGNATURE_HEADER: "sha256=\u00f1"})
+        self.assertEqual(unknown.status_code, 401)
+        answers.add(unknown.text)
+        self.assertEqual(len(answers), 1, "the answer says nothing about what was wrong")
+        self.assertFalse(self.staged())
+
+    def test_signed_bodies_that_are_no_order_are_stored_in_error_never_a_server_error(self):
+        deep = b"[" * 100_000 + b"]" * 100_000
+        deep_object = b'{"a":' * 40_000 + b"1" + b"}" * 40_000  # within the size limit
+        for body in (deep, deep_object, b"[]", b'"text"', b"{", b'{"external_id": "WH-\xff"}'):
+            response = self.post(body, sign("s3cret", body))
+            self.assertEqual(response.status_code, 200, response.text)
+            self.assertEqual(response.json()["state"], "error")
+            self.assertLess(len(response.json()["error"]), 300)
+        self.assertEqual(len(self.staged()), 6)
+        self.assertEqual(set(self.staged().mapped("error_category")), {"malformed"})
 
     def test_hostile_text_and_numbers_are_stored_never_a_server_error(self):
         def body_of(external_id, **overrides):

@@ -1,12 +1,10 @@
-import hashlib
-import hmac
-import json
 from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
+from odoo.addons.oms_intelligent.services.public_body import parse_json_object, signature_matches
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
@@ -652,17 +650,31 @@ class OmsReturn(models.Model):
                 )
 
     @api.model
-    def _oms_provider_webhook(self, body, signature):
-        """A status the returns provider posted: applied to the return with that tracking number when ``signature``
-        (``sha256=<hex>``) is the HMAC-SHA256 of the raw ``body`` keyed with the API key of the return's company.
-        Returns the return (empty when none matched or the signature is wrong)."""
-        status = parse_status(json.loads(body or b"null"))
-        rma = self.sudo().search([("provider_tracking_ref", "=", status.tracking_number)], limit=1)
-        key = rma.company_id.sudo().oms_returns_provider_key if rma else False
-        if not key or not signature:
-            return self.browse()
-        expected = "sha256=" + hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(expected, signature):
-            return self.browse()
-        rma._oms_apply_provider_status(status)
+    def _oms_provider_signers(self, body, signature):
+        """The companies whose returns provider API key signs ``body``: ``signature`` (any header value, even absent
+        or not ASCII) is ``sha256=<hex HMAC-SHA256 of the raw body>`` under that key. Only the companies' keys are
+        read: nothing the body says is looked up before its signature holds."""
+        companies = self.env["res.company"].sudo().search([("oms_returns_provider_key", "!=", False)])
+        return companies.filtered(lambda company: signature_matches(company.oms_returns_provider_key, body, signature))
+
+    @api.model
+    def _oms_provider_status_received(self, companies, status):
+        """Apply a signed status (a ReturnStatus) to the return of one of ``companies`` with its tracking number;
+        returns that return, empty when there is none."""
+        rma = self.sudo().search(
+            [("provider_tracking_ref", "=", status.tracking_number), ("company_id", "in", companies.ids)], limit=1
+        )
+        if rma:
+            rma._oms_apply_provider_status(status)
         return rma
+
+    @api.model
+    def _oms_provider_webhook(self, body, signature):
+        """A status the returns provider posted, checked in the order of every endpoint without a login: its
+        signature, then its document, then the return it names. Returns the return (empty when the signature is
+        wrong or no return of the signing company has that tracking number); a signed body that is no status
+        document raises BodyError or ReturnsProviderError."""
+        companies = self._oms_provider_signers(body, signature)
+        if not companies:
+            return self.browse()
+        return self._oms_provider_status_received(companies, parse_status(parse_json_object(body)))

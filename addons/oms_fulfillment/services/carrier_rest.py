@@ -10,13 +10,16 @@
 A shipment is :func:`.carrier.shipment_to_dict`. Every call carries the headers ``X-Api-Key`` and ``X-Account``;
 errors answer ``{"error": "<why>"}`` with a 4xx or 5xx status. Calls are not retried here: rates and labels are
 asked for while someone waits (the picking's *Retry* button asks again), tracking is polled again by the next
-scheduled run. The API key never appears in messages or logs.
+scheduled run. Neither the API key, the account nor the service URL (manager-only) appears in messages or logs, even
+when the carrier echoes them.
 """
 
 import logging
 from urllib.parse import quote
 
 import requests
+
+from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
 
 from .carrier import (
     DEFAULT_TIMEOUT,
@@ -58,6 +61,7 @@ class RestCarrierClient:
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key or ""
         self._account = account or ""
+        self._secrets = (self._api_key, self._account, *url_secrets(base_url), *url_secrets(self.base_url))
         self.timeout = timeout
         self.session = session or requests.Session()
 
@@ -143,7 +147,5 @@ class RestCarrierClient:
             detail = str(detail or "")
         except ValueError:
             detail = response.text if "html" not in response.headers.get("Content-Type", "") else ""
-        detail = " ".join(detail.split())[:MAX_DETAIL_LENGTH]
-        if self._api_key:
-            detail = detail.replace(self._api_key, "***")
-        return detail
+        # Masked before it is cut, so that no part of a secret is left at the cut.
+        return " ".join(redact(detail, self._secrets).split())[:MAX_DETAIL_LENGTH]

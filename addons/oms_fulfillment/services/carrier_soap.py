@@ -12,14 +12,16 @@ Operations, document/literal, each taking the carrier's ``apiKey`` and ``account
 where ``Shipment`` is ``{Reference, Service, Sender: Address, Recipient: Address, Parcels{Parcel[]}}``, an
 ``Address`` ``{Name, Street, Street2, City, Zip, State, CountryCode, Phone, Email}`` and a ``Parcel`` ``{Weight (kg),
 Length, Width, Height (cm), Reference}``. SOAP faults, timeouts and answers that do not follow the WSDL raise
-CarrierError; the API key never appears in messages.
+CarrierError; neither the API key, the account nor the WSDL URL (manager-only) appears in messages. Only http(s) is
+read, the WSDL and every document it imports (oms_intelligent's ``services/soap_transport.py``).
 """
 
 import requests
-from zeep import Client
 from zeep.exceptions import Error as ZeepError
 from zeep.exceptions import Fault, TransportError
-from zeep.transports import Transport
+
+from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
+from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocation, http_only_client
 
 from .carrier import (
     DEFAULT_TIMEOUT,
@@ -55,6 +57,7 @@ class SoapCarrierClient:
         self.wsdl_url = wsdl_url
         self._api_key = api_key or ""
         self._account = account or ""
+        self._secrets = (self._api_key, self._account, *url_secrets(wsdl_url))
         self.timeout = timeout
         self._client = None
 
@@ -101,8 +104,7 @@ class SoapCarrierClient:
 
     def _service(self):
         if self._client is None:
-            transport = Transport(timeout=self.timeout, operation_timeout=self.timeout)
-            self._client = Client(self.wsdl_url, transport=transport)
+            self._client = http_only_client(self.wsdl_url, self.timeout)
         return self._client.service
 
     def _call(self, operation: str, **arguments):
@@ -111,6 +113,10 @@ class SoapCarrierClient:
             return getattr(self._service(), operation)(apiKey=self._api_key, account=self._account, **arguments)
         except Fault as fault:
             raise self._fault_error(fault, what) from None
+        except ForbiddenLocation as exc:
+            raise CarrierError(
+                f"the carrier's WSDL was refused: {exc}; check the carrier's WSDL URL", transient=False
+            ) from None
         except requests.Timeout:
             raise CarrierError(
                 f"the carrier did not answer the {what} request within {self.timeout:g} s", unreachable=True
@@ -154,7 +160,7 @@ class SoapCarrierClient:
         return CarrierError(f"the carrier answered {status}: try again later", status=status)
 
     def _redact(self, text: str) -> str:
-        return text.replace(self._api_key, "***") if self._api_key else text
+        return redact(text, self._secrets)
 
 
 def _address(address: Address) -> dict:

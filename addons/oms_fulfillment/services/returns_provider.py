@@ -8,7 +8,7 @@
 
 The provider may also post the same status document to the OMS (a webhook): :func:`parse_status` reads both.
 Every call carries the header ``X-Api-Key``; errors answer ``{"error": "<why>"}`` with a 4xx or 5xx status and
-raise :class:`ReturnsProviderError` (never holding the key).
+raise :class:`ReturnsProviderError` (never holding the key nor the URL, even when the provider echoes them).
 """
 
 import base64
@@ -18,7 +18,11 @@ from urllib.parse import quote
 
 import requests
 
+from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
+
 DEFAULT_TIMEOUT = 10.0
+# A status document is a few hundred bytes: the webhook reads no more than this.
+MAX_STATUS_BYTES = 64 * 1024
 STATUSES = ("label_created", "in_transit", "delivered", "exception")
 
 
@@ -52,7 +56,7 @@ def parse_status(data):
     if not isinstance(number, str) or not number.strip():
         raise ReturnsProviderError("the returns provider's status has no tracking number")
     if status not in STATUSES:
-        raise ReturnsProviderError(f"unknown return status {status!r}")
+        raise ReturnsProviderError(f"unknown return status {str(status)[:40]!r}")
     return ReturnStatus(number.strip(), status, str(data.get("description") or ""))
 
 
@@ -60,6 +64,7 @@ class ReturnsProviderClient:
     def __init__(self, url, api_key, timeout=DEFAULT_TIMEOUT, session=None):
         self.url = url.rstrip("/")
         self.api_key = api_key
+        self._secrets = (api_key, *url_secrets(url), *url_secrets(self.url))
         self.timeout = timeout
         self.session = session or requests.Session()
 
@@ -82,8 +87,9 @@ class ReturnsProviderClient:
             data = None
         if response.status_code >= 400:
             why = data.get("error") if isinstance(data, dict) else None
+            why = " ".join(redact(str(why or response.reason or ""), self._secrets).split())[:200]
             raise ReturnsProviderError(
-                f"the returns provider refused the call ({response.status_code}): {why or response.reason}",
+                f"the returns provider refused the call ({response.status_code}): {why}",
                 transient=response.status_code >= 500,
             )
         if not isinstance(data, dict):

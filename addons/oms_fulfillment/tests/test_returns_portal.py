@@ -1,5 +1,6 @@
 import json
 import re
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -58,7 +59,7 @@ class TestReturnPortal(HttpCase, ReturnCase):
             data={"csrf_token": csrf, f"qty_{own.order_line.id}": "5", "reason": "defective"},
         )
         self.assertIn("could not be accepted", response.text)
-        self.assertIn("5.0 asked, only 2.0 delivered", response.text)
+        self.assertIn("5 asked, only 2.0 can be returned", response.text)
         self.assertFalse(self.env["oms.return"].search([("sale_order_id", "=", own.id)]))
 
         response = self.url_open(
@@ -83,7 +84,7 @@ class TestReturnPortal(HttpCase, ReturnCase):
 
         signed = {**headers, "X-OMS-Signature": sign(body.encode(), "nope")}
         response = self.url_open("/oms/returns/status", data=body, headers=signed)
-        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response.status_code, 401)
         self.assertFalse(rma.provider_status)
         signed = {**headers, "X-OMS-Signature": sign(b"{", "hook-key")}
         response = self.url_open("/oms/returns/status", data="{", headers=signed)
@@ -92,5 +93,98 @@ class TestReturnPortal(HttpCase, ReturnCase):
         response = self.url_open("/oms/returns/status", data=body, headers=signed)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json(), {"ok": True})
+        rma.invalidate_recordset()
+        self.assertEqual(rma.provider_status, "in_transit")
+
+    def test_portal_quantities_must_be_finite_numbers_within_what_can_be_returned(self):
+        own = self.delivered_order(tent=2, lamp=0)
+        self.authenticate("lucia_portal", "lucia_portal")
+        page = self.url_open(f"/my/orders/{own.id}/return").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        for typed, message in (
+            ("nan", "“nan” is not a quantity."),
+            ("NaN", "“NaN” is not a quantity."),
+            ("inf", "“inf” is not a quantity."),
+            ("-Infinity", "“-Infinity” is not a quantity."),
+            ("1e400", "“1e400” is not a quantity."),
+            ("two", "“two” is not a quantity."),
+            ("-1", "a quantity cannot be negative."),
+            ("-0.5", "a quantity cannot be negative."),
+            ("1e308", "1e308 asked, only 2.0 can be returned."),
+            ("3", "3 asked, only 2.0 can be returned."),
+        ):
+            response = self.url_open(
+                f"/my/orders/{own.id}/return",
+                data={"csrf_token": csrf, f"qty_{own.order_line.id}": typed, "reason": "defective"},
+            )
+            self.assertEqual(response.status_code, 200, typed)
+            self.assertIn("Your return could not be accepted", response.text, typed)
+            self.assertIn(f"Returns Tent: {message}", response.text, typed)
+        self.assertFalse(self.env["oms.return"].search([("sale_order_id", "=", own.id)]), "nothing stored")
+
+    def test_returns_provider_webhook_checks_size_then_signature_then_body_and_only_then_the_database(self):
+        order = self.delivered_order(tent=1, lamp=0)
+        rma = self.new_return(order, {self.tent: 1})
+        rma.action_approve()
+        rma.provider_tracking_ref = "RET00000077"
+        self.company.oms_returns_provider_key = "hook-key"
+        other_company = self.env["res.company"].create({"name": "Other Returns Co", "oms_returns_provider_key": "co-2"})
+        good = json.dumps({"tracking_number": "RET00000077", "status": "in_transit"}).encode()
+        deep = b"[" * 100_000 + b"]" * 100_000  # larger than the limit: refused for its size
+        deep_within_limit = b"[" * 30_000 + b"]" * 30_000
+        not_utf8 = b'{"tracking_number": "RET\xff", "status": "in_transit"}'
+        Return = type(self.env["oms.return"])
+        searched = []
+        search = Return.search
+
+        def spying_search(records, domain, *args, **kwargs):
+            searched.append(domain)
+            return search(records, domain, *args, **kwargs)
+
+        def post(body, signature):
+            headers = {"Content-Type": "application/json"}
+            if signature is not None:
+                headers["X-OMS-Signature"] = signature
+            with patch.object(Return, "search", spying_search):
+                return self.url_open("/oms/returns/status", data=body, headers=headers)
+
+        # Too large: refused first, signed or not.
+        big = json.dumps({"tracking_number": "RET00000077", "status": "in_transit", "pad": "x" * 70_000}).encode()
+        for body, signature in ((big, sign(big, "hook-key")), (big, None), (deep, sign(deep, "hook-key"))):
+            response = post(body, signature)
+            self.assertEqual((response.status_code, response.json()), (413, {"error": "body larger than 65536 bytes"}))
+
+        # Unsigned: the same 401 whatever the header and the body, and nothing looked up.
+        answers = set()
+        for body in (good, deep_within_limit, not_utf8, b"[]", b"{"):
+            for signature in (
+                None,
+                "",
+                "sha256=\u00f1\u00ff",
+                "sha256=\u00f1".encode(),
+                b"\xff\xfe\x80",
+                "sha256=" + "0" * 64,
+                sign(good, "wrong-key"),
+            ):
+                response = post(body, signature)
+                self.assertEqual(response.status_code, 401, (body[:12], signature))
+                answers.add(response.text)
+        self.assertEqual(answers, {json.dumps({"error": "invalid signature"})})
+        self.assertEqual(searched, [], "nothing the body names is looked up before its signature holds")
+
+        # Signed but no status document: a short 400, never a 500.
+        lost = b'{"tracking_number": "RET1", "status": "' + b"x" * 5000 + b'"}'
+        for body in (deep_within_limit, not_utf8, b"[]", b"{", lost):
+            response = post(body, sign(body, "hook-key"))
+            self.assertEqual(response.status_code, 400, body[:12])
+            self.assertLess(len(response.json()["error"]), 100)
+        self.assertEqual(searched, [])
+
+        # Signed by another company: its returns only.
+        self.assertEqual(post(good, sign(good, other_company.oms_returns_provider_key)).status_code, 404)
+        rma.invalidate_recordset()
+        self.assertFalse(rma.provider_status)
+        response = post(good, sign(good, "hook-key"))
+        self.assertEqual((response.status_code, response.json()), (200, {"ok": True}))
         rma.invalidate_recordset()
         self.assertEqual(rma.provider_status, "in_transit")

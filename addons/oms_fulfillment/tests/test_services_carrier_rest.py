@@ -14,6 +14,7 @@ from odoo.addons.oms_fulfillment.services.carrier import (
 )
 from odoo.addons.oms_fulfillment.services.carrier_rest import RestCarrierClient
 from odoo.addons.oms_fulfillment.tests.local_rest_carrier import LocalRestCarrier
+from odoo.addons.oms_intelligent.tests.local_tattletale import LocalTattletale
 
 SHIPMENT = Shipment(
     reference="MAD/OUT/00042",
@@ -138,3 +139,15 @@ def test_answers_that_do_not_make_sense_are_errors(carrier, monkeypatch):
     )
     with pytest.raises(CarrierError, match="no PDF label"):
         rest.create_label(SHIPMENT)
+
+
+def test_messages_hold_no_key_account_or_url_even_when_the_carrier_echoes_them():
+    with LocalTattletale(status=403) as tattletale:
+        url = f"{tattletale.url}/t0k3n-123"
+        with pytest.raises(CarrierError) as error:
+            RestCarrierClient(url, "sk-carrier-456", "ACC-SECRET-789").rate(SHIPMENT)
+    message = str(error.value)
+    assert message.startswith("the carrier answered 403 (")
+    assert message.endswith("check the carrier's API key and account")
+    for secret in ("sk-carrier-456", "ACC-SECRET-789", "t0k3n-123", "127.0.0.1"):
+        assert secret not in message

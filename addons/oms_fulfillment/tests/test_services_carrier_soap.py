@@ -7,6 +7,7 @@ import pytest
 from odoo.addons.oms_fulfillment.services.carrier import DELIVERED, IN_TRANSIT, Address, CarrierError, Parcel, Shipment
 from odoo.addons.oms_fulfillment.services.carrier_soap import SoapCarrierClient
 from odoo.addons.oms_fulfillment.tests.local_soap_carrier import LocalSoapCarrier
+from odoo.addons.oms_intelligent.tests.local_hostile_soap import HOSTILE_CASES, LocalHostileWsdl, recording_local_reads
 
 SHIPMENT = Shipment(
     reference="MAD/OUT/00042",
@@ -107,3 +108,25 @@ def test_a_missing_wsdl_is_a_configuration_error(carrier):
 def test_a_local_file_is_never_read_as_wsdl():
     with pytest.raises(CarrierError, match="must start with http"):
         SoapCarrierClient("/etc/passwd", "key")
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    with LocalHostileWsdl() as server:
+        yield server
+
+
+@pytest.mark.parametrize("case", sorted(set(HOSTILE_CASES) - {"harmless", "file_address"}))
+def test_a_wsdl_that_refers_to_a_local_file_is_refused_without_reading_it(hostile, case):
+    with recording_local_reads() as reads, pytest.raises(CarrierError) as error:
+        SoapCarrierClient(hostile.url_of(case), "key", "ACC").rate(SHIPMENT)
+    assert reads == [], "no local file was opened"
+    assert "only http:// and https:// documents are read" in str(error.value)
+    assert "passwd" not in str(error.value) and "127.0.0.1" not in str(error.value)
+    assert not error.value.transient
+
+
+def test_a_wsdl_url_redirected_to_a_local_file_is_refused_without_reading_it(hostile):
+    with recording_local_reads() as reads, pytest.raises(CarrierError, match="only http"):
+        SoapCarrierClient(hostile.redirect_url, "key", "ACC").rate(SHIPMENT)
+    assert reads == []

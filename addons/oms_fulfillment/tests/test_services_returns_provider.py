@@ -8,6 +8,7 @@ from odoo.addons.oms_fulfillment.services.returns_provider import (
     parse_status,
 )
 from odoo.addons.oms_fulfillment.tests.local_returns_provider import LocalReturnsProvider
+from odoo.addons.oms_intelligent.tests.local_tattletale import LocalTattletale
 
 CUSTOMER = {"name": "Lucía Fernández", "city": "Madrid", "zip": "28014", "country_code": "ES"}
 WAREHOUSE = {"name": "Almacén Madrid", "city": "Madrid", "zip": "28041", "country_code": "ES"}
@@ -53,3 +54,20 @@ def test_webhook_status_is_checked():
         parse_status({"tracking_number": "RET1", "status": "lost"})
     with pytest.raises(ReturnsProviderError, match="no tracking number"):
         parse_status({"status": "delivered"})
+
+
+def test_refusals_hold_neither_the_key_nor_the_url_even_when_the_provider_echoes_them():
+    with LocalTattletale(status=401) as tattletale:
+        url = f"{tattletale.url}/t0k3n-123"
+        with pytest.raises(ReturnsProviderError) as error:
+            ReturnsProviderClient(url, "rp-secret-456").status("RET1")
+    message = str(error.value)
+    assert message.startswith("the returns provider refused the call (401): ")
+    for secret in ("rp-secret-456", "t0k3n-123", "127.0.0.1"):
+        assert secret not in message
+
+
+def test_an_unknown_status_is_quoted_short():
+    with pytest.raises(ReturnsProviderError) as error:
+        parse_status({"tracking_number": "RET1", "status": "x" * 10_000})
+    assert len(str(error.value)) < 80

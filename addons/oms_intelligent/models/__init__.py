@@ -24,3 +24,4 @@ from . import oms_orderpoint_history
 from . import oms_liquidation_candidate
 from . import oms_customer_value
 from . import oms_dashboard
+from . import ir_http

@@ -1,7 +1,8 @@
 import logging
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..services.rfm import SEGMENTS, CustomerFigures, rfm_scores, top_share
@@ -102,7 +103,11 @@ class OmsCustomerValue(models.Model):
         self.sudo()._recompute(self.env["res.company"].browse(company_ids))
 
     def action_recompute(self):
-        self.sudo()._recompute(self.env.company)
+        # Behind a manager-only button, and run as superuser: the method checks the group itself.
+        if not self.env.user.has_group("oms_intelligent.group_oms_manager"):
+            raise AccessError(_("Only Order Management managers recompute the customer figures."))
+        # The company too: the snapshot's date is written on it, which managers may not do themselves.
+        self.sudo()._recompute(self.env.company.sudo())
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def _recompute(self, companies):
@@ -240,7 +245,9 @@ class OmsCustomerValue(models.Model):
     # Actions ---------------------------------------------------------------------------------------------------
 
     def action_mark_vip(self):
-        """Flag the customers VIP: their next orders become VIP special orders (OMS managers: write access)."""
+        """Flag the customers VIP: their next orders become VIP special orders (OMS managers only)."""
+        if not self.env.user.has_group("oms_intelligent.group_oms_manager"):
+            raise AccessError(_("Only Order Management managers mark customers as VIP."))
         self.check_access("write")
         self.partner_id.sudo().oms_vip = True
         self.vip_suggested = False

@@ -3,7 +3,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, float_compare, float_round, format_date, split_every
 
 from ..services.forecast import forecast_many
@@ -115,6 +115,9 @@ class StockWarehouseOrderpoint(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(chunk), remaining=self.search_count(stale))
 
     def action_oms_recompute(self):
+        # Behind a manager-only button: stock managers who are not OMS managers may not run it either.
+        if not self.env.user.has_group("oms_intelligent.group_oms_manager"):
+            raise AccessError(_("Only Order Management managers recompute reorder points from the forecast."))
         forecast = self.filtered(lambda orderpoint: orderpoint.oms_reorder_mode == "forecast")
         forecast._oms_recompute_reorder_points()
         return {

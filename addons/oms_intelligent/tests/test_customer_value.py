@@ -227,6 +227,29 @@ class TestCustomerValue(TransactionCase):
             value.with_user(user).with_context(allowed_company_ids=self.company.ids).action_mark_vip()
         self.assertFalse(self.bruno.oms_vip)
 
+    def test_only_managers_recompute_the_figures_behind_the_managers_button(self):
+        """Recompute runs as superuser: the method checks the group, not only the view."""
+        self.values()
+        Value = self.env["oms.customer.value"]
+        for login, groups in (
+            ("c360_recompute_user", "base.group_user,oms_intelligent.group_oms_user"),
+            ("c360_sales_manager", "base.group_user,sales_team.group_sale_manager"),
+        ):
+            user = new_test_user(
+                self.env, login=login, groups=groups, company_id=self.company.id, company_ids=[self.company.id]
+            )
+            with self.assertRaises(AccessError):
+                Value.with_user(user).with_context(allowed_company_ids=self.company.ids).action_recompute()
+        manager = new_test_user(
+            self.env,
+            login="c360_recompute_manager",
+            groups="base.group_user,oms_intelligent.group_oms_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        action = Value.with_user(manager).with_context(allowed_company_ids=self.company.ids).action_recompute()
+        self.assertEqual(action["tag"], "soft_reload")
+
     def test_demo_customer_figures_match_a_hand_calculation(self):
         """Montaña Viva's one confirmed demo order (sale_order_demo.xml, delivered whole), at the EUR list prices
         and costs of product_demo.xml: 4 backpacks 69.90 (cost 24.00), 2 tents 99.00 (38.00), 10 headlamps 14.90

@@ -322,6 +322,68 @@ class TestPolicies(LifecycleCase):
         order.oms_hold_ids.with_user(self.oms_user)._release("Customer called back")
         self.assertFalse(order.oms_on_hold)
 
+    def release_wizard(self, user, holds, note):
+        return (
+            self.env["oms.hold.release.wizard"]
+            .with_user(user)
+            .create(
+                {"note": note, "order_ids": [Command.set(holds.order_id.ids)], "hold_ids": [Command.set(holds.ids)]}
+            )
+        )
+
+    def test_release_wizard_never_runs_the_workflow_of_orders_released_already(self):
+        """A credit hold only a manager may release, released without moving the order on: an OMS user who picks
+        that released hold in the wizard must not get the order quoted, as superuser, in the manager's stead."""
+        order = self.order(self.business, 15)
+        order._oms_process()
+        hold = order.oms_hold_ids
+        hold.with_user(self.oms_manager)._release("Approved; sales sends the quotation when ready")
+        self.assertEqual(order.state, "draft")
+        wizard = self.release_wizard(self.oms_user, hold, "Send it now")
+        with self.assertRaisesRegex(UserError, "Nothing to release: the holds of .* are released already"):
+            wizard.action_release()
+        self.assertEqual(order.state, "draft", "no workflow ran")
+        self.assertEqual(hold.release_note, "Approved; sales sends the quotation when ready")
+
+    def test_release_wizard_releases_the_active_holds_and_names_those_released_already(self):
+        released = self.order(self.business, 15)
+        released._oms_process()
+        released.oms_hold_ids.with_user(self.oms_manager)._release("Approved")
+        waiting = self.order(self.business, 5)
+        self.env["oms.hold.wizard"].with_context(active_model="sale.order", active_ids=waiting.ids).create(
+            {"reason": "Customer asked to wait"}
+        ).action_hold()
+        wizard = self.release_wizard(self.oms_user, released.oms_hold_ids | waiting.oms_hold_ids, "Called back")
+        result = wizard.action_release()
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertIn(f"left as they were: {released.name}", result["params"]["message"])
+        self.assertFalse(waiting.oms_on_hold)
+        self.assertEqual(waiting.state, "sent", "released now: its workflow sends the quotation")
+        self.assertEqual(released.state, "draft", "released before: left as it was")
+        self.assertEqual(released.oms_hold_ids.release_note, "Approved")
+
+    def test_release_wizard_refuses_orders_the_user_cannot_change(self):
+        """Another company's order: the user may not change it, so neither its hold nor its workflow moves."""
+        other_company = self.env["res.company"].create({"name": "Other Holds Co"})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.consumer.id,
+                "company_id": other_company.id,
+                "order_line": [Command.create({"name": "Consulting", "price_unit": 10.0, "display_type": False})],
+            }
+        )
+        hold = self.env["oms.order.hold"].create({"order_id": order.id, "kind": "manual", "reason": "Check stock"})
+        with self.assertRaises(AccessError):
+            order.with_user(self.oms_user).write({"note": "Go"})  # what the user may do without the wizard
+        for fresh_cache in (False, True):
+            wizard = self.release_wizard(self.oms_user, hold, "Go")
+            if fresh_cache:
+                self.env.invalidate_all()  # as in a request of its own: the hold is not even seen
+            with self.assertRaises(UserError):  # an AccessError is a UserError
+                wizard.action_release()
+        self.assertEqual(hold.state, "active")
+        self.assertEqual(order.state, "draft")
+
 
 @tagged("post_install", "-at_install")
 class TestWorkflow(LifecycleCase):

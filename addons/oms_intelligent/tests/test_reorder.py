@@ -350,3 +350,19 @@ class TestReorderAccess(ReorderCase):
         self.assertTrue(self.env["oms.liquidation.candidate"].with_user(user).search_count([]))
         with self.assertRaises(AccessError):
             orderpoint.action_oms_recompute()
+
+    def test_stock_managers_who_are_not_oms_managers_do_not_recompute_either(self):
+        """The button is for OMS managers: its method says so too, whatever else the user may write."""
+        stock_manager = new_test_user(
+            self.env,
+            login="oms_reorder_stock_manager",
+            groups="stock.group_stock_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        orderpoint = self.env.ref("oms_intelligent.orderpoint_oms_028_madrid")
+        with self.assertRaises(AccessError):
+            orderpoint.with_user(stock_manager).action_oms_recompute()
+        stock_manager.groups_id += self.env.ref("oms_intelligent.group_oms_manager")
+        action = orderpoint.with_user(stock_manager).action_oms_recompute()
+        self.assertEqual(action["params"]["type"], "success")

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class OmsHoldReleaseWizard(models.TransientModel):
@@ -20,7 +21,36 @@ class OmsHoldReleaseWizard(models.TransientModel):
         return values
 
     def action_release(self):
-        self.hold_ids._release(self.note)
-        # Released orders go on by their workflow, with the rights of the workflow rather than the releaser's.
-        self.hold_ids.order_id.filtered(lambda order: not order.oms_on_hold).sudo()._oms_run_workflow()
-        return {"type": "ir.actions.act_window_close"}
+        """Release the holds still active, then move on by their workflow the orders nothing holds any more. Holds
+        released already are left as they were (and said so): releasing them again must not run a workflow."""
+        self.ensure_one()
+        if not self.hold_ids:  # none chosen, or none this user may see (another company's)
+            raise UserError(_("Choose the holds to release."))
+        active = self.hold_ids.filtered(lambda hold: hold.state == "active")
+        already = self.hold_ids - active
+        if not active:
+            raise UserError(
+                _(
+                    "Nothing to release: the holds of %s are released already.",
+                    ", ".join(already.order_id.mapped("display_name")),
+                )
+            )
+        orders = active.order_id
+        # The workflow below runs with its own rights (confirming, invoicing): only on orders this user may change.
+        orders.check_access("write")
+        active._release(self.note)
+        orders.filtered(lambda order: not order.oms_on_hold).sudo()._oms_run_workflow()
+        if not already:
+            return {"type": "ir.actions.act_window_close"}
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "message": _(
+                    "Released what was still on hold. Already released before, left as they were: %s",
+                    "; ".join(f"{hold.order_id.display_name}: {hold.reason}" for hold in already),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
