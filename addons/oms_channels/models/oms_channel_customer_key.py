@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 
 class OmsChannelCustomerKey(models.Model):
@@ -20,7 +20,10 @@ class OmsChannelCustomerKey(models.Model):
         """Take the keys for a customer just created. A key another worker took after this transaction began makes
         PostgreSQL refuse it (a serialization failure), so the caller's batch is imported again; one taken long
         ago (its customer was since renamed or archived) is left to it."""
-        if keys:
+        if not keys:
+            return
+        # The collision is expected and handled by the caller: not a "bad query" for the server's log.
+        with mute_logger("odoo.sql_db"):
             self.env.cr.execute(
                 SQL(
                     "INSERT INTO oms_channel_customer_key (key, partner_id) SELECT unnest(%s::varchar[]), %s"
