@@ -9,7 +9,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL
+from odoo.tools import SQL, float_is_zero
 
 from ..services.channel_order import (
     MAX_PAYLOAD_BYTES,
@@ -663,6 +663,7 @@ class OmsChannelOrder(models.Model):
         """(sale order values, (carrier, price) or None, how the customer was found) of one staged order; the
         customer and addresses are found or created on the way."""
         product_ids = match_lines(order_data, lookups["by_binding"], lookups["by_sku"], lookups["by_barcode"])
+        self._check_quantities(order_data, product_ids)
         pricelist = self._pricelist_for(channel, order_data.currency, lookups)
         shipping = self._shipping_for(channel, order_data, lookups)
         partner, invoice_partner, delivery_partner, how = self._customer_for(channel, order_data, lookups)
@@ -697,6 +698,22 @@ class OmsChannelOrder(models.Model):
         if channel.warehouse_id:
             order_vals["warehouse_id"] = channel.warehouse_id.id
         return order_vals, shipping, how
+
+    @api.model
+    def _check_quantities(self, order_data, product_ids):
+        """A quantity the product's unit rounds to nothing (0.000000001 units) would become a line of zero."""
+        products = self.env["product.product"].browse(product_ids)
+        for index, (line, product) in enumerate(zip(order_data.lines, products, strict=True)):
+            if float_is_zero(line.quantity, precision_rounding=product.uom_id.rounding):
+                raise ChannelImportError(
+                    "invalid_value",
+                    _(
+                        "lines[%(index)s].quantity %(quantity)s is less than the smallest quantity of %(product)s",
+                        index=index,
+                        quantity=line.quantity,
+                        product=product.display_name,
+                    ),
+                )
 
     @api.model
     def _shipping_for(self, channel, order_data, lookups):

@@ -265,3 +265,10 @@ class TestIntakeHardening(ChannelCase):
                 {"channel_id": self.channel.id, "external_ref": "FORGED", "state": "imported"}
             )
         self.assertEqual(record.state, "error")
+
+    def test_quantity_too_small_for_the_unit_is_quarantined_not_a_line_of_zero(self):
+        self.pull(self.order("TINY", lines=[{"sku": "TST-KET", "quantity": 1e-9, "unit_price": 27.5}]))
+        record = self.staging("TINY")
+        self.assertEqual((record.state, record.error_category), ("error", "invalid_value"), record.error_message)
+        self.assertIn("lines[0].quantity", record.error_message)
+        self.assertFalse(record.sale_order_id)

@@ -1,5 +1,7 @@
+import math
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class OmsReturnLine(models.Model):
@@ -46,6 +48,13 @@ class OmsReturnLine(models.Model):
     def unlink(self):
         self._oms_check_draft(self.return_id)
         return super().unlink()
+
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        """Whatever the screen or the API sends: a quantity is a finite number, never negative."""
+        for line in self:
+            if not math.isfinite(line.quantity) or line.quantity < 0:
+                raise ValidationError(_("A quantity to return must be a number of at least 0."))
 
     def _oms_check_draft(self, returns):
         """What a return takes back is checked when it is approved: from then on its lines stay as approved."""

@@ -3,6 +3,7 @@ approved, and the credit note credits what came back, whatever quantity a user t
 
 import xmlrpc.client
 
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
 from .test_returns import ReturnCase
@@ -62,3 +63,15 @@ class TestReturnChecksOverXmlRpc(ReturnCase, HttpCase):
         )
         self.assertRefused("oms.order.hold", "write", hold.ids, {"state": "released"})
         self.assertEqual(hold.state, "active")
+
+    def test_return_quantities_are_finite_and_not_negative(self):
+        rma = self.new_return(self.delivered_order(tent=1, lamp=0), {self.tent: 1})
+        for quantity in (-1, float("inf"), float("nan")):
+            try:
+                with self.env.cr.savepoint():
+                    rma.line_ids.with_user(self.oms_user).write({"quantity": quantity})
+            # Refused by the check, or already by Odoo's rounding of a number that is not one.
+            except (ValidationError, ValueError, OverflowError):
+                continue
+            self.fail(f"a quantity of {quantity} was accepted")
+        self.assertEqual(rma.line_ids.quantity, 1)
