@@ -309,10 +309,7 @@ class OmsChannelOrder(models.Model):
                 "error_message": self._describe_exception(error),
             }
             with self.env.cr.savepoint():
-                record, created = self._create_or_find(vals)
-                if record and not created:
-                    record.write({"receive_count": record.receive_count + 1, "last_received_at": fields.Datetime.now()})
-                return record
+                return self._create_or_count(vals)
         except Exception:
             _logger.exception("channel %s: a payload could not even be quarantined", channel.code)
             return self.browse()
@@ -346,10 +343,19 @@ class OmsChannelOrder(models.Model):
             payload_truncated=True,
             intake_notes="\n".join(notes) or False,
         )
+        return self._create_or_count(vals)
+
+    @api.model
+    def _create_or_count(self, vals):
+        """The staging record of a body that is never imported (quarantined as it arrives): created, or the one
+        this same body made before with one more receipt counted."""
         record, created = self._create_or_find(vals)
         if record and not created:
-            record.write({"receive_count": record.receive_count + 1, "last_received_at": fields.Datetime.now()})
+            record._count_receipt()
         return record
+
+    def _count_receipt(self):
+        self.write({"receive_count": self.receive_count + 1, "last_received_at": fields.Datetime.now()})
 
     @api.model
     def _create_or_find(self, vals):
@@ -370,10 +376,10 @@ class OmsChannelOrder(models.Model):
     def _register_replay(self, vals, data):
         """The order came again: count a replay of the same version, or take the new version."""
         self.ensure_one()
-        now = fields.Datetime.now()
         if self.fingerprint == vals["fingerprint"]:
-            self.write({"receive_count": self.receive_count + 1, "last_received_at": now})
+            self._count_receipt()
             return
+        now = fields.Datetime.now()
         previous = self._payload_data()
         change = {key: value for key, value in vals.items() if key not in ("channel_id", "state", "source")}
         change.update(receive_count=self.receive_count + 1, last_received_at=now)
