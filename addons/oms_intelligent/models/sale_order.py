@@ -758,6 +758,9 @@ class SaleOrder(models.Model):
                 line_vals["product_uom_qty"] = line.product_id.uom_id._compute_quantity(
                     first.quantity + backorder_qty, line.product_uom
                 )
+                # Splitting ships the same sale: Odoo would reprice a line whose quantity changes from the pricelist,
+                # losing the price the order was taken at (a channel's, a salesperson's).
+                line_vals["price_unit"] = line.price_unit
             if line_vals:
                 line.with_context(**context).write(line_vals)
             for other in others:

@@ -81,7 +81,11 @@ class TestOrderRouting(RoutingCase):
 
     def test_order_larger_than_any_warehouse_is_split_into_one_picking_per_warehouse(self):
         order = self.order(60)
+        # The price the order was taken at (a channel's, as an import creates it), not the pricelist's.
+        order.order_line.write({"price_unit": 7.25, "technical_price_unit": 7.25})
         order.action_confirm()
+        self.assertGreaterEqual(len(order.order_line), 2, "the line is split per warehouse")
+        self.assertEqual(set(order.order_line.mapped("price_unit")), {7.25}, "every part keeps the order's price")
         shipped = self.shipped_from(order)
         self.assertEqual(sum(shipped.values()), 60)
         self.assertGreaterEqual(len(shipped), 2)
