@@ -2,7 +2,7 @@ import logging
 import threading
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -227,9 +227,15 @@ class OmsChannel(models.Model):
         credentials = self.sudo()
         if self.connector not in ("rest", "soap"):
             connector = dict(self._fields["connector"]._description_selection(self.env))[self.connector]
-            raise UserError(_("Channel %s does not pull orders: its connector is %s.", self.name, connector))
+            raise UserError(
+                self.env._(
+                    "Channel %(channel)s does not pull orders: its connector is %(connector)s.",
+                    channel=self.name,
+                    connector=connector,
+                )
+            )
         if not credentials.endpoint_url:
-            raise UserError(_("Channel %s has no endpoint URL.", self.name))
+            raise UserError(self.env._("Channel %s has no endpoint URL.", self.name))
         if self.connector == "rest":
             return RestConnector(credentials.endpoint_url, credentials.api_key or "")
         return SoapConnector(credentials.endpoint_url, credentials.api_key or "")
@@ -245,12 +251,12 @@ class OmsChannel(models.Model):
         self.ensure_one()
         # The button is for OMS managers only, and so is the method: it uses their credentials.
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(_("Only Order Management managers may test a channel's connection."))
+            raise AccessError(self.env._("Only Order Management managers may test a channel's connection."))
         try:
             message = self._get_connector().test_connection()
-            kind, title = "success", _("Connection works")
+            kind, title = "success", self.env._("Connection works")
         except ConnectorError as error:
-            message, kind, title = str(error), "danger", _("Connection failed")
+            message, kind, title = str(error), "danger", self.env._("Connection failed")
         message = self._redact_credentials(message)
         return {
             "type": "ir.actions.client",
@@ -325,12 +331,12 @@ class OmsChannel(models.Model):
             return received, str(error)
         except Exception as error:  # noqa: BLE001 - the cron goes on with the next channel; the log has the trace
             _logger.exception("pulling channel %s failed", self.code)
-            return received, _("internal error: %s", staging_model._describe_exception(error))
+            return received, self.env._("internal error: %s", staging_model._describe_exception(error))
         return received, None
 
     def _write_pull_outcome(self, received, error):
         quarantined = len(received.filtered(lambda record: record.state == "error"))
-        outcome = _(
+        outcome = self.env._(
             "%(received)s order(s) received, %(quarantined)s quarantined.",
             received=len(received),
             quarantined=quarantined,
@@ -404,7 +410,7 @@ class OmsChannel(models.Model):
             {
                 "last_stock_push_at": fields.Datetime.now(),
                 "last_stock_push_ok": True,
-                "last_stock_push_message": _("Stock of %s product(s) sent.", len(items)),
+                "last_stock_push_message": self.env._("Stock of %s product(s) sent.", len(items)),
             }
         )
         return items

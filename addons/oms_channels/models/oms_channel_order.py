@@ -6,7 +6,7 @@ import traceback
 import psycopg2
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, float_is_zero
@@ -214,7 +214,7 @@ class OmsChannelOrder(models.Model):
         elif isinstance(payload, str):
             raw_text = clean_text(payload, multiline=True)
             if raw_text != payload:
-                notes.append(_("Control characters the database cannot store were removed from the payload."))
+                notes.append(self.env._("Control characters the database cannot store were removed from the payload."))
         data = None
         try:
             data = parse_payload(payload) if raw_text is not None else payload
@@ -245,7 +245,7 @@ class OmsChannelOrder(models.Model):
         if storable != text or "\ufffd" in text:
             vals["raw_body"] = base64.b64encode(body)
             notes.append(
-                _(
+                self.env._(
                     "The body held bytes the text cannot show (NUL, invalid UTF-8): they are replaced here, and the "
                     "exact body is kept in Exact Body."
                 )
@@ -276,7 +276,7 @@ class OmsChannelOrder(models.Model):
         vals["amount_total"] = sum(line.quantity * line.unit_price for line in order.lines)
         vals["order_updated_at"] = (order.updated_at or order.order_date or fields.Datetime.now()).replace(tzinfo=None)
         if order.cleaned:
-            notes.append(_("Control characters were removed from: %s.", ", ".join(order.cleaned)))
+            notes.append(self.env._("Control characters were removed from: %s.", ", ".join(order.cleaned)))
 
     @staticmethod
     def _summary_text(value, size):
@@ -327,14 +327,18 @@ class OmsChannelOrder(models.Model):
         notes = []
         text = self._storable_text(beginning, vals, notes)
         fingerprint = payload_fingerprint({"raw": text, "size": size})
-        size_text = _("%(size)s bytes", size=size) if size else _("more than %(limit)s bytes", limit=MAX_PAYLOAD_BYTES)
+        size_text = (
+            self.env._("%(size)s bytes", size=size)
+            if size
+            else self.env._("more than %(limit)s bytes", limit=MAX_PAYLOAD_BYTES)
+        )
         vals.update(
             payload=text,
             fingerprint=fingerprint,
             external_ref=f"too-large-{fingerprint[:16]}",
             state="error",
             error_category="too_large",
-            error_message=_(
+            error_message=self.env._(
                 "The body (%(size)s) is larger than the %(limit)s bytes allowed: only its beginning is kept, its "
                 "signature was not checked and it is not imported. Ask the channel to send smaller orders.",
                 size=size_text,
@@ -411,28 +415,28 @@ class OmsChannelOrder(models.Model):
             if order.state == "cancel":
                 pass
             elif shipped:
-                notes.append(_("The channel cancelled the order after it was shipped."))
+                notes.append(self.env._("The channel cancelled the order after it was shipped."))
             else:
                 order._action_cancel()
-                order.message_post(body=_("Cancelled by channel %s.", self.channel_id.name))
+                order.message_post(body=self.env._("Cancelled by channel %s.", self.channel_id.name))
                 self._oms_write({"state": "cancelled"})
         else:
             new_address = data.get("shipping_address") or data.get("billing_address")
             old_address = previous.get("shipping_address") or previous.get("billing_address")
             if new_address != old_address:
                 if shipped:
-                    notes.append(_("The channel changed the delivery address after shipment."))
+                    notes.append(self.env._("The channel changed the delivery address after shipment."))
                 else:
                     self._update_delivery_address(order, data)
             if previous.get("lines") != data.get("lines"):
-                notes.append(_("The channel changed the order lines; the sale order was left as it is."))
+                notes.append(self.env._("The channel changed the order lines; the sale order was left as it is."))
         if notes:
             message = " ".join(notes)
             self.write({"update_pending": True, "update_message": message})
             order.message_post(body=message)
             order.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=_("Review the channel's change"),
+                summary=self.env._("Review the channel's change"),
                 note=message,
                 user_id=self.channel_id.user_id.id or self.env.user.id,
             )
@@ -445,7 +449,7 @@ class OmsChannelOrder(models.Model):
         )
         order.partner_shipping_id = delivery
         order.picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel")).partner_id = delivery
-        order.message_post(body=_("Delivery address changed by channel %s.", self.channel_id.name))
+        order.message_post(body=self.env._("Delivery address changed by channel %s.", self.channel_id.name))
 
     # ------------------------------------------------------------------ importing
 
@@ -636,17 +640,19 @@ class OmsChannelOrder(models.Model):
         orders._oms_process()  # policies, then the channel's workflow: confirm (routed), invoice when paid
         orders.filtered(lambda order: order.state in ("draft", "sent"))._oms_route()  # where they would ship from
         matched_by = {
-            "email": _("customer matched by e-mail"),
-            "vat": _("customer matched by VAT number"),
-            "phone": _("customer matched by phone"),
-            "new": _("new customer created"),
+            "email": self.env._("customer matched by e-mail"),
+            "vat": self.env._("customer matched by VAT number"),
+            "phone": self.env._("customer matched by phone"),
+            "new": self.env._("new customer created"),
         }
         bodies = {}
         for (record, _values, _shipping, how), order in zip(planned, orders, strict=True):
             record._oms_write(
                 {"state": "imported", "sale_order_id": order.id, "error_category": False, "error_message": False}
             )
-            bodies[order.id] = Markup(_("Imported from channel <b>%(channel)s</b>, order %(ref)s; %(matched_by)s.")) % {
+            bodies[order.id] = Markup(
+                self.env._("Imported from channel <b>%(channel)s</b>, order %(ref)s; %(matched_by)s.")
+            ) % {
                 "channel": channel.name,
                 "ref": order.oms_channel_ref,
                 "matched_by": matched_by[how],
@@ -713,7 +719,7 @@ class OmsChannelOrder(models.Model):
             if float_is_zero(line.quantity, precision_rounding=product.uom_id.rounding):
                 raise ChannelImportError(
                     "invalid_value",
-                    _(
+                    self.env._(
                         "lines[%(index)s].quantity %(quantity)s is less than the smallest quantity of %(product)s",
                         index=index,
                         quantity=line.quantity,
@@ -730,10 +736,10 @@ class OmsChannelOrder(models.Model):
         if not carrier:
             raise ChannelImportError(
                 "unknown_shipping",
-                _(
-                    "shipping method %s is not mapped to a carrier on channel %s",
-                    order_data.shipping.method,
-                    channel.name,
+                self.env._(
+                    "shipping method %(method)s is not mapped to a carrier on channel %(channel)s",
+                    method=order_data.shipping.method,
+                    channel=channel.name,
                 ),
             )
         return carrier, order_data.shipping.price
@@ -850,10 +856,11 @@ class OmsChannelOrder(models.Model):
         if not cache[currency_code]:
             raise ChannelImportError(
                 "unknown_currency",
-                _(
-                    "currency %s has no active pricelist in company %s: activate it and add a pricelist in it",
-                    currency_code,
-                    channel.company_id.name,
+                self.env._(
+                    "currency %(currency)s has no active pricelist in company %(company)s: "
+                    "activate it and add a pricelist in it",
+                    currency=currency_code,
+                    company=channel.company_id.name,
                 ),
             )
         return cache[currency_code]
@@ -911,7 +918,7 @@ class OmsChannelOrder(models.Model):
     def _address_vals(self, address, countries, parent, address_type):
         country = countries.get(address.country_code)
         if not country:
-            raise ChannelImportError("unknown_country", _("unknown country code %s", address.country_code))
+            raise ChannelImportError("unknown_country", self.env._("unknown country code %s", address.country_code))
         vals = {
             "type": address_type,
             "street": address.street,

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.tools.misc import formatLang
 
 
@@ -32,7 +32,7 @@ class OmsOrderPolicy(models.Model):
             max_quantity = channel.max_line_quantity
             if max_quantity:
                 found += [
-                    _(
+                    self.env._(
                         "%(product)s: %(quantity)s units (the channel's limit is %(limit)s)",
                         product=line.product_id.display_name,
                         quantity=formatLang(self.env, line.product_uom_qty, digits=0),
@@ -45,14 +45,14 @@ class OmsOrderPolicy(models.Model):
             if channel.max_order_amount and amount > channel.max_order_amount:
                 currency = order.company_id.currency_id
                 found.append(
-                    _(
+                    self.env._(
                         "a total of %(amount)s (the channel's limit is %(limit)s)",
                         amount=formatLang(self.env, amount, currency_obj=currency),
                         limit=formatLang(self.env, channel.max_order_amount, currency_obj=currency),
                     )
                 )
             if found:
-                reasons[order] = _("Unusual order: %s", "; ".join(found))
+                reasons[order] = self.env._("Unusual order: %s", "; ".join(found))
         return reasons
 
     def _ensure_unusual_policy(self, companies):

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..services.errors import ConnectorError
 
@@ -46,10 +46,20 @@ class StockPicking(models.Model):
             except ConnectorError as error:
                 error = channel._redact_credentials(str(error))
                 _logger.info("tracking of %s not sent to channel %s: %s", picking.name, channel.code, error)
-                picking.message_post(body=_("Tracking not sent to channel %s yet: %s", channel.name, error))
+                picking.message_post(
+                    body=self.env._(
+                        "Tracking not sent to channel %(channel)s yet: %(error)s", channel=channel.name, error=error
+                    )
+                )
                 continue
             picking.oms_tracking_pushed = True
-            picking.message_post(body=_("Tracking %s sent to channel %s.", picking.carrier_tracking_ref, channel.name))
+            picking.message_post(
+                body=self.env._(
+                    "Tracking %(tracking)s sent to channel %(channel)s.",
+                    tracking=picking.carrier_tracking_ref,
+                    channel=channel.name,
+                )
+            )
 
     @api.model
     def _cron_push_tracking(self, limit=200):

@@ -1,6 +1,6 @@
 import math
 
-from odoo import _, http
+from odoo import http
 from odoo.addons.oms_intelligent.services.public_body import BodyError, parse_json_object, read_body
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -61,12 +61,14 @@ class OmsReturnPortal(CustomerPortal):
             except ValueError:
                 quantity = math.nan
             if not math.isfinite(quantity):
-                errors.append(_("%(product)s: “%(typed)s” is not a quantity.", product=product, typed=typed[:20]))
+                errors.append(
+                    request.env._("%(product)s: “%(typed)s” is not a quantity.", product=product, typed=typed[:20])
+                )
             elif quantity < 0:
-                errors.append(_("%s: a quantity cannot be negative.", product))
+                errors.append(request.env._("%s: a quantity cannot be negative.", product))
             elif quantity - left > sale_line.product_uom.rounding / 2:  # no float_compare: it overflows on 1e308
                 errors.append(
-                    _(
+                    request.env._(
                         "%(product)s: %(asked)s asked, only %(left)s can be returned.",
                         product=product,
                         asked=typed[:20],
@@ -113,7 +115,7 @@ class OmsReturnPortal(CustomerPortal):
                 "errors": errors,
                 "access_token": access_token,
                 "page_name": "oms_return_request",
-                "title": _("Return items"),
+                "title": request.env._("Return items"),
             }
         )
         return request.render("oms_fulfillment.portal_oms_return_request", values)

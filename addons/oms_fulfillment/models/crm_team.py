@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -17,4 +17,4 @@ class CrmTeam(models.Model):
     @api.constrains("oms_survey_delay_days")
     def _check_oms_survey_delay_days(self):
         if any(team.oms_survey_delay_days < 0 for team in self):
-            raise ValidationError(_("The survey delay cannot be negative."))
+            raise ValidationError(self.env._("The survey delay cannot be negative."))

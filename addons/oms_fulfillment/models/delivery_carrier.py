@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services.carrier import Address, CarrierError, Parcel, Shipment
@@ -63,7 +63,7 @@ class DeliveryCarrier(models.Model):
         self.ensure_one()
         carrier = self.sudo()
         if not carrier.oms_service_url:
-            raise CarrierError(_("the carrier has no service URL: an OMS manager sets it on the carrier"))
+            raise CarrierError(self.env._("the carrier has no service URL: an OMS manager sets it on the carrier"))
         if carrier.delivery_type == "oms_rest":
             return RestCarrierClient(
                 carrier.oms_service_url, carrier.oms_api_key, carrier.oms_account, timeout=carrier.oms_timeout
@@ -72,7 +72,7 @@ class DeliveryCarrier(models.Model):
             return SoapCarrierClient(
                 carrier.oms_service_url, carrier.oms_api_key, carrier.oms_account, timeout=carrier.oms_timeout
             )
-        raise CarrierError(_("%s is not an OMS carrier", self.name))
+        raise CarrierError(self.env._("%s is not an OMS carrier", self.name))
 
     # ------------------------------------------------------------------------------------------ shipments
 
@@ -159,7 +159,7 @@ class DeliveryCarrier(models.Model):
         else:
             currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1)
         if not currency:
-            raise CarrierError(_("the carrier answered in %s, a currency Odoo does not know", code))
+            raise CarrierError(self.env._("the carrier answered in %s, a currency Odoo does not know", code))
         return currency
 
     # ------------------------------------------------------------------------------------------ Odoo's carrier API
@@ -172,7 +172,7 @@ class DeliveryCarrier(models.Model):
             return {
                 "success": False,
                 "price": 0.0,
-                "error_message": _("%(carrier)s gave no rate: %(error)s", carrier=self.name, error=error),
+                "error_message": self.env._("%(carrier)s gave no rate: %(error)s", carrier=self.name, error=error),
                 "warning_message": False,
             }
         # Like Odoo's rule-based carriers: the price in the order's currency.
@@ -199,7 +199,7 @@ class DeliveryCarrier(models.Model):
                     )
             except CarrierError as error:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(carrier)s could not create the label of %(picking)s: %(error)s",
                         carrier=self.name,
                         picking=picking.name,
@@ -208,7 +208,7 @@ class DeliveryCarrier(models.Model):
                 ) from None
             filename = f"{self._get_delivery_label_prefix()}-{label.tracking_number}.pdf"
             picking.message_post(
-                body=_(
+                body=self.env._(
                     "Shipping label of %(carrier)s, tracking number %(number)s.",
                     carrier=self.name,
                     number=label.tracking_number,
@@ -232,7 +232,7 @@ class DeliveryCarrier(models.Model):
                     client.cancel(number.strip())
                 except CarrierError as error:
                     raise UserError(
-                        _(
+                        self.env._(
                             "%(carrier)s could not cancel shipment %(number)s: %(error)s",
                             carrier=self.name,
                             number=number,
@@ -317,8 +317,8 @@ class DeliveryCarrier(models.Model):
             return price, company_currency, self.oms_transit_days
         # Any other provider, through Odoo's own API on the delivery's sale order.
         if not picking.sale_id:
-            raise CarrierError(_("this carrier rates sale orders only, and this delivery has none"))
+            raise CarrierError(self.env._("this carrier rates sale orders only, and this delivery has none"))
         result = self.rate_shipment(picking.sale_id)
         if not result.get("success"):
-            raise CarrierError(result.get("error_message") or _("no rate"))
+            raise CarrierError(result.get("error_message") or self.env._("no rate"))
         return result["price"], picking.sale_id.currency_id, self.oms_transit_days

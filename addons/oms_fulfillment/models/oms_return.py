@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.addons.oms_intelligent.services.public_body import parse_json_object, signature_matches
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
@@ -51,7 +51,7 @@ class OmsReturn(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: _("New"))
+    name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
     )
@@ -123,9 +123,11 @@ class OmsReturn(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
+            if vals.get("name", self.env._("New")) == self.env._("New"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("oms.return") or _("New")
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("oms.return") or self.env._(
+                    "New"
+                )
             if vals.get("sale_order_id") and not vals.get("company_id"):
                 vals["company_id"] = self.env["sale.order"].browse(vals["sale_order_id"]).company_id.id
         return super().create(vals_list)
@@ -167,26 +169,26 @@ class OmsReturn(models.Model):
         reasons = []
         order = self.sale_order_id
         if portal_partner and portal_partner.commercial_partner_id != order.partner_id.commercial_partner_id:
-            return [_("Order %s is not one of your orders.", order.name)]
+            return [self.env._("Order %s is not one of your orders.", order.name)]
         if not self.line_ids or all(float_is_zero(line.quantity, 2) for line in self.line_ids):
-            reasons.append(_("Nothing to return: give a quantity on at least one line."))
+            reasons.append(self.env._("Nothing to return: give a quantity on at least one line."))
         if self.return_deadline and fields.Date.context_today(self) > self.return_deadline:
             reasons.append(
-                _(
+                self.env._(
                     "The return window closed on %(date)s (%(days)s days after the delivery).",
                     date=self.return_deadline,
                     days=self.company_id.oms_return_window_days,
                 )
             )
         elif not self.delivery_date:
-            reasons.append(_("Order %s has not been delivered yet.", order.name))
+            reasons.append(self.env._("Order %s has not been delivered yet.", order.name))
         for line in self.line_ids:
             rounding = line.product_uom_id.rounding or 0.01
             if line.sale_line_id.order_id != order:
-                reasons.append(_("%s is not a line of the order.", line.product_id.display_name))
+                reasons.append(self.env._("%s is not a line of the order.", line.product_id.display_name))
                 continue
             if float_compare(line.quantity, 0.0, precision_rounding=rounding) < 0:
-                reasons.append(_("%s: a quantity cannot be negative.", line.product_id.display_name))
+                reasons.append(self.env._("%s: a quantity cannot be negative.", line.product_id.display_name))
                 continue
             left = line.qty_delivered - line.qty_already_returned
             if float_compare(line.quantity, left, precision_rounding=rounding) <= 0:
@@ -194,7 +196,7 @@ class OmsReturn(models.Model):
             if line.qty_already_returned:
                 others = line.sale_line_id._oms_return_lines().return_id - self
                 reasons.append(
-                    _(
+                    self.env._(
                         "%(product)s: %(already)s of the %(delivered)s delivered already returned (%(returns)s); "
                         "%(left)s left, %(asked)s asked.",
                         product=line.product_id.display_name,
@@ -207,7 +209,7 @@ class OmsReturn(models.Model):
                 )
             else:
                 reasons.append(
-                    _(
+                    self.env._(
                         "%(product)s: %(asked)s asked, only %(delivered)s delivered.",
                         product=line.product_id.display_name,
                         asked=line.quantity,
@@ -222,7 +224,7 @@ class OmsReturn(models.Model):
         self._oms_write({"state": "refused", "refusal_reason": text})
         self.message_post(
             body=Markup("%s<ul>%s</ul>")
-            % (_("Return refused:"), Markup().join(Markup("<li>%s</li>") % reason for reason in reasons)),
+            % (self.env._("Return refused:"), Markup().join(Markup("<li>%s</li>") % reason for reason in reasons)),
             subtype_xmlid="mail.mt_note",
         )
 
@@ -242,7 +244,7 @@ class OmsReturn(models.Model):
             )
         for rma in self:
             if rma.state != "draft":
-                raise UserError(_("Only draft returns can be approved (%s).", rma.name))
+                raise UserError(self.env._("Only draft returns can be approved (%s).", rma.name))
             reasons = rma._oms_refusal_reasons()
             if reasons:
                 rma._oms_refuse(reasons)
@@ -255,7 +257,7 @@ class OmsReturn(models.Model):
                 "type": "ir.actions.client",
                 "tag": "display_notification",
                 "params": {
-                    "title": _("Return refused"),
+                    "title": self.env._("Return refused"),
                     "message": "\n".join(refused.mapped("refusal_reason")),
                     "type": "warning",
                     "sticky": True,
@@ -267,7 +269,7 @@ class OmsReturn(models.Model):
     def action_cancel(self):
         for rma in self:
             if rma.state in ("received", "done"):
-                raise UserError(_("%s was received already: it cannot be cancelled.", rma.name))
+                raise UserError(self.env._("%s was received already: it cannot be cancelled.", rma.name))
             if rma.picking_id.state not in (False, "done", "cancel"):
                 rma.picking_id.action_cancel()
         self._oms_write({"state": "cancelled"})
@@ -313,10 +315,11 @@ class OmsReturn(models.Model):
             picking.write({"oms_return_id": self.id, "origin": f"{self.name} ({picking.origin})"})
             pickings |= picking
         if not pickings:
-            raise UserError(_("No delivered goods of %s to take back.", self.sale_order_id.name))
+            raise UserError(self.env._("No delivered goods of %s to take back.", self.sale_order_id.name))
         self._oms_write({"picking_id": pickings[:1].id})
         self.message_post(
-            body=_("Return transfer %s created.", ", ".join(pickings.mapped("name"))), subtype_xmlid="mail.mt_note"
+            body=self.env._("Return transfer %s created.", ", ".join(pickings.mapped("name"))),
+            subtype_xmlid="mail.mt_note",
         )
 
     def _oms_receive(self):
@@ -362,7 +365,8 @@ class OmsReturn(models.Model):
             commands.append(Command.create(values))
         if not commands:
             self.message_post(
-                body=_("Nothing of the returned lines was invoiced: no credit note."), subtype_xmlid="mail.mt_note"
+                body=self.env._("Nothing of the returned lines was invoiced: no credit note."),
+                subtype_xmlid="mail.mt_note",
             )
             return self.env["account.move"]
         values = order._prepare_invoice()
@@ -371,7 +375,9 @@ class OmsReturn(models.Model):
                 "move_type": "out_refund",
                 "invoice_line_ids": commands,
                 "reversed_entry_id": invoices[:1].id,
-                "ref": _("Return %(rma)s of %(invoice)s", rma=self.name, invoice=", ".join(invoices.mapped("name"))),
+                "ref": self.env._(
+                    "Return %(rma)s of %(invoice)s", rma=self.name, invoice=", ".join(invoices.mapped("name"))
+                ),
                 "invoice_origin": f"{order.name}, {self.name}",
             }
         )
@@ -380,10 +386,11 @@ class OmsReturn(models.Model):
         self._oms_write({"credit_note_id": credit_note.id})
         self._oms_reduce_ordered_quantities(credit_note)
         self.message_post(
-            body=Markup(_("Credit note %s posted.")) % credit_note._get_html_link(), subtype_xmlid="mail.mt_note"
+            body=Markup(self.env._("Credit note %s posted.")) % credit_note._get_html_link(),
+            subtype_xmlid="mail.mt_note",
         )
         order.message_post(
-            body=Markup(_("Return %(rma)s refunded by %(move)s."))
+            body=Markup(self.env._("Return %(rma)s refunded by %(move)s."))
             % {"rma": self._get_html_link(), "move": credit_note._get_html_link()},
             subtype_xmlid="mail.mt_note",
         )
@@ -475,7 +482,7 @@ class OmsReturn(models.Model):
         exchange.action_confirm()
         self._oms_write({"exchange_order_id": exchange.id})
         self.message_post(
-            body=Markup(_("Exchange order %(order)s (%(code)s) created."))
+            body=Markup(self.env._("Exchange order %(order)s (%(code)s) created."))
             % {"order": exchange._get_html_link(), "code": exchange.oms_special_code or ""},
             subtype_xmlid="mail.mt_note",
         )
@@ -486,9 +493,9 @@ class OmsReturn(models.Model):
         the warehouse's stock, done at once; the return is done."""
         for rma in self:
             if rma.state != "received":
-                raise UserError(_("%s: only received returns can be released to stock.", rma.name))
+                raise UserError(self.env._("%s: only received returns can be released to stock.", rma.name))
             if rma.condition not in SELLABLE_CONDITIONS:
-                raise UserError(_("%s: damaged goods cannot be released to stock.", rma.name))
+                raise UserError(self.env._("%s: damaged goods cannot be released to stock.", rma.name))
             moves = (
                 rma.env["stock.picking"]
                 .search([("oms_return_id", "=", rma.id)])
@@ -534,7 +541,7 @@ class OmsReturn(models.Model):
         """Close a received return whose goods stay in the Returns location (damaged, to repair or scrap)."""
         for rma in self:
             if rma.state != "received":
-                raise UserError(_("%s: only received returns can be closed.", rma.name))
+                raise UserError(self.env._("%s: only received returns can be closed.", rma.name))
         self._oms_write({"state": "done"})
 
     def action_view_picking(self):
@@ -564,7 +571,7 @@ class OmsReturn(models.Model):
             if reasons:
                 savepoint.rollback()
                 return self.browse(), reasons
-        rma.message_post(body=_("Requested by %s on the portal.", partner.name), subtype_xmlid="mail.mt_note")
+        rma.message_post(body=self.env._("Requested by %s on the portal.", partner.name), subtype_xmlid="mail.mt_note")
         return rma, []
 
     # ------------------------------------------------------------------ returns provider
@@ -573,7 +580,7 @@ class OmsReturn(models.Model):
         self.ensure_one()
         company = self.company_id.sudo()
         if not company.oms_returns_provider_url:
-            raise UserError(_("No returns provider is set up (Settings › Order Management › Returns)."))
+            raise UserError(self.env._("No returns provider is set up (Settings › Order Management › Returns)."))
         return ReturnsProviderClient(company.oms_returns_provider_url, company.oms_returns_provider_key or "")
 
     @staticmethod
@@ -592,7 +599,7 @@ class OmsReturn(models.Model):
         gets it by the chatter or the portal)."""
         for rma in self:
             if rma.state != "approved":
-                raise UserError(_("%s: return labels are for approved returns.", rma.name))
+                raise UserError(self.env._("%s: return labels are for approved returns.", rma.name))
             warehouse = rma.picking_id.picking_type_id.warehouse_id or rma.sale_order_id.warehouse_id
             items = [
                 {
@@ -611,7 +618,7 @@ class OmsReturn(models.Model):
                     items,
                 )
             except ReturnsProviderError as error:
-                raise UserError(_("The returns provider could not make the label: %s", error)) from error
+                raise UserError(self.env._("The returns provider could not make the label: %s", error)) from error
             attachment = rma.env["ir.attachment"].create(
                 {
                     "name": f"{label.tracking_number}.pdf",
@@ -623,7 +630,7 @@ class OmsReturn(models.Model):
             )
             rma.write({"provider_tracking_ref": label.tracking_number, "provider_status": "label_created"})
             rma.message_post(
-                body=_("Return label %s created.", label.tracking_number),
+                body=self.env._("Return label %s created.", label.tracking_number),
                 attachment_ids=attachment.ids,
                 subtype_xmlid="mail.mt_note",
             )
@@ -634,7 +641,7 @@ class OmsReturn(models.Model):
             try:
                 status = rma._oms_provider_client().status(rma.provider_tracking_ref)
             except ReturnsProviderError as error:
-                rma.message_post(body=_("Return status not checked: %s", error), subtype_xmlid="mail.mt_note")
+                rma.message_post(body=self.env._("Return status not checked: %s", error), subtype_xmlid="mail.mt_note")
                 continue
             rma._oms_apply_provider_status(status)
 
@@ -645,7 +652,7 @@ class OmsReturn(models.Model):
             if status.status == "delivered" and self.picking_id.state not in ("done", "cancel"):
                 self.activity_schedule(
                     "mail.mail_activity_data_todo",
-                    summary=_("Returned parcel delivered: check and receive %s", self.picking_id.name),
+                    summary=self.env._("Returned parcel delivered: check and receive %s", self.picking_id.name),
                     user_id=self.env.user.id,
                 )
 

@@ -1,6 +1,6 @@
 import math
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 
@@ -54,7 +54,7 @@ class OmsReturnLine(models.Model):
         """Whatever the screen or the API sends: a quantity is a finite number, never negative."""
         for line in self:
             if not math.isfinite(line.quantity) or line.quantity < 0:
-                raise ValidationError(_("A quantity to return must be a number of at least 0."))
+                raise ValidationError(self.env._("A quantity to return must be a number of at least 0."))
 
     def _oms_check_draft(self, returns):
         """What a return takes back is checked when it is approved: from then on its lines stay as approved."""
@@ -63,7 +63,7 @@ class OmsReturnLine(models.Model):
         frozen = returns.exists().filtered(lambda rma: rma.state != "draft")
         if frozen:
             raise UserError(
-                _(
+                self.env._(
                     "The lines of %s cannot change once the return is approved: cancel it and ask a new return.",
                     ", ".join(frozen.mapped("name")),
                 )

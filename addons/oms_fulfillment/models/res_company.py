@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 CARRIER_POLICIES = [
@@ -83,6 +83,6 @@ class ResCompany(models.Model):
     def _check_oms_survey_settings(self):
         for company in self:
             if company.oms_survey_delay_days < 0:
-                raise ValidationError(_("The survey delay cannot be negative."))
+                raise ValidationError(self.env._("The survey delay cannot be negative."))
             if not 0 <= company.oms_survey_low_rating <= 5:
-                raise ValidationError(_("The low rating is between 0 (never) and 5."))
+                raise ValidationError(self.env._("The low rating is between 0 (never) and 5."))

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.osv import expression
 
 _logger = logging.getLogger(__name__)
@@ -133,7 +133,9 @@ class SaleOrder(models.Model):
             if not survey or not survey.active or not partner.email or not template:
                 order.write({"oms_survey_sent": now})
                 order.message_post(
-                    body=_("No post-sale survey was sent: no active survey, no e-mail template or no customer e-mail.")
+                    body=self.env._(
+                        "No post-sale survey was sent: no active survey, no e-mail template or no customer e-mail."
+                    )
                 )
                 continue
             answer = survey.sudo()._create_answer(partner=partner, check_attempts=False, oms_sale_order_id=order.id)
@@ -141,7 +143,7 @@ class SaleOrder(models.Model):
             template.with_company(order.company_id).send_mail(
                 order.id, email_layout_xmlid="mail.mail_notification_light"
             )
-            order.message_post(body=_("Post-sale survey e-mailed to %s.", partner.display_name))
+            order.message_post(body=self.env._("Post-sale survey e-mailed to %s.", partner.display_name))
         return free
 
     # ------------------------------------------------------------------------------------------ answers
@@ -173,15 +175,17 @@ class SaleOrder(models.Model):
         )
         problems = []
         if rating is not None:
-            problems.append(_("rated %(rating)s/5", rating=rating))
+            problems.append(self.env._("rated %(rating)s/5", rating=rating))
         if received is False:
-            problems.append(_("did not receive everything"))
-        summary = _("Survey: %(customer)s %(problems)s", customer=self.partner_id.name, problems=", ".join(problems))
-        note = Markup("<p>%s</p>") % _(
+            problems.append(self.env._("did not receive everything"))
+        summary = self.env._(
+            "Survey: %(customer)s %(problems)s", customer=self.partner_id.name, problems=", ".join(problems)
+        )
+        note = Markup("<p>%s</p>") % self.env._(
             "Order %(order)s: the customer %(problems)s.", order=self.name, problems=", ".join(problems)
         )
         if comment:
-            note += Markup("<p>%s</p><blockquote>%s</blockquote>") % (_("Their comment:"), comment)
+            note += Markup("<p>%s</p><blockquote>%s</blockquote>") % (self.env._("Their comment:"), comment)
         self.activity_schedule("mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id)
 
     # ------------------------------------------------------------------ returns

@@ -1,6 +1,6 @@
 from itertools import groupby
 
-from odoo import _, models
+from odoo import models
 
 from ..services.picking import Line, pick_path
 
@@ -21,7 +21,7 @@ class StockMoveLine(models.Model):
         names = {zone.id: zone.name for zone in zones}
         return [
             {
-                "zone": names.get(zone_id) or _("No zone"),
+                "zone": names.get(zone_id) or self.env._("No zone"),
                 "lines": self.browse([line.line_id for line in lines]),
             }
             for zone_id, lines in groupby(path, key=lambda line: line.location.zone_id)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytz
 from markupsafe import Markup, escape
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero, float_repr, float_round, format_amount, format_date, groupby
 
@@ -116,14 +116,16 @@ class StockPicking(models.Model):
     def action_oms_shop_rates(self):
         pickings = self.filtered(lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel"))
         if not pickings:
-            raise UserError(_("Rates are shopped for deliveries to customers that are not done yet."))
+            raise UserError(self.env._("Rates are shopped for deliveries to customers that are not done yet."))
         choices = pickings._oms_shop_rates()
         without = [picking.name for picking, choice in choices.items() if not choice.quote]
         message = (
-            _("Rates shopped for %s deliveries.", len(choices)) if len(choices) > 1 else pickings.oms_carrier_choice
+            self.env._("Rates shopped for %s deliveries.", len(choices))
+            if len(choices) > 1
+            else pickings.oms_carrier_choice
         )
         if without:
-            message = _(
+            message = self.env._(
                 "%(message)s No carrier gave a rate for: %(pickings)s.", message=message, pickings=", ".join(without)
             )
         return {
@@ -131,7 +133,7 @@ class StockPicking(models.Model):
             "tag": "display_notification",
             "params": {
                 "type": "warning" if without else "success",
-                "title": _("Carrier Rates"),
+                "title": self.env._("Carrier Rates"),
                 "message": message,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
@@ -182,7 +184,9 @@ class StockPicking(models.Model):
                 values["carrier_id"] = choice.quote.key
             picking.write(values)
         self._message_log_batch(
-            bodies={picking_id: escape(_("Carrier rates shopped: %s", body)) for picking_id, body in bodies.items()}
+            bodies={
+                picking_id: escape(self.env._("Carrier rates shopped: %s", body)) for picking_id, body in bodies.items()
+            }
         )
         return choices
 
@@ -193,7 +197,7 @@ class StockPicking(models.Model):
         values = {"picking_id": self.id, "carrier_id": carrier.id, "ship_date": ship_date(local_now, cutoff)}
         if carrier.id in session["unreachable"]:
             # It did not answer for an earlier delivery: the other deliveries do not wait for it again.
-            message = _(
+            message = self.env._(
                 "Not asked: the carrier did not answer for %(picking)s (%(error)s).",
                 **session["unreachable"][carrier.id],
             )
@@ -241,7 +245,7 @@ class StockPicking(models.Model):
         pickings = self._oms_needs_label()
         if not pickings:
             raise UserError(
-                _("Labels are bought for deliveries not done yet, with an OMS carrier and no tracking number.")
+                self.env._("Labels are bought for deliveries not done yet, with an OMS carrier and no tracking number.")
             )
         failed = pickings._oms_send_to_shipper()
         if failed:
@@ -286,13 +290,17 @@ class StockPicking(models.Model):
             }
         )
         note = (
-            _("The delivery was not validated: the carrier could not create its label.")
+            self.env._("The delivery was not validated: the carrier could not create its label.")
             if validating
-            else _("The carrier could not create the label.")
+            else self.env._("The carrier could not create the label.")
         )
         self.message_post(
             body=Markup("%s<br/>%s<br/>%s")
-            % (note, message, _("Use Retry once the carrier answers again; the delivery stays ready until then."))
+            % (
+                note,
+                message,
+                self.env._("Use Retry once the carrier answers again; the delivery stays ready until then."),
+            )
         )
 
     def _oms_carrier_error_action(self):
@@ -302,7 +310,7 @@ class StockPicking(models.Model):
             "params": {
                 "type": "danger",
                 "sticky": True,
-                "title": _("The carrier could not create the label"),
+                "title": self.env._("The carrier could not create the label"),
                 "message": "\n".join(f"{picking.name}: {picking.oms_carrier_error}" for picking in self),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
@@ -365,14 +373,16 @@ class StockPicking(models.Model):
         for picking in self:
             partner = picking.oms_notice_partner_id
             if not partner.email:
-                picking.message_post(body=_("No tracking notice was sent: the customer has no e-mail address."))
+                picking.message_post(
+                    body=self.env._("No tracking notice was sent: the customer has no e-mail address.")
+                )
                 continue
             template.send_mail(picking.id, email_layout_xmlid="mail.mail_notification_light")
             picking.message_post(
-                body=_(
+                body=self.env._(
                     "Tracking notice e-mailed to %(customer)s: arriving on %(eta)s.",
                     customer=partner.display_name,
-                    eta=format_date(self.env, picking.oms_eta) if picking.oms_eta else _("an unknown date"),
+                    eta=format_date(self.env, picking.oms_eta) if picking.oms_eta else self.env._("an unknown date"),
                 )
             )
 
@@ -407,7 +417,7 @@ class StockPicking(models.Model):
     def action_oms_check_tracking(self):
         pickings = self.filtered_domain(self._oms_tracking_domain())
         if not pickings:
-            raise UserError(_("Only shipped deliveries of OMS carriers not delivered yet are tracked."))
+            raise UserError(self.env._("Only shipped deliveries of OMS carriers not delivered yet are tracked."))
         pickings._oms_poll_tracking()
         return True
 
@@ -451,7 +461,7 @@ class StockPicking(models.Model):
         self.write(values)
         if changed and overall == DELIVERED:
             self.message_post(
-                body=_(
+                body=self.env._(
                     "%(carrier)s delivered the shipment on %(date)s.",
                     carrier=self.carrier_id.name,
                     date=format_date(self.env, self._oms_local(values["oms_delivered_date"])[0].date()),
@@ -460,10 +470,10 @@ class StockPicking(models.Model):
         elif changed and overall == EXCEPTION:
             details = "; ".join(one.description for one in statuses if one.status == EXCEPTION and one.description)
             self.message_post(
-                body=_(
+                body=self.env._(
                     "%(carrier)s reports a problem with the shipment: %(details)s",
                     carrier=self.carrier_id.name,
-                    details=details or _("no details given"),
+                    details=details or self.env._("no details given"),
                 )
             )
 
@@ -486,15 +496,15 @@ class StockPicking(models.Model):
             user = picking.sale_id.team_id.user_id or picking.sale_id.user_id or picking.user_id or self.env.user
             picking.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=_("Late shipment"),
-                note=_(
+                summary=self.env._("Late shipment"),
+                note=self.env._(
                     "%(carrier)s should have delivered %(picking)s to %(customer)s by %(eta)s and has not confirmed "
                     "the delivery (tracking number %(number)s).",
                     carrier=picking.carrier_id.name,
                     picking=picking.name,
                     customer=picking.partner_id.display_name,
                     eta=format_date(self.env, picking.oms_eta),
-                    number=picking.carrier_tracking_ref or _("none"),
+                    number=picking.carrier_tracking_ref or self.env._("none"),
                 ),
                 user_id=user.id,
             )
@@ -536,9 +546,9 @@ class StockPicking(models.Model):
                 else:
                     quantities = picking._oms_demand_quantities()
                     if quantities:
-                        notes.append(_("Nothing is reserved yet: the boxes are for the ordered quantities."))
+                        notes.append(self.env._("Nothing is reserved yet: the boxes are for the ordered quantities."))
             if not quantities:
-                notes.append(_("Nothing left to put in boxes."))
+                notes.append(self.env._("Nothing left to put in boxes."))
             plan, plan_notes = picking._oms_plan_boxes(quantities)
             picking._oms_keep_plan(plan, notes + plan_notes)
         return True
@@ -550,10 +560,12 @@ class StockPicking(models.Model):
         for picking in self:
             picking._oms_check_box_choice()
             if picking.state in ("draft", "done", "cancel"):
-                raise UserError(_("Only a delivery waiting to be shipped can be put in boxes."))
+                raise UserError(self.env._("Only a delivery waiting to be shipped can be put in boxes."))
             lines = picking._package_move_lines()
             if not lines:
-                raise UserError(_("There is nothing to put in boxes: no reserved quantity is left outside a package."))
+                raise UserError(
+                    self.env._("There is nothing to put in boxes: no reserved quantity is left outside a package.")
+                )
             plan, notes = picking._oms_plan_boxes(picking._oms_box_quantities(lines))
             if not plan.boxes and not plan.alone:
                 raise UserError("\n".join(notes))
@@ -569,7 +581,7 @@ class StockPicking(models.Model):
         self.ensure_one()
         if self.picking_type_code != "outgoing":
             raise UserError(
-                _("Box choice is for deliveries to customers; %(transfer)s is not one.", transfer=self.name)
+                self.env._("Box choice is for deliveries to customers; %(transfer)s is not one.", transfer=self.name)
             )
 
     def _oms_box_quantities(self, move_lines):
@@ -648,28 +660,28 @@ class StockPicking(models.Model):
         notes = []
         if by_reason[UNPLANNED_NO_DIMENSIONS]:
             notes.append(
-                _(
+                self.env._(
                     "No dimensions for %(products)s: choose the box by hand.",
                     products=listed(by_reason[UNPLANNED_NO_DIMENSIONS]),
                 )
             )
         if by_reason[UNPLANNED_NO_WEIGHT]:
             notes.append(
-                _(
+                self.env._(
                     "No weight for %(products)s: choose the box by hand.",
                     products=listed(by_reason[UNPLANNED_NO_WEIGHT]),
                 )
             )
         if not_whole:
             notes.append(
-                _(
+                self.env._(
                     "%(products)s: not a whole number of units, choose the box by hand.",
                     products=", ".join(not_whole.mapped("display_name")),
                 )
             )
         if by_reason[UNPLANNED_NO_BOXES]:
             notes.append(
-                _(
+                self.env._(
                     "No standard boxes for %(warehouse)s: set them up in Configuration › Box Sizes, or choose the "
                     "boxes by hand.",
                     warehouse=warehouse.name or self.company_id.name,
@@ -677,14 +689,14 @@ class StockPicking(models.Model):
             )
         if by_reason[UNPLANNED_TOO_MANY_UNITS]:
             notes.append(
-                _(
+                self.env._(
                     "More than %(limit)s units: too many for box choice, pack them by hand.",
                     limit=MAX_UNITS,
                 )
             )
         if unsized:
             notes.append(
-                _(
+                self.env._(
                     "Standard boxes without a size are left out: %(boxes)s.",
                     boxes=", ".join(unsized.mapped("name")),
                 )
@@ -692,9 +704,9 @@ class StockPicking(models.Model):
         for parcel in plan.alone:
             name = names[parcel.item_id]
             if parcel.reason == ALONE_TOO_BIG:
-                note = _("%(product)s is larger than every box: ships alone.", product=name)
+                note = self.env._("%(product)s is larger than every box: ships alone.", product=name)
             else:
-                note = _("%(product)s is heavier than every box can carry: ships alone.", product=name)
+                note = self.env._("%(product)s is heavier than every box can carry: ships alone.", product=name)
             if note not in notes:
                 notes.append(note)
         return notes
@@ -722,7 +734,7 @@ class StockPicking(models.Model):
             list(dict.fromkeys(product_id for _type, contents, _weight, _cost in parcels for product_id in contents))
         )
         names = {product.id: product.display_name for product in products}
-        own_packaging = _("Own packaging")
+        own_packaging = self.env._("Own packaging")
         packed = self.oms_box_ids.filtered("package_id")
         (self.oms_box_ids - packed).unlink()
         first = max(packed.mapped("sequence"), default=0) + 1
@@ -817,7 +829,7 @@ class StockPicking(models.Model):
         parts = []
         if boxes:
             parts.append(
-                _(
+                self.env._(
                     "Put in boxes by box choice: %(boxes)s (box cost %(cost)s).",
                     boxes=", ".join(f"{count} × {name}" for name, count in boxes.items()),
                     cost=format_amount(self.env, plan.total_cost, self.company_id.currency_id),
@@ -829,7 +841,7 @@ class StockPicking(models.Model):
                 alone[parcel.item_id] += 1
             products = self.env["product.product"].browse(list(alone))
             parts.append(
-                _(
+                self.env._(
                     "Ships alone: %(products)s.",
                     products=", ".join(f"{alone[product.id]} × {product.display_name}" for product in products),
                 )
@@ -865,7 +877,7 @@ class StockPicking(models.Model):
         return {
             "type": "ir.actions.client",
             "tag": PACK_SCREEN_TAG,
-            "name": _("Pack %s", self.name),
+            "name": self.env._("Pack %s", self.name),
             "context": {"active_id": self.id},
         }
 
@@ -875,7 +887,7 @@ class StockPicking(models.Model):
         operations) or its source document's. Returns {"picking_id": id} or {"message": why not}."""
         code = (reference or "").strip()
         if not code:
-            return {"message": _("Scan or type the reference of a delivery.")}
+            return {"message": self.env._("Scan or type the reference of a delivery.")}
         outgoing = [("picking_type_code", "=", "outgoing")]
         pickings = self.search([("name", "=ilike", _like_literal(code))] + outgoing, limit=1)
         if not pickings:
@@ -884,7 +896,7 @@ class StockPicking(models.Model):
             )
             if len(pickings) > 1:
                 return {
-                    "message": _(
+                    "message": self.env._(
                         "%(reference)s has %(count)s deliveries to pack; scan one of them: %(names)s.",
                         reference=code,
                         count=len(pickings),
@@ -892,9 +904,13 @@ class StockPicking(models.Model):
                     )
                 }
         if not pickings:
-            return {"message": _("No delivery with reference %s.", code)}
+            return {"message": self.env._("No delivery with reference %s.", code)}
         if pickings.state in ("done", "cancel"):
-            return {"message": _("%(picking)s is %(state)s: there is nothing to pack.", **pickings._oms_state_args())}
+            return {
+                "message": self.env._(
+                    "%(picking)s is %(state)s: there is nothing to pack.", **pickings._oms_state_args()
+                )
+            }
         return {"picking_id": pickings.id}
 
     @api.model
@@ -968,10 +984,10 @@ class StockPicking(models.Model):
         code = (barcode or "").strip()
         if self.state in ("done", "cancel"):
             return self._oms_scan_answer(
-                False, _("%(picking)s is %(state)s: there is nothing to pack.", **self._oms_state_args())
+                False, self.env._("%(picking)s is %(state)s: there is nothing to pack.", **self._oms_state_args())
             )
         if not code:
-            return self._oms_scan_answer(False, _("Scan a barcode, or type a SKU."))
+            return self._oms_scan_answer(False, self.env._("Scan a barcode, or type a SKU."))
         product, quantity, packaging = self._oms_scan_match(code)
         self._oms_lock_moves()
         moves = self._oms_scannable_moves().filtered(lambda move: product and move.product_id == product)
@@ -982,7 +998,7 @@ class StockPicking(models.Model):
         message, counted = self._oms_scan_count(product, quantity, packaging, moves)
         if not self._oms_scan_gaps():
             self._oms_post_packed()
-            message = _("%(message)s Everything is scanned: validate the transfer.", message=message)
+            message = self.env._("%(message)s Everything is scanned: validate the transfer.", message=message)
         return self._oms_scan_answer(True, message, counted)
 
     def oms_scan_reset(self):
@@ -991,15 +1007,15 @@ class StockPicking(models.Model):
         self.check_access("write")
         if self.state in ("done", "cancel"):
             return self._oms_scan_answer(
-                False, _("%(picking)s is %(state)s: there is nothing to pack.", **self._oms_state_args())
+                False, self.env._("%(picking)s is %(state)s: there is nothing to pack.", **self._oms_state_args())
             )
         self._oms_lock_moves()
         scanned = self.move_ids.filtered("oms_scanned_qty")
         if scanned or self.oms_scan_refused_count:
             scanned.oms_scanned_qty = 0.0
             self.oms_scan_refused_count = 0
-            self.message_post(body=_("Scans cleared by %s.", self.env.user.name), subtype_xmlid="mail.mt_note")
-        return self._oms_scan_answer(True, _("Scans cleared: scan every item again."))
+            self.message_post(body=self.env._("Scans cleared by %s.", self.env.user.name), subtype_xmlid="mail.mt_note")
+        return self._oms_scan_answer(True, self.env._("Scans cleared: scan every item again."))
 
     # ------------------------------------------------------------------------------------------------------------
     # Validation
@@ -1015,7 +1031,7 @@ class StockPicking(models.Model):
                 raise UserError(
                     "\n\n".join(picking._oms_scan_gaps_text() for picking in unscanned)
                     + "\n\n"
-                    + _(
+                    + self.env._(
                         'Scan them with the Pack button of the transfer, or turn off "Scan Every Item Before '
                         'Validating" on its operation type.'
                     )
@@ -1062,7 +1078,7 @@ class StockPicking(models.Model):
         for move in self._oms_scan_gaps():
             if self._oms_move_scanned(move) < 0:
                 lines.append(
-                    _(
+                    self.env._(
                         "- %(quantity)s × %(product)s",
                         quantity=self._oms_quantity_text(move.product_uom_qty - move.oms_scanned_qty, move.product_uom),
                         product=move.product_id.display_name,
@@ -1070,7 +1086,7 @@ class StockPicking(models.Model):
                 )
             else:
                 lines.append(
-                    _(
+                    self.env._(
                         "- %(product)s: %(scanned)s scanned but %(demand)s ordered; clear the scans and count again",
                         product=move.product_id.display_name,
                         scanned=self._oms_quantity_text(move.oms_scanned_qty, move.product_uom),
@@ -1078,7 +1094,7 @@ class StockPicking(models.Model):
                     )
                 )
         return (
-            _("%s cannot be validated before every item is scanned. Still to scan:", self.name)
+            self.env._("%s cannot be validated before every item is scanned. Still to scan:", self.name)
             + "\n"
             + "\n".join(lines)
         )
@@ -1103,26 +1119,26 @@ class StockPicking(models.Model):
     def _oms_scan_refusal(self, code, product, quantity, packaging, moves):
         """Why scanning `quantity` of `product` (read from `code`) on its `moves` here is refused, if it is."""
         if not product:
-            return _("No product with barcode %s.", code)
+            return self.env._("No product with barcode %s.", code)
         if not moves:
             if product in self.move_ids.filtered(lambda move: move.state != "cancel").product_id:
-                return _(
+                return self.env._(
                     "%s is tracked by lots or serial numbers, which the packing screen does not scan: set them on "
                     "the transfer.",
                     product.display_name,
                 )
-            return _("%s is not in this order.", product.display_name)
+            return self.env._("%s is not in this order.", product.display_name)
         uom = product.uom_id
         left = sum(self._oms_left_to_scan(move, uom) for move in moves)
         if float_compare(quantity, left, precision_rounding=uom.rounding) <= 0:
             return None
         if float_is_zero(left, precision_rounding=uom.rounding):
-            return _(
+            return self.env._(
                 "All %(count)s of %(product)s are already scanned.",
                 count=self._oms_quantity_text(sum(moves.mapped("product_qty")), uom),
                 product=product.display_name,
             )
-        return _(
+        return self.env._(
             "%(packaging)s holds %(quantity)s of %(product)s, but only %(left)s are left to scan: open it and scan "
             "the items one by one.",
             packaging=packaging.name,
@@ -1152,14 +1168,14 @@ class StockPicking(models.Model):
             "demand": self._oms_quantity_text(sum(moves.mapped("product_qty")), uom),
         }
         if packaging:
-            message = _(
+            message = self.env._(
                 "%(packaging)s: %(quantity)s more. %(product)s: %(scanned)s of %(demand)s scanned.",
                 packaging=packaging.name,
                 quantity=self._oms_quantity_text(quantity, uom),
                 **progress,
             )
         else:
-            message = _("%(product)s: %(scanned)s of %(demand)s scanned.", **progress)
+            message = self.env._("%(product)s: %(scanned)s of %(demand)s scanned.", **progress)
         return message, counted[:1]
 
     @staticmethod
@@ -1190,19 +1206,19 @@ class StockPicking(models.Model):
         )
         unit = self.env.ref("uom.product_uom_unit")
         items_text = (
-            _("1 item scanned")
+            self.env._("1 item scanned")
             if float_compare(items, 1.0, precision_digits=6) == 0
-            else _("%s items scanned", self._oms_quantity_text(items, unit))
+            else self.env._("%s items scanned", self._oms_quantity_text(items, unit))
         )
         refused = self.oms_scan_refused_count
         if not refused:
-            refused_text = _("no refused scan")
+            refused_text = self.env._("no refused scan")
         elif refused == 1:
-            refused_text = _("1 refused scan")
+            refused_text = self.env._("1 refused scan")
         else:
-            refused_text = _("%s refused scans", refused)
+            refused_text = self.env._("%s refused scans", refused)
         self.message_post(
-            body=_(
+            body=self.env._(
                 "Packed by %(user)s: %(items)s, %(refused)s.",
                 user=self.env.user.name,
                 items=items_text,

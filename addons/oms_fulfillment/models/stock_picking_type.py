@@ -1,6 +1,6 @@
 from zoneinfo import ZoneInfo
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -53,7 +53,7 @@ class StockPickingType(models.Model):
         for picking_type in self:
             if picking_type.oms_picking_method == "zone" and picking_type.default_location_dest_id.usage != "internal":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Zone picking splits each order between the zones' pickers, so it needs a picking step "
                         "before packing: %(type)s delivers straight to %(destination)s. Set the warehouse's "
                         "outgoing shipments to two or three steps and use zone picking on its Pick operation.",
@@ -82,14 +82,14 @@ class StockPickingType(models.Model):
     @api.constrains("oms_batch_size")
     def _check_oms_batch_size(self):
         if any(picking_type.oms_batch_size < 1 for picking_type in self):
-            raise ValidationError(_("A batch holds at least one order."))
+            raise ValidationError(self.env._("A batch holds at least one order."))
 
     def action_oms_release(self):
         """Release the ready transfers of these operation types by their picking method, and open the result."""
         automatic = self.filtered(lambda picking_type: picking_type.oms_picking_method == "auto")
         if automatic:
             raise UserError(
-                _(
+                self.env._(
                     "%(types)s batch transfers automatically as Odoo confirms them; choose a picking method on the "
                     "operation type to release them by order, batch, zone or wave.",
                     types=", ".join(automatic.mapped("display_name")),
@@ -97,7 +97,9 @@ class StockPickingType(models.Model):
             )
         released = self._oms_release()
         if not released:
-            raise UserError(_("No transfer is ready to release: they are all waiting for stock or already released."))
+            raise UserError(
+                self.env._("No transfer is ready to release: they are all waiting for stock or already released.")
+            )
         batches = released.batch_id
         if batches:
             action = self.env["ir.actions.act_window"]._for_xml_id("stock_picking_batch.stock_picking_batch_action")
@@ -205,10 +207,10 @@ class StockPickingType(models.Model):
     def _oms_group_label(self, group):
         if group.zone_id is not None:
             zone = self.env["oms.pick.zone"].browse(group.zone_id)
-            return _("Zone %(zone)s", zone=zone.name) if zone else _("No zone")
+            return self.env._("Zone %(zone)s", zone=zone.name) if zone else self.env._("No zone")
         if self.oms_group_by == "carrier":
             carrier = self.env["delivery.carrier"].browse(group.carrier_id)
-            return _("Carrier: %(carrier)s", carrier=carrier.name) if carrier else _("No carrier")
+            return self.env._("Carrier: %(carrier)s", carrier=carrier.name) if carrier else self.env._("No carrier")
         if self.oms_group_by == "cutoff":
-            return _("Ships on %(day)s", day=group.ship_day)
+            return self.env._("Ships on %(day)s", day=group.ship_day)
         return False

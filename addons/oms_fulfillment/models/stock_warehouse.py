@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 from .res_company import CARRIER_POLICIES
 
@@ -33,7 +33,7 @@ class StockWarehouse(models.Model):
                 .sudo()
                 .create(
                     {
-                        "name": _("Returns"),
+                        "name": self.env._("Returns"),
                         "usage": "internal",
                         "location_id": self.view_location_id.id,
                         "company_id": self.company_id.id,

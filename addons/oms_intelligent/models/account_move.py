@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 from ..services.gift_cost import GiftCost, gift_cost_entry_lines
 
@@ -56,7 +56,7 @@ class AccountMove(models.Model):
                 )
             )
         lines = gift_cost_entry_lines(
-            gifts, digits=company.currency_id.decimal_places, label=_("Gift %s", order.oms_special_code)
+            gifts, digits=company.currency_id.decimal_places, label=self.env._("Gift %s", order.oms_special_code)
         )
         journal = (
             self.env["account.journal"]
@@ -80,7 +80,7 @@ class AccountMove(models.Model):
         entry._post(soft=False)
         amount = sum(values["debit"] for values in lines)
         order.message_post(
-            body=_(
+            body=self.env._(
                 "Gift cost of %(amount)s booked by %(entry)s for invoice %(invoice)s.",
                 amount=company.currency_id.format(amount),
                 entry=entry._get_html_link(),

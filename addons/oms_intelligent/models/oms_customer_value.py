@@ -1,7 +1,7 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
@@ -105,7 +105,7 @@ class OmsCustomerValue(models.Model):
     def action_recompute(self):
         # Behind a manager-only button, and run as superuser: the method checks the group itself.
         if not self.env.user.has_group("oms_intelligent.group_oms_manager"):
-            raise AccessError(_("Only Order Management managers recompute the customer figures."))
+            raise AccessError(self.env._("Only Order Management managers recompute the customer figures."))
         # The company too: the snapshot's date is written on it, which managers may not do themselves.
         self.sudo()._recompute(self.env.company.sudo())
         return {"type": "ir.actions.client", "tag": "soft_reload"}
@@ -247,7 +247,7 @@ class OmsCustomerValue(models.Model):
     def action_mark_vip(self):
         """Flag the customers VIP: their next orders become VIP special orders (OMS managers only)."""
         if not self.env.user.has_group("oms_intelligent.group_oms_manager"):
-            raise AccessError(_("Only Order Management managers mark customers as VIP."))
+            raise AccessError(self.env._("Only Order Management managers mark customers as VIP."))
         self.check_access("write")
         self.partner_id.sudo().oms_vip = True
         self.vip_suggested = False

@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -54,7 +54,7 @@ class OmsDashboard(models.Model):
             dashboard = self.sudo().create({"company_id": self.env.company.id})
         return {
             "type": "ir.actions.act_window",
-            "name": _("OMS Dashboard"),
+            "name": self.env._("OMS Dashboard"),
             "res_model": self._name,
             "res_id": dashboard.id,
             "view_mode": "form",
@@ -93,65 +93,71 @@ class OmsDashboard(models.Model):
                 "orders_today_count",
                 "sale.order",
                 [*company, ("date_order", ">=", today), ("state", "!=", "cancel")],
-                _("Orders Today"),
+                self.env._("Orders Today"),
                 {"group_by": ["team_id", "oms_state"]},
             ),
             "late": (
                 "late_count",
                 "sale.order",
                 expression.AND([company, Order._oms_alert_domain()]),
-                _("Late Orders"),
+                self.env._("Late Orders"),
                 {},
             ),
-            "on_hold": ("on_hold_count", "sale.order", [*company, ("oms_on_hold", "=", True)], _("On Hold"), {}),
+            "on_hold": (
+                "on_hold_count",
+                "sale.order",
+                [*company, ("oms_on_hold", "=", True)],
+                self.env._("On Hold"),
+                {},
+            ),
             "shipped_lines": (
                 "shipped_line_count",
                 "sale.order.line",
                 [("id", "in", shipped_lines)],
-                _("Lines Shipped"),
+                self.env._("Lines Shipped"),
                 {},
             ),
             "short_lines": (
                 "short_line_count",
                 "sale.order.line",
                 [("id", "in", short_lines)],
-                _("Lines Short on First Delivery"),
+                self.env._("Lines Short on First Delivery"),
                 {},
             ),
-            "shipped_orders": ("shipped_order_count", "sale.order", shipped_orders, _("Orders Shipped"), {}),
+            "shipped_orders": ("shipped_order_count", "sale.order", shipped_orders, self.env._("Orders Shipped"), {}),
             "split_orders": (
                 "split_order_count",
                 "sale.order",
                 [("id", "in", self._split_orders(shipped_orders))],
-                _("Orders Split in Several Shipments"),
+                self.env._("Orders Split in Several Shipments"),
                 {},
             ),
             "deliveries": (
                 "delivery_count",
                 "stock.picking",
                 [*done_since, ("picking_type_code", "=", "outgoing"), ("return_id", "=", False)],
-                _("Deliveries"),
+                self.env._("Deliveries"),
                 {},
             ),
             "returns": (
                 "return_count",
                 "stock.picking",
                 [*done_since, ("return_id", "!=", False), ("picking_type_code", "=", "incoming")],
-                _("Returns"),
+                self.env._("Returns"),
                 {},
             ),
             "stockouts": (
                 "stockout_count",
                 "oms.stock.position",
                 [*company, ("out_of_stock", "=", True), ("demand_30d", ">", 0)],
-                _("Stockouts"),
+                self.env._("Stockouts"),
                 {},
             ),
             "revenue_today": (
                 "revenue_today_count",
                 "sale.order",
                 [*company, ("state", "=", "sale"), ("date_order", ">=", today)],
-                _("Revenue Today"),
+                self.env._("Revenue Today"),
                 {"group_by": ["currency_id"]},
             ),
         }
@@ -258,12 +264,12 @@ class OmsDashboard(models.Model):
     def _orders_today_breakdown(self, domain):
         groups = self.env["sale.order"].read_group(domain, ["team_id"], ["team_id", "oms_state"], lazy=False)
         if not groups:
-            return Markup("<p>%s</p>") % _("No order today yet.")
+            return Markup("<p>%s</p>") % self.env._("No order today yet.")
         states = dict(self.env["sale.order"]._fields["oms_state"]._description_selection(self.env))
         rows = Markup().join(
             Markup("<tr><td>%s</td><td>%s</td><td class='text-end'>%s</td></tr>")
             % (
-                group["team_id"] and group["team_id"][1] or _("No channel"),
+                group["team_id"] and group["team_id"][1] or self.env._("No channel"),
                 states.get(group["oms_state"], ""),
                 group["__count"],
             )
@@ -272,9 +278,9 @@ class OmsDashboard(models.Model):
         return Markup(
             "<table class='table table-sm'><tr><th>%s</th><th>%s</th><th class='text-end'>%s</th></tr>%s</table>"
         ) % (
-            _("Channel"),
-            _("Status"),
-            _("Orders"),
+            self.env._("Channel"),
+            self.env._("Status"),
+            self.env._("Orders"),
             rows,
         )
 
@@ -291,7 +297,7 @@ class OmsDashboard(models.Model):
             per_currency[order.currency_id] = (original + order.amount_untaxed, converted + amount)
             total += amount
         if not per_currency:
-            return 0.0, Markup("<p>%s</p>") % _("No order confirmed today yet.")
+            return 0.0, Markup("<p>%s</p>") % self.env._("No order confirmed today yet.")
         rows = Markup().join(
             Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>")
             % (currency.name, currency.format(original), company_currency.format(converted))
@@ -301,8 +307,8 @@ class OmsDashboard(models.Model):
             "<table class='table table-sm'><tr><th>%s</th><th class='text-end'>%s</th>"
             "<th class='text-end'>%s</th></tr>%s</table>"
         ) % (
-            _("Currency"),
-            _("Revenue"),
+            self.env._("Currency"),
+            self.env._("Revenue"),
             company_currency.name,
             rows,
         )

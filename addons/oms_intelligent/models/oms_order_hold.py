@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
 
@@ -44,11 +44,11 @@ class OmsOrderHold(models.Model):
         if self.env.is_superuser():
             return
         if not self.env.user.has_group("oms_intelligent.group_oms_user"):
-            raise AccessError(_("Only Order Management users may release held orders."))
+            raise AccessError(self.env._("Only Order Management users may release held orders."))
         for hold in self.filtered("approval_group_id"):
             if hold.approval_group_id not in self.env.user.groups_id:
                 raise AccessError(
-                    _(
+                    self.env._(
                         "Only members of %(group)s may release this hold on %(order)s: %(reason)s",
                         group=hold.approval_group_id.full_name,
                         order=hold.order_id.name,
@@ -63,7 +63,7 @@ class OmsOrderHold(models.Model):
             return
         if not automatic:
             if not (note or "").strip():
-                raise UserError(_("Say why the hold is released: the note is kept with the order."))
+                raise UserError(self.env._("Say why the hold is released: the note is kept with the order."))
             holds._check_can_release()
         holds.sudo()._oms_write(
             {
@@ -75,6 +75,8 @@ class OmsOrderHold(models.Model):
             }
         )
         for order, order_holds in holds.grouped("order_id").items():
-            title = _("Hold released automatically") if automatic else _("Hold released")
+            title = self.env._("Hold released automatically") if automatic else self.env._("Hold released")
             reasons = "; ".join(order_holds.mapped("reason"))
-            order._message_log(body=_("%(title)s (%(reasons)s): %(note)s", title=title, reasons=reasons, note=note))
+            order._message_log(
+                body=self.env._("%(title)s (%(reasons)s): %(note)s", title=title, reasons=reasons, note=note)
+            )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools.misc import formatLang
@@ -81,22 +81,26 @@ class OmsOrderPolicy(models.Model):
                 expression.expression(policy._domain(), self.env["sale.order"].sudo())
             except Exception as error:  # noqa: BLE001 - any parse or field error is the user's to fix
                 raise ValidationError(
-                    _("The condition of policy %(policy)s is not valid: %(error)s", policy=policy.name, error=error)
+                    self.env._(
+                        "The condition of policy %(policy)s is not valid: %(error)s", policy=policy.name, error=error
+                    )
                 ) from error
 
     @api.constrains("action", "approval_group_id", "tag_ids")
     def _check_action_settings(self):
         for policy in self:
             if policy.action == "approval" and not policy.approval_group_id:
-                raise ValidationError(_("Policy %s holds until a group approves: choose the group.", policy.name))
+                raise ValidationError(
+                    self.env._("Policy %s holds until a group approves: choose the group.", policy.name)
+                )
             if policy.action == "tag" and not policy.tag_ids:
-                raise ValidationError(_("Policy %s adds tags: choose at least one.", policy.name))
+                raise ValidationError(self.env._("Policy %s adds tags: choose at least one.", policy.name))
 
     def _domain(self):
         self.ensure_one()
         domain = safe_eval(self.domain or "[]", {"context_today": fields.Date.context_today(self)})
         if not isinstance(domain, list):
-            raise ValueError(_("a condition is a list of criteria, like [('amount_total', '>', 5000)]"))
+            raise ValueError(self.env._("a condition is a list of criteria, like [('amount_total', '>', 5000)]"))
         return expression.normalize_domain(domain)
 
     def _applies_to(self, orders):
@@ -129,13 +133,13 @@ class OmsOrderPolicy(models.Model):
                 continue
             money = _money(self.env, order.currency_id)
             if order.amount_paid:
-                reasons[order] = _(
+                reasons[order] = self.env._(
                     "Payment incomplete: %(paid)s of %(total)s received.",
                     paid=money(order.amount_paid),
                     total=money(order.amount_total),
                 )
             else:
-                reasons[order] = _("Awaiting payment of %s.", money(order.amount_total))
+                reasons[order] = self.env._("Awaiting payment of %s.", money(order.amount_total))
         return reasons
 
     def _reasons_credit(self, orders):
@@ -149,7 +153,7 @@ class OmsOrderPolicy(models.Model):
             credit = Credit(partner.credit, partner.credit_to_invoice, order._oms_company_amount(), limit)
             if credit.exceeded():
                 money = _money(self.env, company.currency_id)
-                reasons[order] = _(
+                reasons[order] = self.env._(
                     "Credit limit %(limit)s exceeded: open receivables %(receivable)s + not invoiced %(to_invoice)s "
                     "+ this order %(order)s = %(exposure)s.",
                     limit=money(credit.limit),
@@ -168,7 +172,7 @@ class OmsOrderPolicy(models.Model):
             amount = order._oms_company_amount()
             if countries_differ(billing.code, delivery.code, amount, self.amount_threshold):
                 money = _money(self.env, order.company_id.currency_id)
-                reasons[order] = _(
+                reasons[order] = self.env._(
                     "Billing country %(billing)s differs from delivery country %(delivery)s on an order of "
                     "%(amount)s (above %(threshold)s).",
                     billing=billing.name,

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -66,7 +66,7 @@ class OmsOrderWorkflow(models.Model):
                 ]
             ):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(company)s already has a default workflow for this customer type.",
                         company=workflow.company_id.name,
                     )
@@ -76,7 +76,9 @@ class OmsOrderWorkflow(models.Model):
     def _check_quote_is_not_paid_first(self):
         for workflow in self:
             if workflow.send_quotation and workflow.invoice_policy == "on_payment":
-                raise ValidationError(_("A workflow that quotes first invoices on delivery or by hand, not when paid."))
+                raise ValidationError(
+                    self.env._("A workflow that quotes first invoices on delivery or by hand, not when paid.")
+                )
 
     def _payment_journal(self):
         self.ensure_one()

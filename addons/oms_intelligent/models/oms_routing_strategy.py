@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..services.routing import ShippingRates, Strategy
@@ -61,14 +61,16 @@ class OmsRoutingStrategy(models.Model):
             if self.search_count(
                 [("company_id", "=", strategy.company_id.id), ("is_default", "=", True), ("id", "!=", strategy.id)]
             ):
-                raise ValidationError(_("Company %s already has a default routing strategy.", strategy.company_id.name))
+                raise ValidationError(
+                    self.env._("Company %s already has a default routing strategy.", strategy.company_id.name)
+                )
 
     @api.constrains("weight_distance", "weight_cost", "weight_coverage", "weight_priority", "weight_capacity")
     def _check_weights(self):
         for strategy in self:
             weights = strategy._weights()
             if any(weight < 0 for weight in weights) or not any(weights):
-                raise ValidationError(_("Routing weights must be zero or more, and at least one above zero."))
+                raise ValidationError(self.env._("Routing weights must be zero or more, and at least one above zero."))
 
     def _weights(self):
         return (

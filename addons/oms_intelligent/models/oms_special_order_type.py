@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 TRIGGERS = [
     ("manual", "Set by hand"),
@@ -95,7 +95,7 @@ class OmsSpecialOrderType(models.Model):
         # 'standard' is a PostgreSQL sequence: concurrent orders never wait for each other nor share a number
         # (a rolled back order leaves a gap, which a code can afford).
         return {
-            "name": _("Special orders: %s", self.name),
+            "name": self.env._("Special orders: %s", self.name),
             "prefix": f"{self.code}-%(year)s-",
             "padding": 5,
             "implementation": "standard",

@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import AccessError
 
 # Held only by code running in this process: no XML-RPC or JSON-RPC context can carry this object, so a write that
@@ -36,7 +36,7 @@ class OmsStateMixin(models.AbstractModel):
         if names:
             labels = ", ".join(self._fields[name]._description_string(self.env) for name in names)
             raise AccessError(
-                _(
+                self.env._(
                     "%(fields)s of %(model)s change through its buttons only, after their checks.",
                     fields=labels,
                     model=self._description,

@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..services.geo import Location
@@ -133,13 +133,13 @@ class ResPartner(models.Model):
                 total[1] += currency._convert(amount, company.currency_id, company, fields.Date.today())
             rows = Markup().join(
                 Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>")
-                % (team.display_name or _("No channel"), count, company.currency_id.format(amount))
+                % (team.display_name or self.env._("No channel"), count, company.currency_id.format(amount))
                 for team, (count, amount) in sorted(totals.items(), key=lambda item: -item[1][1])
             )
             partner.oms_channel_breakdown = Markup(
                 "<table class='table table-sm'><tr><th>%s</th><th class='text-end'>%s</th>"
                 "<th class='text-end'>%s</th></tr>%s</table>"
-            ) % (_("Channel"), _("Orders"), _("Revenue"), rows)
+            ) % (self.env._("Channel"), self.env._("Orders"), self.env._("Revenue"), rows)
 
     def _compute_oms_fulfillment_figures(self):
         self.oms_last_survey_rating = False
@@ -188,7 +188,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Orders of %(customer)s", customer=self.commercial_partner_id.display_name),
+            "name": self.env._("Orders of %(customer)s", customer=self.commercial_partner_id.display_name),
             "res_model": "sale.order",
             "view_mode": "list,pivot,graph,form",
             "domain": self._oms_orders_domain(),
@@ -202,7 +202,7 @@ class ResPartner(models.Model):
     def action_oms_mark_vip(self):
         """Flag the customer (its commercial partner) VIP: its next orders become VIP special orders."""
         if not self.env.user.has_group("oms_intelligent.group_oms_manager"):
-            raise AccessError(_("Only Order Management managers mark customers as VIP."))
+            raise AccessError(self.env._("Only Order Management managers mark customers as VIP."))
         self.commercial_partner_id.oms_vip = True
         self.env["oms.customer.value"].sudo().search(
             [("partner_id", "in", self.commercial_partner_id.ids)]

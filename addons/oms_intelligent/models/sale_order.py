@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
@@ -177,7 +177,7 @@ class SaleOrder(models.Model):
 
     def _search_oms_alert(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Search orders needing attention with = or != and True or False."))
+            raise UserError(self.env._("Search orders needing attention with = or != and True or False."))
         domain = self._oms_alert_domain()
         return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
 
@@ -242,12 +242,15 @@ class SaleOrder(models.Model):
                 and hold.auto_release
                 and hold.policy_id not in still_met
             )
-            cleared._release(_("the condition cleared"), automatic=True)
+            cleared._release(self.env._("the condition cleared"), automatic=True)
         created = Hold.create(new_holds)
         for order, holds in created.grouped("order_id").items():
             order._message_log(
                 body=Markup("<b>%s</b><ul>%s</ul>")
-                % (_("On hold"), Markup().join(Markup("<li>%s</li>") % reason for reason in holds.mapped("reason")))
+                % (
+                    self.env._("On hold"),
+                    Markup().join(Markup("<li>%s</li>") % reason for reason in holds.mapped("reason")),
+                )
             )
         quotations.filtered(lambda order: not order.oms_on_hold and not order.oms_validated).oms_validated = True
 
@@ -284,7 +287,7 @@ class SaleOrder(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": _("On hold"),
+                "title": self.env._("On hold"),
                 "message": "\n".join(f"{order.name}: {order.oms_hold_reasons}" for order in self),
                 "type": "warning",
                 "sticky": False,
@@ -296,7 +299,7 @@ class SaleOrder(models.Model):
         """Hold by hand: a wizard asks for the reason."""
         return {
             "type": "ir.actions.act_window",
-            "name": _("Hold Orders"),
+            "name": self.env._("Hold Orders"),
             "res_model": "oms.hold.wizard",
             "view_mode": "form",
             "target": "new",
@@ -306,7 +309,7 @@ class SaleOrder(models.Model):
     def action_oms_release(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Release Held Orders"),
+            "name": self.env._("Release Held Orders"),
             "res_model": "oms.hold.release.wizard",
             "view_mode": "form",
             "target": "new",
@@ -361,10 +364,10 @@ class SaleOrder(models.Model):
             try:
                 order._oms_check_invoiceable()
             except UserError as error:
-                order._message_log(body=_("Automatic invoicing stopped: %s", error.args[0]))
+                order._message_log(body=self.env._("Automatic invoicing stopped: %s", error.args[0]))
                 order.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
-                    summary=_("Invoice by hand"),
+                    summary=self.env._("Invoice by hand"),
                     note=error.args[0],
                     user_id=(order.user_id or self.env.user).id,
                 )
@@ -387,7 +390,7 @@ class SaleOrder(models.Model):
     def _oms_check_invoiceable(self):
         self._oms_check_exchange_rate()
         if self._oms_pays_on_channel() and not self.oms_workflow_id._payment_journal():
-            raise UserError(_("No bank journal to record the channel's payment of %s in.", self.name))
+            raise UserError(self.env._("No bank journal to record the channel's payment of %s in.", self.name))
 
     def _oms_pays_on_channel(self):
         """The invoice is paid here with what the channel collected (online payments are reconciled by Odoo)."""
@@ -411,7 +414,7 @@ class SaleOrder(models.Model):
         )
         if not has_rate:
             raise UserError(
-                _(
+                self.env._(
                     "%(order)s cannot be invoiced: %(currency)s has no exchange rate for %(company)s. Add one in "
                     "Accounting > Configuration > Currencies, then invoice again.",
                     order=self.name,
@@ -438,7 +441,7 @@ class SaleOrder(models.Model):
     @api.model
     def _cron_oms_alerts(self):
         """Give the responsible person an activity for each order needing attention (once per order)."""
-        summary = _("Order needs attention")
+        summary = self.env._("Order needs attention")
         for company in self.env["res.company"].search([]):
             orders = self.with_company(company).search(
                 [("company_id", "=", company.id), ("oms_alert", "=", True)], limit=500
@@ -447,13 +450,13 @@ class SaleOrder(models.Model):
                 if order.activity_ids.filtered(lambda activity: activity.summary == summary):
                     continue
                 if order.oms_on_hold:
-                    note = _(
+                    note = self.env._(
                         "On hold since %(since)s: %(reasons)s",
                         since=order.oms_hold_since,
                         reasons=order.oms_hold_reasons,
                     )
                 else:
-                    note = _("Promised for %s and not shipped yet.", order.commitment_date)
+                    note = self.env._("Promised for %s and not shipped yet.", order.commitment_date)
                 order.activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=summary,
@@ -568,7 +571,9 @@ class SaleOrder(models.Model):
         """Move the order's pending deliveries to the warehouse the allocation gave it, or note that it waits."""
         self.ensure_one()
         if not warehouse:
-            self.message_post(body=_("Batch allocation: not enough stock to ship this order complete; it waits."))
+            self.message_post(
+                body=self.env._("Batch allocation: not enough stock to ship this order complete; it waits.")
+            )
             return
         lines = self.order_line.filtered(lambda line: line.product_id.type != "service")
         if lines.warehouse_id == warehouse:
@@ -577,7 +582,7 @@ class SaleOrder(models.Model):
             self._oms_release_pending_moves()
             lines.with_context(skip_procurement=True).warehouse_id = warehouse
             self.order_line._action_launch_stock_rule()
-        self.message_post(body=_("Batch allocation: ships complete from %s.", warehouse.name))
+        self.message_post(body=self.env._("Batch allocation: ships complete from %s.", warehouse.name))
 
     def _oms_release_pending_moves(self):
         """Cancel the deliveries not done yet of re-routed orders, so their reservations return to the stock."""
@@ -774,7 +779,7 @@ class SaleOrder(models.Model):
                 )
                 # Written after the copy: creating the line recomputes its warehouse from the order's.
                 part.with_context(**context).warehouse_id = other.warehouse_id
-        title = _("Re-routed") if previous else _("Routed")
+        title = self.env._("Re-routed") if previous else self.env._("Routed")
         fallback = Markup("<br/>%s") % decision.fallback if decision.fallback else ""
         # A logged note, not a message: it tells the story without notifying followers on every confirmation.
         self._message_log(body=Markup("<b>%s</b>: %s%s") % (title, decision.summary, fallback))
@@ -853,7 +858,9 @@ class SaleOrder(models.Model):
                 order.with_context(oms_special_tagging=True).write(vals)
             if "oms_special_code" in vals:
                 order._message_log(
-                    body=_("Special order %(code)s (%(type)s).", code=vals["oms_special_code"], type=special_type.name)
+                    body=self.env._(
+                        "Special order %(code)s (%(type)s).", code=vals["oms_special_code"], type=special_type.name
+                    )
                 )
             if special_type.zero_price:
                 order.order_line._oms_make_free()

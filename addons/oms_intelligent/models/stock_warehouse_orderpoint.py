@@ -2,7 +2,7 @@ import json
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, float_compare, float_round, format_date, split_every
 
@@ -91,7 +91,7 @@ class StockWarehouseOrderpoint(models.Model):
         for orderpoint in self:
             if orderpoint.oms_reorder_mode == "forecast" and not 50.0 <= orderpoint.oms_service_level < 100.0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The service level of %(orderpoint)s must be at least 50 %% and below 100 %%.",
                         orderpoint=orderpoint.display_name,
                     )
@@ -117,7 +117,7 @@ class StockWarehouseOrderpoint(models.Model):
     def action_oms_recompute(self):
         # Behind a manager-only button: stock managers who are not OMS managers may not run it either.
         if not self.env.user.has_group("oms_intelligent.group_oms_manager"):
-            raise AccessError(_("Only Order Management managers recompute reorder points from the forecast."))
+            raise AccessError(self.env._("Only Order Management managers recompute reorder points from the forecast."))
         forecast = self.filtered(lambda orderpoint: orderpoint.oms_reorder_mode == "forecast")
         forecast._oms_recompute_reorder_points()
         return {
@@ -125,7 +125,7 @@ class StockWarehouseOrderpoint(models.Model):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _("%(count)s reorder points recomputed from the forecast.", count=len(forecast)),
+                "message": self.env._("%(count)s reorder points recomputed from the forecast.", count=len(forecast)),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
@@ -162,13 +162,17 @@ class StockWarehouseOrderpoint(models.Model):
             if defaulted:
                 vendor_days = company.oms_reorder_default_lead_days
                 if seller:
-                    warnings.append(_("%(vendor)s has no lead time: default used", vendor=seller.partner_id.name))
+                    warnings.append(
+                        self.env._("%(vendor)s has no lead time: default used", vendor=seller.partner_id.name)
+                    )
             if not seller:
-                warnings.append(_("No vendor: no RFQ can be created, the warehouse managers are alerted instead"))
+                warnings.append(
+                    self.env._("No vendor: no RFQ can be created, the warehouse managers are alerted instead")
+                )
             lead_days = vendor_days + purchase_days
             if forecast.method == "none":
                 fallback = company.oms_reorder_fallback_min
-                warnings.insert(0, _("No sales history: minimum set to the configured %(qty)s", qty=fallback))
+                warnings.insert(0, self.env._("No sales history: minimum set to the configured %(qty)s", qty=fallback))
                 levels = ReorderLevels(fallback, fallback, 0.0, 0.0, 0.0, 0.0)
             else:
                 policy = ReorderPolicy(
@@ -180,7 +184,7 @@ class StockWarehouseOrderpoint(models.Model):
                 )
                 levels = reorder_levels(forecast, lead_days, product.standard_price, policy, product.uom_id.rounding)
                 if levels.notes:
-                    warnings.append(_("No unit cost for the economic order quantity: days of cover used"))
+                    warnings.append(self.env._("No unit cost for the economic order quantity: days of cover used"))
             computed.append((orderpoint, forecast, levels, lead_days, defaulted, "; ".join(warnings) or None))
         self._oms_store_recomputation(computed, digits)
 
@@ -401,19 +405,23 @@ class StockWarehouseOrderpoint(models.Model):
             vendor = orderpoint.supplier_id or sellers.get(orderpoint.product_id.id)
             arrival = today + timedelta(days=orderpoint.oms_lead_days or 0)
             if not vendor:
-                summary = _("No vendor to reorder %(product)s", product=orderpoint.product_id.display_name)
-                note = _(
+                summary = self.env._("No vendor to reorder %(product)s", product=orderpoint.product_id.display_name)
+                note = self.env._(
                     "%(warehouse)s needs %(qty)s more %(product)s but the product has no vendor, so no RFQ was "
                     "created. Expected stockout: %(stockout)s. Open orders waiting: %(orders)s.",
                     warehouse=orderpoint.warehouse_id.name,
                     qty=orderpoint.qty_to_order,
                     product=orderpoint.product_id.display_name,
-                    stockout=format_date(self.env, stockout) if stockout else _("not within %s days", FORECAST_DAYS),
-                    orders=", ".join(waiting) or _("none"),
+                    stockout=format_date(self.env, stockout)
+                    if stockout
+                    else self.env._("not within %s days", FORECAST_DAYS),
+                    orders=", ".join(waiting) or self.env._("none"),
                 )
             elif stockout is not None and stockout < arrival:
-                summary = _("%(product)s runs out before its reorder", product=orderpoint.product_id.display_name)
-                note = _(
+                summary = self.env._(
+                    "%(product)s runs out before its reorder", product=orderpoint.product_id.display_name
+                )
+                note = self.env._(
                     "%(warehouse)s runs out of %(product)s around %(stockout)s; the reorder from %(vendor)s arrives "
                     "around %(arrival)s (%(days)s days lead time). Open orders waiting: %(orders)s.",
                     warehouse=orderpoint.warehouse_id.name,
@@ -422,7 +430,7 @@ class StockWarehouseOrderpoint(models.Model):
                     vendor=vendor.partner_id.name,
                     arrival=format_date(self.env, arrival),
                     days=round(orderpoint.oms_lead_days),
-                    orders=", ".join(waiting) or _("none"),
+                    orders=", ".join(waiting) or self.env._("none"),
                 )
             else:
                 continue
@@ -500,11 +508,11 @@ class StockWarehouseOrderpoint(models.Model):
                 "max": orderpoint.product_max_qty,
                 "on_hand": orderpoint.qty_on_hand,
                 "labels_text": {
-                    "history": _("Weekly demand"),
-                    "forecast": _("Forecast"),
-                    "min": _("Reorder point (min)"),
-                    "max": _("Max"),
-                    "on_hand": _("On hand"),
+                    "history": self.env._("Weekly demand"),
+                    "forecast": self.env._("Forecast"),
+                    "min": self.env._("Reorder point (min)"),
+                    "max": self.env._("Max"),
+                    "on_hand": self.env._("On hand"),
                 },
             }
 

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class OmsAllocationWizard(models.TransientModel):
@@ -19,10 +19,10 @@ class OmsAllocationWizard(models.TransientModel):
         self.ensure_one()
         orders = self.env["sale.order"]._oms_waiting_to_ship(self.company_id)
         if not orders:
-            message = _("No order is waiting to ship.")
+            message = self.env._("No order is waiting to ship.")
         else:
             allocation, greedy = orders._oms_allocate()
-            message = _(
+            message = self.env._(
                 "%(served)s of %(waiting)s waiting orders can ship complete; first come, first served would ship "
                 "%(greedy)s.",
                 served=allocation.served_count,
@@ -33,7 +33,7 @@ class OmsAllocationWizard(models.TransientModel):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": _("Allocate waiting orders"),
+                "title": self.env._("Allocate waiting orders"),
                 "message": message,
                 "type": "info",
                 "sticky": True,

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -25,12 +25,12 @@ class OmsHoldReleaseWizard(models.TransientModel):
         released already are left as they were (and said so): releasing them again must not run a workflow."""
         self.ensure_one()
         if not self.hold_ids:  # none chosen, or none this user may see (another company's)
-            raise UserError(_("Choose the holds to release."))
+            raise UserError(self.env._("Choose the holds to release."))
         active = self.hold_ids.filtered(lambda hold: hold.state == "active")
         already = self.hold_ids - active
         if not active:
             raise UserError(
-                _(
+                self.env._(
                     "Nothing to release: the holds of %s are released already.",
                     ", ".join(already.order_id.mapped("display_name")),
                 )
@@ -47,7 +47,7 @@ class OmsHoldReleaseWizard(models.TransientModel):
             "tag": "display_notification",
             "params": {
                 "type": "warning",
-                "message": _(
+                "message": self.env._(
                     "Released what was still on hold. Already released before, left as they were: %s",
                     "; ".join(f"{hold.order_id.display_name}: {hold.reason}" for hold in already),
                 ),

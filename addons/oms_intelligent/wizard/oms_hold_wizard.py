@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -21,7 +21,7 @@ class OmsHoldWizard(models.TransientModel):
     def action_hold(self):
         orders = self.order_ids.filtered(lambda order: order.state in ("draft", "sent", "sale"))
         if not orders:
-            raise UserError(_("Only quotations and confirmed orders can be held."))
+            raise UserError(self.env._("Only quotations and confirmed orders can be held."))
         self.env["oms.order.hold"].create(
             [
                 {
@@ -34,5 +34,5 @@ class OmsHoldWizard(models.TransientModel):
             ]
         )
         for order in orders:
-            order._message_log(body=Markup("<b>%s</b>: %s") % (_("Held by hand"), self.reason))
+            order._message_log(body=Markup("<b>%s</b>: %s") % (self.env._("Held by hand"), self.reason))
         return {"type": "ir.actions.act_window_close"}
