@@ -4,9 +4,10 @@
 #   scripts/dev.sh odoo ARGS...                  odoo-bin with the project's configuration
 #   scripts/dev.sh shell DB                      odoo shell on DB
 #   scripts/dev.sh pytest ARGS...                pytest-odoo on the test database (see scripts/test.sh)
+# OMS_DEV_HTTP_PORT (default 8269) sets the HTTP port, so that two checkouts can run HTTP tests at once.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 setup_all
-write_odoo_conf odoo-dev 8269
+write_odoo_conf odoo-dev "${OMS_DEV_HTTP_PORT:-8269}"
 command=${1:?usage: scripts/dev.sh install|odoo|shell|pytest ...}
 shift
 case "$command" in
