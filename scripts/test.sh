@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README "test": a fresh database with the OMS addons and demo data, then pytest-odoo over addons/*/tests and
-# tests/ (with the HTTP server and headless Chromium for browser tests), then lint. Non-zero exit on any failure,
-# and on any skipped test whose reason is not written down in tests/allowed_skips.txt.
+# tests/ (with the HTTP server and headless Chromium for browser tests), then lint (ruff, pylint-odoo). Non-zero exit
+# on any failure, and on any skipped test whose reason is not written down in tests/allowed_skips.txt.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 setup_all
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null ||
@@ -32,6 +32,9 @@ set -e
 unexplained=$(grep -E "^SKIPPED" "$report" | grep -v -F -f <(grep -v '^#' tests/allowed_skips.txt | sed '/^$/d') || true)
 [ -z "$unexplained" ] || die "tests were skipped without a reason in tests/allowed_skips.txt: $unexplained"
 
-say "lint (ruff)"
+say "lint (ruff check, ruff format --check, pylint-odoo)"
 "$VENV_DIR/bin/ruff" check addons tests bench scripts
+"$VENV_DIR/bin/ruff" format --check addons tests bench
+# The OCA linter's Odoo checks (.pylintrc); pylint exits non-zero on any message.
+"$VENV_DIR/bin/pylint" --rcfile=.pylintrc addons
 say "all tests passed"

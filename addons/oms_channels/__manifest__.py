@@ -1,14 +1,6 @@
 {
     "name": "Order Management: Sales Channels",
     "summary": "Capture orders from web shops, marketplaces, EDI, phone and stores exactly once",
-    "description": """
-Channels (web shop, marketplace, phone, store, EDI) pull orders by scheduled actions through REST
-(requests) or SOAP (zeep) connectors, or receive them by signed webhooks. Every order is kept in a staging
-record with its raw payload, imported once into a sale order (customer matched by email, VAT or phone,
-products by binding, SKU or barcode, in the channel's currency), and bad orders are quarantined with their
-reason. Available stock and tracking numbers are pushed back to the channels. Cart events keep the
-quantities held in customers' carts and send an abandoned-cart e-mail after a delay.
-""",
     "version": "18.0.1.1.0",
     "category": "Sales/Order Management",
     "author": "OMS Team",
@@ -33,5 +25,4 @@ quantities held in customers' carts and send an abandoned-cart e-mail after a de
         "demo/oms_channel_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
-    "installable": True,
 }

@@ -57,5 +57,4 @@
             "oms_fulfillment/static/tests/tours/*",
         ],
     },
-    "installable": True,
 }

@@ -1,13 +1,6 @@
 {
     "name": "Order Management",
     "summary": "One place to capture, route, fulfil, invoice and follow up every order",
-    "description": """
-Order Management System (OMS) for Odoo: the base application.
-
-Menus, access groups and settings shared by the OMS addons, the consolidated
-view of orders and stock, and a demo world (a Spanish company with four
-warehouses, uneven stock, customers across Europe) to try it on.
-""",
     "version": "18.0.1.2.0",
     "category": "Sales/Order Management",
     "author": "OMS Team",
@@ -22,6 +15,7 @@ warehouses, uneven stock, customers across Europe) to try it on.
         "account",
         "base_geolocalize",
     ],
+    "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
         "security/oms_security.xml",
         "security/ir.model.access.csv",
@@ -67,5 +61,4 @@ warehouses, uneven stock, customers across Europe) to try it on.
     },
     "uninstall_hook": "uninstall_hook",
     "application": True,
-    "installable": True,
 }

@@ -1,6 +1,5 @@
-from itertools import groupby
-
 from odoo import models
+from odoo.tools import groupby
 
 from ..services.picking import Line, pick_path
 
@@ -19,6 +18,7 @@ class StockMoveLine(models.Model):
         )
         zones = self.env["oms.pick.zone"].browse({line.location.zone_id for line in path} - {0})
         names = {zone.id: zone.name for zone in zones}
+        # The path is in walking order, zone after zone; Odoo's groupby keeps the order in which zones come first.
         return [
             {
                 "zone": names.get(zone_id) or self.env._("No zone"),

@@ -16,4 +16,4 @@ class IrHttp(models.AbstractModel):
             wrapped = request.httprequest._HTTPRequest__wrapped
             wrapped.form = ImmutableMultiDict()
             wrapped.files = ImmutableMultiDict()
-        super()._pre_dispatch(rule, args)
+        return super()._pre_dispatch(rule, args)

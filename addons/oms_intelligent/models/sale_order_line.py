@@ -25,12 +25,13 @@ class SaleOrderLine(models.Model):
             free.write({"price_unit": 0.0, "technical_price_unit": 0.0, "discount": 0.0})
 
     def _compute_price_unit(self):
-        super()._compute_price_unit()
+        result = super()._compute_price_unit()
         # A line added to (or re-quantified on) a gift order stays free, whatever its pricelist says.
         for line in self:
             if line.order_id.oms_special_type_id.sudo().zero_price and line._oms_goods() and not line.qty_invoiced:
                 line.price_unit = 0.0
                 line.technical_price_unit = 0.0
+        return result
 
     def _oms_gift_account(self):
         """The expense account where the cost of this line is booked: set for a free line of a gift order whose type
