@@ -11,17 +11,17 @@ class OmsCarrierQuote(models.Model):
 
     picking_id = fields.Many2one("stock.picking", "Delivery Order", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="picking_id.company_id", store=True, index=True)
-    carrier_id = fields.Many2one("delivery.carrier", "Carrier", required=True, ondelete="cascade")
+    carrier_id = fields.Many2one("delivery.carrier", required=True, ondelete="cascade")
     delivery_type = fields.Selection(related="carrier_id.delivery_type", string="Provider")
-    currency_id = fields.Many2one("res.currency", "Currency")
-    price = fields.Monetary("Price", currency_field="currency_id", help="The carrier's price, in its currency.")
+    currency_id = fields.Many2one("res.currency")
+    price = fields.Monetary(currency_field="currency_id", help="The carrier's price, in its currency.")
     company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     price_company = fields.Monetary(
         "Price in Company Currency",
         currency_field="company_currency_id",
         help="The price the quotes of a delivery are compared on.",
     )
-    transit_days = fields.Integer("Transit Days", help="Working days from collection to delivery.")
+    transit_days = fields.Integer(help="Working days from collection to delivery.")
     ship_date = fields.Date("Ships On", help="The first working day the parcel leaves, after the warehouse cut-off.")
     eta = fields.Date("Estimated Arrival")
     chosen = fields.Boolean(readonly=True)

@@ -11,13 +11,13 @@ class OmsPickingBox(models.Model):
     sequence = fields.Integer("Box", help="Number of the box in the delivery.")
     name = fields.Char("Box Size", required=True)
     package_type_id = fields.Many2one(
-        "stock.package.type", "Package Type", help="Empty for an item that ships alone in its own packaging."
+        "stock.package.type", help="Empty for an item that ships alone in its own packaging."
     )
-    ships_alone = fields.Boolean("Ships Alone", help="Larger or heavier than every standard box.")
-    contents = fields.Text("Contents")
-    weight = fields.Float("Weight", digits="Stock Weight", help="Contents and the empty box.")
+    ships_alone = fields.Boolean(help="Larger or heavier than every standard box.")
+    contents = fields.Text()
+    weight = fields.Float(digits="Stock Weight", help="Contents and the empty box.")
     cost = fields.Monetary("Box Cost", currency_field="currency_id")
     currency_id = fields.Many2one(related="picking_id.company_id.currency_id", string="Currency")
     package_id = fields.Many2one(
-        "stock.quant.package", "Package", ondelete="set null", readonly=True, help="Made by Put in Boxes."
+        "stock.quant.package", ondelete="set null", readonly=True, help="Made by Put in Boxes."
     )

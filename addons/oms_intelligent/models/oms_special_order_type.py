@@ -55,7 +55,6 @@ class OmsSpecialOrderType(models.Model):
     zero_price = fields.Boolean("Free of Charge", help="The product lines of these orders are priced 0.", tracking=True)
     gift_expense_account_id = fields.Many2one(
         "account.account",
-        string="Gift Expense Account",
         check_company=True,
         tracking=True,
         help="Where the cost of the free lines is booked when the order is invoiced (e.g. a marketing expense).",
