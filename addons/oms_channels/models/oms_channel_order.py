@@ -2,7 +2,7 @@ import json
 
 from odoo import fields, models
 
-from ..services.channel_order import json_text
+from ..services.payload import json_text
 
 # Staged orders a worker claims and imports at once (see oms_channel_order_claim.py).
 IMPORT_BATCH_SIZE = 50

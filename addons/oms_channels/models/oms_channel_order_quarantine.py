@@ -4,8 +4,8 @@ import traceback
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from ..services.channel_order import ChannelOrderError, clean_text, parse_payload, payload_fingerprint, storable_json
 from ..services.import_plan import PlanError
+from ..services.payload import ChannelOrderError, clean_text, parse_payload, payload_fingerprint, storable_json
 
 _logger = logging.getLogger(__name__)
 

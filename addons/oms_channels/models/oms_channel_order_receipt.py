@@ -6,12 +6,12 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from ..services.channel_order import (
+from ..services.channel_order import parse_channel_order
+from ..services.payload import (
     MAX_PAYLOAD_BYTES,
     ChannelOrderError,
     clean_text,
     external_id_of,
-    parse_channel_order,
     parse_payload,
     payload_fingerprint,
     storable_json,
