@@ -41,7 +41,6 @@ class OmsChannel(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     pricelist_id = fields.Many2one(
         "product.pricelist",
-        string="Pricelist",
         check_company=True,
         help="Pricelist of orders in its currency; orders in another currency use the company's pricelist in theirs.",
     )
@@ -64,7 +63,7 @@ class OmsChannel(models.Model):
         "for the customer type when empty, and quotations when there is none.",
     )
     default_carrier_id = fields.Many2one(
-        "delivery.carrier", string="Default Carrier", help="Carrier of orders whose shipping method is not mapped."
+        "delivery.carrier", help="Carrier of orders whose shipping method is not mapped."
     )
     carrier_map_ids = fields.One2many("oms.channel.carrier", "channel_id", string="Shipping Methods")
     product_binding_ids = fields.One2many("oms.channel.product", "channel_id", string="Product Bindings")
@@ -78,7 +77,6 @@ class OmsChannel(models.Model):
         help="An imported order with a line above this quantity is held for a person; 0: no limit.",
     )
     max_order_amount = fields.Monetary(
-        "Max Order Amount",
         currency_field="company_currency_id",
         default=1_000_000,
         help="An imported order above this total (in the company's currency) is held for a person; 0: no limit.",

@@ -1,5 +1,6 @@
 import base64
 import json
+import logging
 
 import psycopg2
 
@@ -16,6 +17,8 @@ from ..services.payload import (
     payload_fingerprint,
     storable_json,
 )
+
+_logger = logging.getLogger(__name__)
 
 
 class OmsChannelOrderReceipt(models.Model):
@@ -217,7 +220,8 @@ class OmsChannelOrderReceipt(models.Model):
                 # Thousands arrive by cron: no "created" note, no follower; errors and retries are what matters.
                 return self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)._oms_create([vals]), True
         except psycopg2.errors.UniqueViolation:
-            pass  # another worker stored the same order between our read and this insert
+            # Another worker stored the same order between our read and this insert: its record is found below.
+            _logger.debug("channel order %s was stored by another worker first", vals["external_ref"])
         domain = [("channel_id", "=", vals["channel_id"]), ("external_ref", "=", vals["external_ref"])]
         return self.search(domain), False
 

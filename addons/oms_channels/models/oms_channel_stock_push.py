@@ -15,7 +15,7 @@ class OmsChannelStockPush(models.Model):
         check_company=True,
         help="Warehouses whose available stock is pushed to the channel; all of the company's when empty.",
     )
-    push_stock = fields.Boolean("Push Stock", help="Send available stock to the channel by a scheduled action.")
+    push_stock = fields.Boolean(help="Send available stock to the channel by a scheduled action.")
     last_stock_push_at = fields.Datetime("Last Stock Push", copy=False, readonly=True)
     last_stock_push_ok = fields.Boolean("Last Stock Push Succeeded", copy=False, readonly=True)
     last_stock_push_message = fields.Text("Last Stock Push Outcome", copy=False, readonly=True)
