@@ -6,7 +6,7 @@ from odoo.addons.oms_intelligent.services.public_body import read_body
 from odoo.http import request
 
 from ..services.cart_event import is_cart_event
-from ..services.channel_order import MAX_PAYLOAD_BYTES, ChannelOrderError, parse_payload
+from ..services.payload import MAX_PAYLOAD_BYTES, ChannelOrderError, parse_payload
 from ..services.signature import SIGNATURE_HEADER, verify
 
 _logger = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from odoo import api, fields, models
 from odoo.tools import float_is_zero
 
 from ..services.cart_event import parse_cart_event
-from ..services.channel_order import payload_fingerprint
 from ..services.matching import UnknownProductsError, match_product, normalize_email
+from ..services.payload import payload_fingerprint
 
 
 class OmsChannelCart(models.Model):

@@ -16,19 +16,20 @@ class OmsChannelCustomerKey(models.Model):
 
     _sql_constraints = [("key_uniq", "unique(key)", "This customer key is taken.")]
 
-    def _reserve(self, partner, keys):
-        """Take the keys for a customer just created. A key another worker took after this transaction began makes
-        PostgreSQL refuse it (a serialization failure), so the caller's batch is imported again; one taken long
-        ago (its customer was since renamed or archived) is left to it."""
+    def _reserve(self, keys):
+        """Take the keys, [(key, partner id)], of customers just created. A key another worker took after this
+        transaction began makes PostgreSQL refuse it (a serialization failure), so the caller's batch is imported
+        again; one taken long ago (its customer was since renamed or archived) is left to it."""
         if not keys:
             return
+        keys = sorted(keys)  # two workers taking the same keys take them in the same order: no deadlock
         # The collision is expected and handled by the caller: not a "bad query" for the server's log.
         with mute_logger("odoo.sql_db"):
             self.env.cr.execute(
                 SQL(
-                    "INSERT INTO oms_channel_customer_key (key, partner_id) SELECT unnest(%s::varchar[]), %s"
-                    " ON CONFLICT (key) DO NOTHING",
-                    sorted(keys),
-                    partner.id,
+                    "INSERT INTO oms_channel_customer_key (key, partner_id)"
+                    " SELECT unnest(%s::varchar[]), unnest(%s::int[]) ON CONFLICT (key) DO NOTHING",
+                    [key for key, _partner_id in keys],
+                    [partner_id for _key, partner_id in keys],
                 )
             )

@@ -1,2 +1,2 @@
-"""Channel connectors and the channel-order schema, in plain Python (no Odoo import) so they can be tested and
+"""Channel connectors, the channel-order schema and the import plan, in plain Python (no ORM) so they can be tested and
 benchmarked without a database."""

@@ -27,7 +27,8 @@ are ignored. :func:`parse_cart_event` raises :class:`ChannelOrderError` naming e
 from dataclasses import dataclass
 from datetime import datetime
 
-from .channel_order import MAX_EXTERNAL_ID_LENGTH, ChannelOrderError, _OrderParser, _show
+from .payload import MAX_EXTERNAL_ID_LENGTH, ChannelOrderError
+from .value_reader import ValueReader, show
 
 EVENT_PREFIX = "cart."
 LINE_EVENTS = ("cart.added", "cart.removed")
@@ -61,12 +62,12 @@ def parse_cart_event(data: dict) -> CartEvent:
     """Validate a cart-event dict and return it typed; raises ChannelOrderError listing every problem."""
     if not isinstance(data, dict):
         raise ChannelOrderError("malformed", "cart event must be a JSON object")
-    # The order parser's typed readers give cart events the same leniency and the same messages as orders.
-    parser = _OrderParser(data)
+    # The readers of orders give cart events the same leniency and the same messages.
+    parser = ValueReader()
     event = parser.text(data, "event", "event", required=True)
     if event and event not in CART_EVENTS:
         allowed = ", ".join(f'"{name}"' for name in CART_EVENTS)
-        parser.problem("invalid_value", f"event must be one of {allowed} (got {_show(event)})")
+        parser.problem("invalid_value", f"event must be one of {allowed} (got {show(event)})")
     cart_id = parser.text(data, "cart_id", "cart_id", required=True, max_length=MAX_EXTERNAL_ID_LENGTH)
     occurred_at = parser.date(data, "occurred_at", "occurred_at")
     customer = parser.mapping(data, "customer", "customer", required=False) or {}
@@ -78,11 +79,7 @@ def parse_cart_event(data: dict) -> CartEvent:
         if not any(product_fields.values()):
             parser.problem("missing_field", f"{event} needs a sku, barcode or channel_product_id")
         quantity = parser.number(data, "quantity", "quantity", greater_than=0) or 1.0
-    if parser.problems:
-        category, _message = parser.problems[0]
-        raise ChannelOrderError(
-            category, "; ".join(message for _category, message in parser.problems), problems=tuple(parser.problems)
-        )
+    parser.raise_problems()
     return CartEvent(
         event=event,
         cart_id=cart_id,

@@ -108,15 +108,11 @@ def describe_line(line: OrderLine) -> str:
 
 def match_lines(
     order: ChannelOrder, by_binding: dict[str, int], by_sku: dict[str, int], by_barcode: dict[str, int]
-) -> list[int]:
-    """Product id of every line of the order, in line order; UnknownProductsError if any line matches nothing."""
-    product_ids = []
-    unknown = []
-    for line in order.lines:
-        product_id, _how = match_product(line, by_binding, by_sku, by_barcode)
-        if product_id is None:
-            unknown.append(line)
-        product_ids.append(product_id)
+) -> list[tuple[int, str]]:
+    """(product id, how) of every line of the order, in line order (see :func:`match_product`);
+    UnknownProductsError if any line matches nothing."""
+    matches = [match_product(line, by_binding, by_sku, by_barcode) for line in order.lines]
+    unknown = [line for line, (product_id, _how) in zip(order.lines, matches, strict=True) if product_id is None]
     if unknown:
         raise UnknownProductsError(unknown)
-    return product_ids
+    return matches

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from ..services.channel_order import MAX_PAYLOAD_BYTES
+from ..services.payload import MAX_PAYLOAD_BYTES
 from ..services.rest_connector import RestConnector
 from .common import ChannelCase
 from .local_edi_soap import LocalEdiSoap

@@ -7,7 +7,8 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from ..models.oms_channel_order import OmsChannelOrder
+from ..models.oms_channel_order_receipt import OmsChannelOrderReceipt
+from ..services.import_plan import BatchPlanner
 from .common import ChannelCase
 
 # Every text field of the channel-order schema (see services/channel_order.py), by path.
@@ -179,14 +180,14 @@ class TestIntakeHardening(ChannelCase):
         self.assertEqual(self.channel.sync_cursor.isoformat(), "2026-11-20T11:00:00")
 
     def test_unexpected_exception_in_one_import_is_quarantined_as_internal(self):
-        original = OmsChannelOrder._sale_order_plan
+        original = BatchPlanner.plan_order
 
-        def explode_for_one(record, channel, order_data, lookups):
+        def explode_for_one(planner, order_data):
             if order_data.external_id == "BOOM":
                 raise KeyError("a bug nobody foresaw")
-            return original(record, channel, order_data, lookups)
+            return original(planner, order_data)
 
-        with patch.object(OmsChannelOrder, "_sale_order_plan", explode_for_one):
+        with patch.object(BatchPlanner, "plan_order", explode_for_one):
             self.assertTrue(self.pull(self.order("FINE-1"), self.order("BOOM"), self.order("FINE-2")))
         record = self.staging("BOOM")
         self.assertEqual((record.state, record.error_category), ("error", "internal"))
@@ -198,7 +199,7 @@ class TestIntakeHardening(ChannelCase):
         self.assertEqual(record.state, "imported")
 
     def test_unexpected_exception_while_staging_keeps_the_payload_as_internal(self):
-        original = OmsChannelOrder._register_replay
+        original = OmsChannelOrderReceipt._register_replay
 
         def explode(record, vals, data):
             raise RuntimeError("disk on fire")
@@ -206,7 +207,7 @@ class TestIntakeHardening(ChannelCase):
         self.pull(self.order("AGAIN", updated_at="2026-11-20T10:00:00Z"))
         self.market.orders.clear()
         changed = self.order("AGAIN", updated_at="2026-11-20T12:00:00Z", note="changed")
-        with patch.object(OmsChannelOrder, "_register_replay", explode):
+        with patch.object(OmsChannelOrderReceipt, "_register_replay", explode):
             self.assertTrue(self.pull(changed, self.order("OTHER", updated_at="2026-11-20T12:30:00Z")))
         self.assertTrue(original)
         internal = self.env["oms.channel.order"].search(

@@ -5,18 +5,18 @@ from datetime import datetime, timezone
 
 import pytest
 
-from odoo.addons.oms_channels.services.channel_order import (
+from odoo.addons.oms_channels.services.channel_order import parse_channel_order
+from odoo.addons.oms_channels.services.payload import (
     MAX_JSON_DEPTH,
     MAX_PAYLOAD_BYTES,
-    MAX_TEXT_LENGTH,
     ChannelOrderError,
     clean_text,
     external_id_of,
-    parse_channel_order,
     parse_payload,
     payload_fingerprint,
     storable_json,
 )
+from odoo.addons.oms_channels.services.value_reader import MAX_TEXT_LENGTH
 from odoo.addons.oms_channels.tests.local_marketplace import make_order
 
 

@@ -89,7 +89,7 @@ def test_lines_are_matched_in_order():
             ],
         )
     )
-    assert match_lines(order, BY_BINDING, BY_SKU, BY_BARCODE) == [30, 20]
+    assert match_lines(order, BY_BINDING, BY_SKU, BY_BARCODE) == [(30, "barcode"), (20, "sku")]
 
 
 def test_unknown_products_are_all_named():

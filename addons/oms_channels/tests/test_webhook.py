@@ -6,8 +6,8 @@ import psycopg2.errors
 
 from odoo.tests import HttpCase, tagged
 
-from ..models.oms_channel_order import OmsChannelOrder
-from ..services.channel_order import MAX_PAYLOAD_BYTES
+from ..models.oms_channel_order_receipt import OmsChannelOrderReceipt
+from ..services.payload import MAX_PAYLOAD_BYTES
 from ..services.signature import SIGNATURE_HEADER, sign
 from .local_marketplace import make_order
 from .test_intake_hardening import NOT_FINITE, NUMBER_PATHS, TEXT_PATHS, get_path, set_path
@@ -235,7 +235,7 @@ class TestChannelWebhook(HttpCase):
             pgcode = "40001"  # what PostgreSQL sets on a real one, and Odoo's retry logs
 
         body = json.dumps(make_order("WH-RETRY", lines=[{"sku": "WH-KET", "quantity": 1, "unit_price": 30}])).encode()
-        receive = OmsChannelOrder._receive
+        receive = OmsChannelOrderReceipt._receive
         calls = []
 
         def conflicting_once(staging, *args, **kwargs):
@@ -244,7 +244,7 @@ class TestChannelWebhook(HttpCase):
                 raise Conflict("could not serialize access due to concurrent update")
             return receive(staging, *args, **kwargs)
 
-        with patch.object(OmsChannelOrder, "_receive", conflicting_once):
+        with patch.object(OmsChannelOrderReceipt, "_receive", conflicting_once):
             response = self.post(body, sign("s3cret", body))
         self.assertEqual(len(calls), 2, "the request was run again")
         self.assertEqual(response.status_code, 200, "the retry read the same body, not an empty one")

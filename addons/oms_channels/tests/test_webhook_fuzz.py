@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from odoo.tests import HttpCase, tagged
 
-from ..services.channel_order import MAX_JSON_DEPTH, MAX_PAYLOAD_BYTES
+from ..services.payload import MAX_JSON_DEPTH, MAX_PAYLOAD_BYTES
 from ..services.signature import SIGNATURE_HEADER, sign
 from .local_marketplace import make_order
 

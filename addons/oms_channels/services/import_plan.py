@@ -1,0 +1,367 @@
+"""The plan of a batch of parsed channel orders: which customer to match or create with which values, which
+addresses, which product per line, which pricelist and shipping, each with its reason.
+
+Plain data in: the parsed orders (:mod:`.channel_order`) and the look-up tables the model gathers for the whole
+batch in a few queries (:class:`ImportLookups`). Plain data out: a :class:`BatchPlan`, which the model applies in a
+few queries. So a platform mapper can be tested down to the plan without a database.
+
+An order this company cannot take as it is (an unknown product, currency, country or shipping method, a quantity
+its product's unit rounds to nothing) is rejected with its reason, alone: the batch's other orders are planned.
+The customers a batch creates are found by its next orders, as a customer already known would be.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from odoo.tools.float_utils import float_is_zero
+
+from .channel_order import Address, ChannelOrder, ChannelOrderError, Customer
+from .matching import match_customer, match_lines, normalize_email, normalize_phone, normalize_vat
+
+CUSTOMER_KEY_TABLES = ("by_email", "by_vat", "by_phone")
+
+
+class PlanError(ChannelOrderError):
+    """An order this company cannot take as it is. ``reason`` and ``params`` let the model say it in the user's
+    language; the message is the English version."""
+
+    def __init__(self, category: str, reason: str, message: str, **params):
+        super().__init__(category, message)
+        self.reason = reason
+        self.params = params
+
+
+@dataclass(eq=False, kw_only=True)
+class NewPartner:
+    """A partner the plan creates: a customer (no parent) or an address of a customer. Orders refer to it by the
+    object itself until the model has created it."""
+
+    values: dict  # res.partner values, but the parent
+    parent: "int | NewPartner | None" = None
+    keys: tuple[str, ...] = ()  # "by_email:..." keys of a new customer, reserved against concurrent duplicates
+
+
+@dataclass(frozen=True, kw_only=True)
+class KnownAddress:
+    """An address a customer has: its own, or one of its contacts' and addresses'."""
+
+    partner: "int | NewPartner"
+    street: str | None = None
+    zip: str | None = None
+    country_id: int | None = None
+
+
+@dataclass(kw_only=True)
+class ImportLookups:
+    """What the plan needs from the database, gathered by the model for a whole batch. Customer keys are
+    normalised with :mod:`.matching`'s ``normalize_*``."""
+
+    orders_by_ref: dict[str, int] = field(default_factory=dict)  # sale orders already made, by external id
+    by_email: dict[str, int] = field(default_factory=dict)
+    by_vat: dict[str, int] = field(default_factory=dict)
+    by_phone: dict[str, int] = field(default_factory=dict)
+    by_binding: dict[str, int] = field(default_factory=dict)
+    by_sku: dict[str, int] = field(default_factory=dict)
+    by_barcode: dict[str, int] = field(default_factory=dict)
+    unit_rounding: dict[int, float] = field(default_factory=dict)  # product id: rounding of its unit
+    countries: dict[str, int] = field(default_factory=dict)  # ISO code: country id
+    states: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)  # country id: (code, name, id)
+    partner_names: dict[int, str] = field(default_factory=dict)
+    addresses: dict[int, list[KnownAddress]] = field(default_factory=dict)  # partner id: its own first
+    channel_pricelist: tuple[str, int] | None = None  # (currency code, pricelist id) of the channel
+    pricelists: dict[str, int] = field(default_factory=dict)  # currency code: the company's pricelist in it
+    carriers: dict[str, int] = field(default_factory=dict)  # channel's shipping method: carrier id
+    default_carrier_id: int | None = None
+
+    def remember(self, created: dict[NewPartner, int]) -> None:
+        """The partners a plan applied on its own created: the next orders find them as if they had been here."""
+        for partner, partner_id in created.items():
+            for key in partner.keys:
+                table, _separator, value = key.partition(":")
+                getattr(self, table)[value] = partner_id
+            known = _known_address(partner_id, partner.values)
+            if partner.parent is None:
+                self.partner_names[partner_id] = partner.values["name"]
+                self.addresses[partner_id] = [known]
+            else:
+                self.addresses.setdefault(created.get(partner.parent, partner.parent), []).append(known)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerPlan:
+    partner: "int | NewPartner"  # also the invoice address
+    delivery: "int | NewPartner"
+    matched_by: str  # "email", "vat", "phone", or "new" when created
+    delivery_by: str  # "customer" (its own address), "known" (an address it has) or "new" (an address added)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinePlan:
+    product_id: int
+    matched_by: str  # "binding", "sku" or "barcode"
+    quantity: float
+    unit_price: float
+    discount: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShippingPlan:
+    carrier_id: int
+    price: float
+    mapped: bool  # the channel's shipping method is mapped to the carrier; else the channel's default carrier
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderPlan:
+    external_id: str
+    action: str  # "create", "duplicate" (a sale order exists already) or "cancelled" (by the channel)
+    sale_order_id: int | None = None  # of a duplicate
+    customer: CustomerPlan | None = None
+    lines: tuple[LinePlan, ...] = ()
+    pricelist_id: int | None = None
+    pricelist_by: str = ""  # "channel" (the channel's pricelist) or "currency" (the company's in the currency)
+    shipping: ShippingPlan | None = None
+    order_date: datetime | None = None
+    paid: bool = False
+    note: str | None = None
+
+
+@dataclass(kw_only=True)
+class BatchPlan:
+    """By position of the order in the batch: its plan, or why it was rejected."""
+
+    orders: dict[int, OrderPlan] = field(default_factory=dict)
+    rejected: dict[int, ChannelOrderError] = field(default_factory=dict)
+    new_partners: list[NewPartner] = field(default_factory=list)  # every customer before its addresses
+
+    @property
+    def new_customers(self) -> list[NewPartner]:
+        return [partner for partner in self.new_partners if partner.parent is None]
+
+    @property
+    def new_addresses(self) -> list[NewPartner]:
+        return [partner for partner in self.new_partners if partner.parent is not None]
+
+
+def plan_batch(orders: Sequence[ChannelOrder], lookups: ImportLookups) -> BatchPlan:
+    """The plan of these orders of one channel, in their order."""
+    planner = BatchPlanner(lookups)
+    plan = BatchPlan()
+    for position, order in enumerate(orders):
+        try:
+            plan.orders[position] = planner.plan_order(order)
+        except ChannelOrderError as error:
+            plan.rejected[position] = error
+    plan.new_partners = planner.new_partners
+    return plan
+
+
+def plan_delivery_address(address: Address, lookups: ImportLookups, parent_id: int, parent_name: str) -> NewPartner:
+    """A new delivery address of a customer (a channel changed an imported order's address)."""
+    return NewPartner(values=address_values(address, lookups, "delivery", parent_name), parent=parent_id)
+
+
+def address_values(address: Address, lookups: ImportLookups, address_type: str, parent_name: str | None) -> dict:
+    """res.partner values of an address; ``parent_name`` names an address that has no name of its own."""
+    country_id = lookups.countries.get(address.country_code)
+    if not country_id:
+        raise PlanError(
+            "unknown_country",
+            "unknown_country",
+            f"unknown country code {address.country_code}",
+            country_code=address.country_code,
+        )
+    values = {
+        "type": address_type,
+        "street": address.street,
+        "street2": address.street2 or False,
+        "city": address.city,
+        "zip": address.zip or False,
+        "country_id": country_id,
+        "partner_latitude": address.latitude or 0.0,
+        "partner_longitude": address.longitude or 0.0,
+    }
+    if parent_name is not None:
+        values["name"] = address.name or parent_name
+    if address.state:
+        values["state_id"] = _state_id(lookups.states.get(country_id, ()), address.state)
+    return values
+
+
+def customer_keys(customer: Customer) -> tuple[str, ...]:
+    """The keys ("by_email:lucia@example.es"...) a new customer is found by, and reserved under."""
+    keys = (
+        ("by_email", normalize_email(customer.email)),
+        ("by_vat", normalize_vat(customer.vat)),
+        ("by_phone", normalize_phone(customer.phone)),
+    )
+    return tuple(f"{table}:{key}" for table, key in keys if key)
+
+
+def _state_id(states, name_or_code: str) -> int | bool:
+    """The first state (by code) whose code or name is this text, compared without case; False when none is."""
+    wanted = name_or_code.lower()
+    return next((state_id for code, name, state_id in states if wanted in (code.lower(), name.lower())), False)
+
+
+def _known_address(partner, values: dict) -> KnownAddress:
+    return KnownAddress(
+        partner=partner,
+        street=values.get("street") or None,
+        zip=values.get("zip") or None,
+        country_id=values.get("country_id") or None,
+    )
+
+
+class BatchPlanner:
+    """Plans orders one after the other; the customers and addresses an order plans are seen by the next ones
+    once the order is fully planned (a rejected order leaves nothing behind)."""
+
+    def __init__(self, lookups: ImportLookups):
+        self.lookups = lookups
+        self.customers = {table: dict(getattr(lookups, table)) for table in CUSTOMER_KEY_TABLES}
+        self.planned_addresses: dict[int | NewPartner, list[KnownAddress]] = {}
+        self.new_partners: list[NewPartner] = []
+
+    def plan_order(self, order: ChannelOrder) -> OrderPlan:
+        """The order's plan; raises ChannelOrderError when the order cannot be taken as it is. Checked in this
+        order, the first problem being the one reported: products, quantities, currency, shipping, addresses."""
+        existing_order = self.lookups.orders_by_ref.get(order.external_id)
+        if existing_order:
+            return OrderPlan(external_id=order.external_id, action="duplicate", sale_order_id=existing_order)
+        if order.status == "cancelled":
+            return OrderPlan(external_id=order.external_id, action="cancelled")
+        lines = self.plan_lines(order)
+        pricelist_id, pricelist_by = self.plan_pricelist(order.currency)
+        shipping = self.plan_shipping(order)
+        customer, new_partners = self.plan_customer(order)
+        self._remember(new_partners)
+        return OrderPlan(
+            external_id=order.external_id,
+            action="create",
+            customer=customer,
+            lines=lines,
+            pricelist_id=pricelist_id,
+            pricelist_by=pricelist_by,
+            shipping=shipping,
+            order_date=order.order_date,
+            paid=order.paid,
+            note=order.note,
+        )
+
+    def plan_lines(self, order: ChannelOrder) -> tuple[LinePlan, ...]:
+        lookups = self.lookups
+        matches = match_lines(order, lookups.by_binding, lookups.by_sku, lookups.by_barcode)
+        for index, (line, (product_id, _how)) in enumerate(zip(order.lines, matches, strict=True)):
+            # A quantity the product's unit rounds to nothing (0.000000001 units) would become a line of zero.
+            if float_is_zero(line.quantity, precision_rounding=lookups.unit_rounding[product_id]):
+                raise PlanError(
+                    "invalid_value",
+                    "quantity_below_unit",
+                    f"lines[{index}].quantity {line.quantity} is less than the smallest quantity of the product",
+                    index=index,
+                    quantity=line.quantity,
+                    product_id=product_id,
+                )
+        return tuple(
+            LinePlan(
+                product_id=product_id,
+                matched_by=how,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount=line.discount,
+            )
+            for line, (product_id, how) in zip(order.lines, matches, strict=True)
+        )
+
+    def plan_pricelist(self, currency: str) -> tuple[int, str]:
+        """The channel's pricelist when it is in the order's currency, else the company's in that currency."""
+        channel_pricelist = self.lookups.channel_pricelist
+        if channel_pricelist and channel_pricelist[0] == currency:
+            return channel_pricelist[1], "channel"
+        if pricelist_id := self.lookups.pricelists.get(currency):
+            return pricelist_id, "currency"
+        raise PlanError(
+            "unknown_currency",
+            "no_pricelist",
+            f"currency {currency} has no active pricelist in the company: activate it and add a pricelist in it",
+            currency=currency,
+        )
+
+    def plan_shipping(self, order: ChannelOrder) -> ShippingPlan | None:
+        """The carrier the channel's shipping method is mapped to, else the channel's default carrier."""
+        shipping = order.shipping
+        if not shipping or not (shipping.method or shipping.price):
+            return None
+        if carrier_id := self.lookups.carriers.get(shipping.method):
+            return ShippingPlan(carrier_id=carrier_id, price=shipping.price, mapped=True)
+        if self.lookups.default_carrier_id:
+            return ShippingPlan(carrier_id=self.lookups.default_carrier_id, price=shipping.price, mapped=False)
+        raise PlanError(
+            "unknown_shipping",
+            "unmapped_shipping",
+            f"shipping method {shipping.method} is not mapped to a carrier on the channel",
+            method=shipping.method,
+        )
+
+    def plan_customer(self, order: ChannelOrder) -> tuple[CustomerPlan, list[NewPartner]]:
+        """The customer, found by e-mail, VAT or phone (:func:`.matching.match_customer`), else created with the
+        billing address; its delivery address, one it has when the same place, else added. Also the partners
+        to create."""
+        customers = self.customers
+        partner, matched_by = match_customer(
+            order.customer, customers["by_email"], customers["by_vat"], customers["by_phone"]
+        )
+        new_partners = []
+        if partner is None:
+            partner = self._new_customer(order)
+            new_partners.append(partner)
+        delivery, delivery_by = partner, "customer"
+        # A new customer's billing address is its own: only another shipping address is looked for.
+        if order.shipping_address != order.billing_address or matched_by != "new":
+            delivery, delivery_by = self._delivery_address(partner, order.shipping_address)
+            if delivery_by == "new":
+                new_partners.append(delivery)
+        plan = CustomerPlan(partner=partner, delivery=delivery, matched_by=matched_by, delivery_by=delivery_by)
+        return plan, new_partners
+
+    def _new_customer(self, order: ChannelOrder) -> NewPartner:
+        customer = order.customer
+        values = address_values(order.billing_address, self.lookups, "contact", None)
+        values.update(
+            name=customer.name,
+            email=customer.email or False,
+            phone=customer.phone or order.billing_address.phone or False,
+            vat=customer.vat or False,
+            company_id=False,
+        )
+        return NewPartner(values=values, keys=customer_keys(customer))
+
+    def _delivery_address(self, partner, address: Address) -> tuple["int | NewPartner", str]:
+        """(partner, "customer"|"known"|"new"): an address of the customer at the same street, zip and country,
+        else a new delivery address."""
+        country_id = self.lookups.countries.get(address.country_code)
+        for known in self._addresses_of(partner):
+            if (
+                (known.street or "") == (address.street or "")
+                and (known.zip or "") == (address.zip or "")
+                and country_id is not None
+                and known.country_id == country_id
+            ):
+                return known.partner, "customer" if known.partner == partner else "known"
+        parent_name = partner.values["name"] if isinstance(partner, NewPartner) else self.lookups.partner_names[partner]
+        return NewPartner(values=address_values(address, self.lookups, "delivery", parent_name), parent=partner), "new"
+
+    def _addresses_of(self, partner) -> list[KnownAddress]:
+        known = [] if isinstance(partner, NewPartner) else self.lookups.addresses.get(partner, [])
+        return [*known, *self.planned_addresses.get(partner, [])]
+
+    def _remember(self, new_partners: list[NewPartner]) -> None:
+        for partner in new_partners:
+            for key in partner.keys:
+                table, _separator, value = key.partition(":")
+                self.customers[table][value] = partner
+            owner = partner if partner.parent is None else partner.parent
+            self.planned_addresses.setdefault(owner, []).append(_known_address(partner, partner.values))
+            self.new_partners.append(partner)
