@@ -36,5 +36,5 @@ say "lint (ruff check, ruff format --check, pylint-odoo)"
 "$VENV_DIR/bin/ruff" check addons tests bench scripts
 "$VENV_DIR/bin/ruff" format --check addons tests bench
 # The OCA linter's Odoo checks (.pylintrc); pylint exits non-zero on any message.
-"$VENV_DIR/bin/pylint" --rcfile=.pylintrc addons
+"$VENV_DIR/bin/pylint" --rcfile=.pylintrc --disable=consider-merging-classes-inherited addons
 say "all tests passed"
