@@ -53,7 +53,6 @@ class OmsReturn(models.Model):
     )
     sale_order_id = fields.Many2one(
         "sale.order",
-        string="Sale Order",
         required=True,
         index=True,
         check_company=True,

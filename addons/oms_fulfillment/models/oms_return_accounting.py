@@ -11,8 +11,8 @@ class OmsReturnAccounting(models.Model):
 
     _inherit = "oms.return"
 
-    credit_note_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False)
-    exchange_order_id = fields.Many2one("sale.order", string="Exchange Order", readonly=True, copy=False)
+    credit_note_id = fields.Many2one("account.move", readonly=True, copy=False)
+    exchange_order_id = fields.Many2one("sale.order", readonly=True, copy=False)
 
     def _oms_create_credit_note(self):
         """A posted credit note for the returned quantities at the prices, discounts and taxes they were invoiced
