@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 SEED = 42
-SERVICE = Path(__file__).resolve().parent.parent / "addons" / "oms_intelligent" / "services" / "forecast.py"
+SERVICE = Path(__file__).resolve().parent.parent / "addons" / "oms_intelligent" / "services" / "forecast"
 HORIZON = 60
 
 
@@ -34,8 +34,12 @@ def parse_args(argv):
 
 
 def load_engine():
-    spec = importlib.util.spec_from_file_location("forecast_engine_under_test", SERVICE)
+    # The engine is a package: loaded from its folder, without importing the addon (and Odoo) around it.
+    spec = importlib.util.spec_from_file_location(
+        "forecast_engine_under_test", SERVICE / "__init__.py", submodule_search_locations=[str(SERVICE)]
+    )
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 

@@ -23,7 +23,7 @@ from pathlib import Path
 SEED = 42
 # How often a product larger than every box is picked, against 1 for the others.
 BULKY_WEIGHT = 0.15
-SERVICE = Path(__file__).resolve().parent.parent / "addons" / "oms_fulfillment" / "services" / "packing.py"
+SERVICE = Path(__file__).resolve().parent.parent / "addons" / "oms_fulfillment" / "services" / "packing"
 
 # The demo products (oms_intelligent/demo/product_demo.xml): SKU, length, width, height (mm), weight (kg).
 PRODUCTS = [
@@ -81,8 +81,12 @@ def parse_args(argv):
 
 
 def load_engine():
-    spec = importlib.util.spec_from_file_location("packing_engine_under_test", SERVICE)
+    # The engine is a package: loaded from its folder, without importing the addon (and Odoo) around it.
+    spec = importlib.util.spec_from_file_location(
+        "packing_engine_under_test", SERVICE / "__init__.py", submodule_search_locations=[str(SERVICE)]
+    )
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 

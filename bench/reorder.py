@@ -195,7 +195,7 @@ def make_world(env, rng, product_count, warehouse_count):
 
 def insert_history(env, world, seed, today):
     """Demand history, returns, open orders and stock on hand, in SQL. Returns the counts of rows written."""
-    from odoo.addons.oms_intelligent.models.stock_warehouse_orderpoint import HISTORY_DAYS
+    from odoo.addons.oms_intelligent.models.stock_warehouse_orderpoint_recompute import HISTORY_DAYS
 
     cr = env.cr
     series = world["series"]
@@ -394,7 +394,7 @@ class Recompute:
     """The OMS recomputation, instrumented: queries and time per batch, and the time of its parts."""
 
     def __init__(self, env):
-        from odoo.addons.oms_intelligent.models import stock_warehouse_orderpoint as module
+        from odoo.addons.oms_intelligent.models import stock_warehouse_orderpoint_recompute as module
 
         self.env = env
         self.module = module
@@ -560,7 +560,7 @@ def profile_report(profiler, path):
 
 def generate(env, args, today):
     """The data of the run, printed; returns the world and the reorder points' ids (in the series' order)."""
-    from odoo.addons.oms_intelligent.models.stock_warehouse_orderpoint import HISTORY_DAYS
+    from odoo.addons.oms_intelligent.models.stock_warehouse_orderpoint_recompute import HISTORY_DAYS
 
     rng = random.Random(args.seed)
     steps = [time.perf_counter()]
@@ -590,7 +590,7 @@ def generate(env, args, today):
 
 def recompute_figure(env, ids, profiler):
     """The OMS recomputation, timed and printed; returns its seconds and batches."""
-    from odoo.addons.oms_intelligent.models.stock_warehouse_orderpoint import (
+    from odoo.addons.oms_intelligent.models.stock_warehouse_orderpoint_recompute import (
         CRON_CHUNK,
         FORECAST_DAYS,
         RECOMPUTE_BATCH,

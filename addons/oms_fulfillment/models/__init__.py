@@ -4,6 +4,10 @@ from . import oms_carrier_quote
 from . import oms_pick_zone
 from . import oms_picking_box
 from . import oms_return
+from . import oms_return_checks
+from . import oms_return_transfers
+from . import oms_return_accounting
+from . import oms_return_provider
 from . import oms_return_line
 from . import res_company
 from . import res_config_settings

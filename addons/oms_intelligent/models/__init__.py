@@ -20,6 +20,10 @@ from . import res_company
 from . import stock_picking
 from . import payment_transaction
 from . import stock_warehouse_orderpoint
+from . import stock_warehouse_orderpoint_demand
+from . import stock_warehouse_orderpoint_recompute
+from . import stock_warehouse_orderpoint_alerts
+from . import stock_warehouse_orderpoint_chart
 from . import oms_orderpoint_history
 from . import oms_liquidation_candidate
 from . import oms_customer_value

@@ -30,6 +30,16 @@ VALUE_FIELDS = {
 CUSTOMER_VALUE_GROUPS = "oms_intelligent.group_oms_user,sales_team.group_sale_manager"
 
 
+def _figure(field_type, string, **kwargs):
+    """A Customer 360 figure of the partner form: copied from its ``VALUE_FIELDS`` source by _compute_oms_value_id,
+    for the value groups only."""
+    return field_type(string=string, compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, **kwargs)
+
+
+def _amount(string):
+    return _figure(fields.Monetary, string, currency_field="oms_value_currency_id")
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -44,61 +54,21 @@ class ResPartner(models.Model):
         groups=CUSTOMER_VALUE_GROUPS,
         search="_search_oms_value_id",
     )
-    oms_value_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Value Currency"
-    )
-    oms_order_count = fields.Integer(
-        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Confirmed Orders"
-    )
-    oms_lifetime_value = fields.Monetary(
-        compute="_compute_oms_value_id",
-        groups=CUSTOMER_VALUE_GROUPS,
-        currency_field="oms_value_currency_id",
-        string="Lifetime Value",
-    )
-    oms_revenue_12m = fields.Monetary(
-        compute="_compute_oms_value_id",
-        groups=CUSTOMER_VALUE_GROUPS,
-        currency_field="oms_value_currency_id",
-        string="Revenue (12 months)",
-    )
-    oms_margin = fields.Monetary(
-        compute="_compute_oms_value_id",
-        groups=CUSTOMER_VALUE_GROUPS,
-        currency_field="oms_value_currency_id",
-        string="Margin",
-    )
-    oms_margin_percent = fields.Float(
-        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Margin (%)"
-    )
-    oms_average_order_value = fields.Monetary(
-        compute="_compute_oms_value_id",
-        groups=CUSTOMER_VALUE_GROUPS,
-        currency_field="oms_value_currency_id",
-        string="Average Order Value",
-    )
-    oms_first_order_date = fields.Datetime(
-        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="First Order"
-    )
-    oms_last_order_date = fields.Datetime(
-        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Last Order"
-    )
-    oms_main_team_id = fields.Many2one(
-        "crm.team", compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Main Channel"
-    )
-    oms_return_rate = fields.Float(
-        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Return Rate (%)"
-    )
-    oms_rfm_code = fields.Char(compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="RFM")
-    oms_segment = fields.Selection(
-        list(SEGMENTS), compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Segment"
-    )
-    oms_vip_suggested = fields.Boolean(
-        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="VIP Suggested"
-    )
-    oms_value_computed_at = fields.Datetime(
-        compute="_compute_oms_value_id", groups=CUSTOMER_VALUE_GROUPS, string="Figures Of"
-    )
+    oms_value_currency_id = _figure(fields.Many2one, "Value Currency", comodel_name="res.currency")
+    oms_order_count = _figure(fields.Integer, "Confirmed Orders")
+    oms_lifetime_value = _amount("Lifetime Value")
+    oms_revenue_12m = _amount("Revenue (12 months)")
+    oms_margin = _amount("Margin")
+    oms_margin_percent = _figure(fields.Float, "Margin (%)")
+    oms_average_order_value = _amount("Average Order Value")
+    oms_first_order_date = _figure(fields.Datetime, "First Order")
+    oms_last_order_date = _figure(fields.Datetime, "Last Order")
+    oms_main_team_id = _figure(fields.Many2one, "Main Channel", comodel_name="crm.team")
+    oms_return_rate = _figure(fields.Float, "Return Rate (%)")
+    oms_rfm_code = _figure(fields.Char, "RFM")
+    oms_segment = _figure(fields.Selection, "Segment", selection=list(SEGMENTS))
+    oms_vip_suggested = _figure(fields.Boolean, "VIP Suggested")
+    oms_value_computed_at = _figure(fields.Datetime, "Figures Of")
 
     oms_channel_breakdown = fields.Html(
         "Orders by Channel",
