@@ -12,6 +12,7 @@ from odoo.addons.oms_intelligent.services.routing import (
     Order,
     ShippingRates,
     Strategy,
+    Weights,
     route_order,
 )
 
@@ -26,7 +27,7 @@ CUSTOMER_IN_TOULOUSE = Location(43.6047, 1.4442, "FR", "31")
 
 RATES = ShippingRates(per_shipment=4.0, per_km=0.01)
 # Distance first; stock still counts so that a warehouse holding nothing never looks best.
-NEAREST_FIRST = Strategy(weight_distance=5, weight_cost=0, weight_coverage=1, weight_priority=0, weight_capacity=0)
+NEAREST_FIRST = Strategy(weights=Weights(distance=5, cost=0, coverage=1, priority=0, capacity=0))
 
 
 def warehouse(warehouse_id: int, name: str, location: Location, atp: dict | None = None, **fields) -> Candidate:
@@ -82,7 +83,7 @@ def test_nearest_warehouse_with_full_stock_wins_when_distance_weighs_most():
 
 def test_cheaper_warehouse_wins_when_cost_weighs_most_though_farther():
     rates = ShippingRates(per_shipment=1.0, zone_rates={(1, "ES"): 3.0, (3, "ES"): 14.0, (2, "ES"): 9.0})
-    cost_first = Strategy(weight_distance=1, weight_cost=5, weight_coverage=1, weight_priority=0, weight_capacity=0)
+    cost_first = Strategy(weights=Weights(distance=1, cost=5, coverage=1, priority=0, capacity=0))
     candidates = the_four({1: 10})[:3]
 
     decision = route_order(order(line(1, 1, 2)), candidates, cost_first, rates)
@@ -267,7 +268,7 @@ def test_region_ranking_prefers_same_country_over_abroad():
     ],
 )
 def test_address_that_cannot_be_placed_goes_to_the_default_warehouse(destination, fallback):
-    strategy = Strategy(weight_distance=5, weight_cost=0, default_warehouse_id=1)
+    strategy = Strategy(weights=Weights(distance=5, cost=0), default_warehouse_id=1)
 
     decision = route_order(order(line(1, 1, 1), destination=destination), the_four({1: 5}), strategy, RATES)
 
@@ -403,7 +404,9 @@ def test_bad_settings_and_duplicate_ids_are_refused():
     with pytest.raises(ValueError, match="max_shipments"):
         Strategy(max_shipments=0)
     with pytest.raises(ValueError, match="weights"):
-        Strategy(weight_cost=-1)
+        Weights(cost=-1)
+    with pytest.raises(ValueError, match="weights"):
+        Weights(distance=0, cost=0, coverage=0, priority=0, capacity=0)
     with pytest.raises(ValueError, match="sorted"):
         ShippingRates(distance_bands=((500, 8.0), (100, 5.0)))
     with pytest.raises(ValueError, match="duplicate line ids"):
