@@ -154,7 +154,15 @@ class OmsCustomerValue(models.Model):
     def _figures(self, company, now):
         """{commercial partner id: figures} of the company's customers with confirmed orders, by grouped queries."""
         self.env.flush_all()
-        year_ago = now - timedelta(days=365)
+        figures = self._order_figures(company, now)
+        if figures:
+            self._add_main_channels(company, figures)
+            self._add_deliveries_and_returns(company, figures)
+        return figures
+
+    def _order_figures(self, company, now):
+        """{commercial partner id: figures} from the confirmed orders alone (channel and returns still empty)."""
+        currency = company.currency_id  # read before the query: reading it may run a query of its own
         self.env.cr.execute(
             SQL(
                 """
@@ -171,21 +179,21 @@ class OmsCustomerValue(models.Model):
                  WHERE so.state = 'sale' AND so.company_id = %(company)s
                  GROUP BY partner.commercial_partner_id
                 """,
-                year_ago=year_ago,
+                year_ago=now - timedelta(days=365),
                 company=company.id,
             )
         )
         figures = {}
         for partner_id, count, raw_revenue, revenue_12m, raw_margin, first, last in self.env.cr.fetchall():
-            revenue = company.currency_id.round(raw_revenue or 0.0)
-            margin = company.currency_id.round(raw_margin or 0.0)
+            revenue = currency.round(raw_revenue or 0.0)
+            margin = currency.round(raw_margin or 0.0)
             figures[partner_id] = {
                 "order_count": count,
                 "lifetime_value": revenue,
-                "revenue_12m": company.currency_id.round(revenue_12m or 0.0),
+                "revenue_12m": currency.round(revenue_12m or 0.0),
                 "margin": margin,
                 "margin_percent": round(100.0 * margin / revenue, 1) if revenue else 0.0,
-                "average_order_value": company.currency_id.round(revenue / count) if count else 0.0,
+                "average_order_value": currency.round(revenue / count) if count else 0.0,
                 "first_order_date": first,
                 "last_order_date": last,
                 "recency_days": max(0, (now - last).days),
@@ -194,8 +202,10 @@ class OmsCustomerValue(models.Model):
                 "returned_qty": 0.0,
                 "return_rate": 0.0,
             }
-        if not figures:
-            return figures
+        return figures
+
+    def _add_main_channels(self, company, figures):
+        """Set each customer's main channel: the sales team of most of its confirmed orders."""
         self.env.cr.execute(
             SQL(
                 """
@@ -211,8 +221,12 @@ class OmsCustomerValue(models.Model):
         )
         for partner_id, team_id in self.env.cr.fetchall():
             figures[partner_id]["main_team_id"] = team_id
-        # Delivered: done moves of the customer's order lines into a customer location from elsewhere; returned: done
-        # moves of those lines out of a customer location (Odoo's return moves keep the sale line).
+
+    def _add_deliveries_and_returns(self, company, figures):
+        """Set the units delivered to each customer and returned by it, and their ratio.
+
+        Delivered: done moves of the customer's order lines into a customer location from elsewhere; returned: done
+        moves of those lines out of a customer location (Odoo's return moves keep the sale line)."""
         self.env.cr.execute(
             SQL(
                 """
@@ -240,7 +254,6 @@ class OmsCustomerValue(models.Model):
                     returned_qty=returned or 0.0,
                     return_rate=round(100.0 * returned / delivered, 1) if delivered else 0.0,
                 )
-        return figures
 
     # Actions ---------------------------------------------------------------------------------------------------
 
