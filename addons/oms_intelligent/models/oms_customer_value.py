@@ -40,21 +40,19 @@ class OmsCustomerValue(models.Model):
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one("res.partner", "Customer", required=True, readonly=True, ondelete="cascade")
-    company_id = fields.Many2one("res.company", "Company", required=True, readonly=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id")
     is_vip = fields.Boolean(related="partner_id.oms_vip", string="VIP")
     order_count = fields.Integer("Orders", readonly=True, help="Confirmed sales orders.")
     lifetime_value = fields.Monetary(
-        "Lifetime Value", readonly=True, help="Untaxed revenue of all the confirmed orders, in the company currency."
+        readonly=True, help="Untaxed revenue of all the confirmed orders, in the company currency."
     )
     revenue_12m = fields.Monetary("Revenue (12 months)", readonly=True, help="Untaxed revenue of the last 365 days.")
-    margin = fields.Monetary("Margin", readonly=True, help="Revenue less cost of the products sold, all time.")
+    margin = fields.Monetary(readonly=True, help="Revenue less cost of the products sold, all time.")
     margin_percent = fields.Float(
         "Margin (%)", digits=(16, 1), aggregator=None, readonly=True, help="Margin over lifetime value."
     )
-    average_order_value = fields.Monetary(
-        "Average Order Value", aggregator="avg", readonly=True, help="Lifetime value over orders."
-    )
+    average_order_value = fields.Monetary(aggregator="avg", readonly=True, help="Lifetime value over orders.")
     first_order_date = fields.Datetime("First Order", readonly=True)
     last_order_date = fields.Datetime("Last Order", readonly=True)
     recency_days = fields.Integer("Days Since Last Order", aggregator="avg", readonly=True)
@@ -70,7 +68,7 @@ class OmsCustomerValue(models.Model):
     frequency_score = fields.Integer("F", aggregator=None, readonly=True, help="Frequency score, 5 the most orders.")
     monetary_score = fields.Integer("M", aggregator=None, readonly=True, help="Monetary score, 5 the most revenue.")
     rfm_code = fields.Char("RFM", readonly=True)
-    segment = fields.Selection(list(SEGMENTS), "Segment", readonly=True, index=True)
+    segment = fields.Selection(list(SEGMENTS), readonly=True, index=True)
     vip_suggested = fields.Boolean(
         "VIP Suggested",
         readonly=True,

@@ -53,7 +53,7 @@ class OmsDashboard(models.Model):
     return_rate = fields.Float("Returns (%)", digits=(16, 1), compute="_compute_figures")
     stockout_count = fields.Integer("Stockouts", compute="_compute_figures")
     revenue_today_count = fields.Integer("Orders Confirmed Today", compute="_compute_figures")
-    revenue_today = fields.Monetary("Revenue Today", compute="_compute_figures")
+    revenue_today = fields.Monetary(compute="_compute_figures")
     revenue_today_breakdown = fields.Html("Revenue Today by Currency", compute="_compute_figures")
 
     _sql_constraints = [("company_unique", "UNIQUE(company_id)", "One dashboard per company.")]

@@ -11,14 +11,14 @@ class OmsLiquidationCandidate(models.Model):
     _auto = False
     _order = "stock_value desc, id"
 
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Product Template", readonly=True)
     categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
-    warehouse_id = fields.Many2one("stock.warehouse", string="Warehouse", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    warehouse_id = fields.Many2one("stock.warehouse", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     qty_on_hand = fields.Float("On Hand", digits="Product Unit of Measure", readonly=True)
-    stock_value = fields.Monetary("Stock Value", currency_field="currency_id", readonly=True)
+    stock_value = fields.Monetary(currency_field="currency_id", readonly=True)
     last_sale_date = fields.Date("Last Sale", readonly=True)
     days_without_sale = fields.Integer("Days without Sale", readonly=True)
     daily_demand = fields.Float(
@@ -29,9 +29,7 @@ class OmsLiquidationCandidate(models.Model):
         "the product was first stocked or sold, when that is more recent).",
     )
     days_of_cover = fields.Float("Days of Cover", digits=(16, 0), readonly=True)
-    reason = fields.Selection(
-        [("slow_mover", "No recent sale"), ("overstock", "Overstock")], string="Reason", readonly=True
-    )
+    reason = fields.Selection([("slow_mover", "No recent sale"), ("overstock", "Overstock")], readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

@@ -27,16 +27,14 @@ class OmsStockPosition(models.Model):
         "stock.warehouse.orderpoint": ["product_id", "warehouse_id", "product_min_qty", "active"],
     }
 
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Product Template", readonly=True)
     categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
-    warehouse_id = fields.Many2one("stock.warehouse", string="Warehouse", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    on_hand = fields.Float("On Hand", digits="Product Unit of Measure", readonly=True)
-    reserved = fields.Float(
-        "Reserved", digits="Product Unit of Measure", readonly=True, help="On hand but reserved for transfers."
-    )
-    free = fields.Float("Free", digits="Product Unit of Measure", readonly=True, help="On hand less reserved.")
+    warehouse_id = fields.Many2one("stock.warehouse", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    on_hand = fields.Float(digits="Product Unit of Measure", readonly=True)
+    reserved = fields.Float(digits="Product Unit of Measure", readonly=True, help="On hand but reserved for transfers.")
+    free = fields.Float(digits="Product Unit of Measure", readonly=True, help="On hand less reserved.")
     cart_hold = fields.Float(
         "In Open Carts",
         digits="Product Unit of Measure",

@@ -24,7 +24,8 @@ class SaleOrderLine(models.Model):
         if free:
             free.write({"price_unit": 0.0, "technical_price_unit": 0.0, "discount": 0.0})
 
-    def _compute_price_unit(self):
+    def _compute_price_unit(self):  # pylint: disable=missing-return
+        # A compute method returns nothing; Odoo's own returns None.
         super()._compute_price_unit()
         # A line added to (or re-quantified on) a gift order stays free, whatever its pricelist says.
         for line in self:
