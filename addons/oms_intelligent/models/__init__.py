@@ -7,7 +7,12 @@ from . import oms_routing_decision_candidate
 from . import oms_routing_decision_line
 from . import oms_routing_strategy
 from . import oms_special_order_type
-from . import sale_order
+from . import sale_order_lifecycle
+from . import sale_order_holds
+from . import sale_order_invoicing
+from . import sale_order_routing
+from . import sale_order_allocation
+from . import sale_order_special
 from . import sale_order_line
 from . import account_move
 from . import stock_move

@@ -38,25 +38,14 @@ class AccountMove(models.Model):
                     invoice._oms_book_gift_cost(order, gift_lines)
 
     def _oms_book_gift_cost(self, order, gift_lines):
+        """Book the cost of the order's gift lines of this invoice ([(invoice line, expense account)]) in one
+        posted entry of the company's general journal, and note it on the order."""
         self.ensure_one()
         company = self.company_id
-        gifts = []
-        for line, account in gift_lines:
-            product = line.product_id.with_company(company)
-            cost_account = product.product_tmpl_id._get_product_accounts()["expense"]
-            if not cost_account:
-                continue
-            gifts.append(
-                GiftCost(
-                    label=product.display_name,
-                    quantity=line.product_uom_id._compute_quantity(line.quantity, product.uom_id),
-                    unit_cost=product.standard_price,
-                    expense_account_id=account.id,
-                    cost_account_id=cost_account.id,
-                )
-            )
         lines = gift_cost_entry_lines(
-            gifts, digits=company.currency_id.decimal_places, label=self.env._("Gift %s", order.oms_special_code)
+            self._oms_gift_costs(gift_lines),
+            digits=company.currency_id.decimal_places,
+            label=self.env._("Gift %s", order.oms_special_code),
         )
         journal = (
             self.env["account.journal"]
@@ -65,26 +54,48 @@ class AccountMove(models.Model):
         )
         if not lines or not journal:
             return
-        moves = self.env["account.move"].sudo().with_company(company)
-        entry = moves.create(
-            {
-                "move_type": "entry",
-                "journal_id": journal.id,
-                "company_id": company.id,
-                "date": self.date,
-                "ref": order.oms_special_code,
-                "oms_gift_invoice_id": self.id,
-                "line_ids": [fields.Command.create(values) for values in lines],
-            }
+        entry = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "company_id": company.id,
+                    "date": self.date,
+                    "ref": order.oms_special_code,
+                    "oms_gift_invoice_id": self.id,
+                    "line_ids": [fields.Command.create(values) for values in lines],
+                }
+            )
         )
         entry._post(soft=False)
-        amount = sum(values["debit"] for values in lines)
         order.message_post(
             body=self.env._(
                 "Gift cost of %(amount)s booked by %(entry)s for invoice %(invoice)s.",
-                amount=company.currency_id.format(amount),
+                amount=company.currency_id.format(sum(values["debit"] for values in lines)),
                 entry=entry._get_html_link(),
                 invoice=self._get_html_link(),
             ),
             subtype_xmlid="mail.mt_note",
         )
+
+    def _oms_gift_costs(self, gift_lines):
+        """The GiftCost of each gift line ([(invoice line, expense account)]) whose product has a cost account."""
+        company = self.company_id
+        gifts = []
+        for line, account in gift_lines:
+            product = line.product_id.with_company(company)
+            cost_account = product.product_tmpl_id._get_product_accounts()["expense"]
+            if cost_account:
+                gifts.append(
+                    GiftCost(
+                        label=product.display_name,
+                        quantity=line.product_uom_id._compute_quantity(line.quantity, product.uom_id),
+                        unit_cost=product.standard_price,
+                        expense_account_id=account.id,
+                        cost_account_id=cost_account.id,
+                    )
+                )
+        return gifts

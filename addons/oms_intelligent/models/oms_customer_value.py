@@ -40,21 +40,19 @@ class OmsCustomerValue(models.Model):
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one("res.partner", "Customer", required=True, readonly=True, ondelete="cascade")
-    company_id = fields.Many2one("res.company", "Company", required=True, readonly=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id")
     is_vip = fields.Boolean(related="partner_id.oms_vip", string="VIP")
     order_count = fields.Integer("Orders", readonly=True, help="Confirmed sales orders.")
     lifetime_value = fields.Monetary(
-        "Lifetime Value", readonly=True, help="Untaxed revenue of all the confirmed orders, in the company currency."
+        readonly=True, help="Untaxed revenue of all the confirmed orders, in the company currency."
     )
     revenue_12m = fields.Monetary("Revenue (12 months)", readonly=True, help="Untaxed revenue of the last 365 days.")
-    margin = fields.Monetary("Margin", readonly=True, help="Revenue less cost of the products sold, all time.")
+    margin = fields.Monetary(readonly=True, help="Revenue less cost of the products sold, all time.")
     margin_percent = fields.Float(
         "Margin (%)", digits=(16, 1), aggregator=None, readonly=True, help="Margin over lifetime value."
     )
-    average_order_value = fields.Monetary(
-        "Average Order Value", aggregator="avg", readonly=True, help="Lifetime value over orders."
-    )
+    average_order_value = fields.Monetary(aggregator="avg", readonly=True, help="Lifetime value over orders.")
     first_order_date = fields.Datetime("First Order", readonly=True)
     last_order_date = fields.Datetime("Last Order", readonly=True)
     recency_days = fields.Integer("Days Since Last Order", aggregator="avg", readonly=True)
@@ -70,7 +68,7 @@ class OmsCustomerValue(models.Model):
     frequency_score = fields.Integer("F", aggregator=None, readonly=True, help="Frequency score, 5 the most orders.")
     monetary_score = fields.Integer("M", aggregator=None, readonly=True, help="Monetary score, 5 the most revenue.")
     rfm_code = fields.Char("RFM", readonly=True)
-    segment = fields.Selection(list(SEGMENTS), "Segment", readonly=True, index=True)
+    segment = fields.Selection(list(SEGMENTS), readonly=True, index=True)
     vip_suggested = fields.Boolean(
         "VIP Suggested",
         readonly=True,
@@ -154,7 +152,15 @@ class OmsCustomerValue(models.Model):
     def _figures(self, company, now):
         """{commercial partner id: figures} of the company's customers with confirmed orders, by grouped queries."""
         self.env.flush_all()
-        year_ago = now - timedelta(days=365)
+        figures = self._order_figures(company, now)
+        if figures:
+            self._add_main_channels(company, figures)
+            self._add_deliveries_and_returns(company, figures)
+        return figures
+
+    def _order_figures(self, company, now):
+        """{commercial partner id: figures} from the confirmed orders alone (channel and returns still empty)."""
+        currency = company.currency_id  # read before the query: reading it may run a query of its own
         self.env.cr.execute(
             SQL(
                 """
@@ -171,21 +177,21 @@ class OmsCustomerValue(models.Model):
                  WHERE so.state = 'sale' AND so.company_id = %(company)s
                  GROUP BY partner.commercial_partner_id
                 """,
-                year_ago=year_ago,
+                year_ago=now - timedelta(days=365),
                 company=company.id,
             )
         )
         figures = {}
         for partner_id, count, raw_revenue, revenue_12m, raw_margin, first, last in self.env.cr.fetchall():
-            revenue = company.currency_id.round(raw_revenue or 0.0)
-            margin = company.currency_id.round(raw_margin or 0.0)
+            revenue = currency.round(raw_revenue or 0.0)
+            margin = currency.round(raw_margin or 0.0)
             figures[partner_id] = {
                 "order_count": count,
                 "lifetime_value": revenue,
-                "revenue_12m": company.currency_id.round(revenue_12m or 0.0),
+                "revenue_12m": currency.round(revenue_12m or 0.0),
                 "margin": margin,
                 "margin_percent": round(100.0 * margin / revenue, 1) if revenue else 0.0,
-                "average_order_value": company.currency_id.round(revenue / count) if count else 0.0,
+                "average_order_value": currency.round(revenue / count) if count else 0.0,
                 "first_order_date": first,
                 "last_order_date": last,
                 "recency_days": max(0, (now - last).days),
@@ -194,8 +200,10 @@ class OmsCustomerValue(models.Model):
                 "returned_qty": 0.0,
                 "return_rate": 0.0,
             }
-        if not figures:
-            return figures
+        return figures
+
+    def _add_main_channels(self, company, figures):
+        """Set each customer's main channel: the sales team of most of its confirmed orders."""
         self.env.cr.execute(
             SQL(
                 """
@@ -211,8 +219,12 @@ class OmsCustomerValue(models.Model):
         )
         for partner_id, team_id in self.env.cr.fetchall():
             figures[partner_id]["main_team_id"] = team_id
-        # Delivered: done moves of the customer's order lines into a customer location from elsewhere; returned: done
-        # moves of those lines out of a customer location (Odoo's return moves keep the sale line).
+
+    def _add_deliveries_and_returns(self, company, figures):
+        """Set the units delivered to each customer and returned by it, and their ratio.
+
+        Delivered: done moves of the customer's order lines into a customer location from elsewhere; returned: done
+        moves of those lines out of a customer location (Odoo's return moves keep the sale line)."""
         self.env.cr.execute(
             SQL(
                 """
@@ -240,7 +252,6 @@ class OmsCustomerValue(models.Model):
                     returned_qty=returned or 0.0,
                     return_rate=round(100.0 * returned / delivered, 1) if delivered else 0.0,
                 )
-        return figures
 
     # Actions ---------------------------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
 import pytz
 from markupsafe import Markup
@@ -9,6 +10,16 @@ from odoo.tools import SQL
 
 # Fill rate, split shipments, time to shipment and returns look back this many days.
 DASHBOARD_DAYS = 30
+
+
+class Tile(NamedTuple):
+    """One figure of the dashboard: the count of `domain` on `model`, kept in `field`; its button opens that list."""
+
+    field: str
+    model: str
+    domain: list
+    title: str
+    context: dict
 
 
 class OmsDashboard(models.Model):
@@ -42,7 +53,7 @@ class OmsDashboard(models.Model):
     return_rate = fields.Float("Returns (%)", digits=(16, 1), compute="_compute_figures")
     stockout_count = fields.Integer("Stockouts", compute="_compute_figures")
     revenue_today_count = fields.Integer("Orders Confirmed Today", compute="_compute_figures")
-    revenue_today = fields.Monetary("Revenue Today", compute="_compute_figures")
+    revenue_today = fields.Monetary(compute="_compute_figures")
     revenue_today_breakdown = fields.Html("Revenue Today by Currency", compute="_compute_figures")
 
     _sql_constraints = [("company_unique", "UNIQUE(company_id)", "One dashboard per company.")]
@@ -71,11 +82,49 @@ class OmsDashboard(models.Model):
         return midnight.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _tiles(self):
-        """{tile: (count field, model, domain, list title, context)} of the dashboard's company."""
+        """{tile: Tile(count field, model, domain, list title, context)} of the dashboard's company."""
         self.ensure_one()
         company = [("company_id", "=", self.company_id.id)]
-        today = self._today_start()
         since = fields.Datetime.now() - timedelta(days=DASHBOARD_DAYS)
+        return {
+            **self._order_tiles(company, self._today_start()),
+            **self._shipping_tiles(company, since),
+            **self._warehouse_tiles(company, since),
+        }
+
+    def _order_tiles(self, company, today):
+        """Today's orders and revenue, and the orders needing attention now."""
+        Order = self.env["sale.order"].with_company(self.company_id)
+        return {
+            "orders_today": Tile(
+                "orders_today_count",
+                "sale.order",
+                [*company, ("date_order", ">=", today), ("state", "!=", "cancel")],
+                self.env._("Orders Today"),
+                {"group_by": ["team_id", "oms_state"]},
+            ),
+            "late": Tile(
+                "late_count",
+                "sale.order",
+                expression.AND([company, Order._oms_alert_domain()]),
+                self.env._("Late Orders"),
+                {},
+            ),
+            "on_hold": Tile(
+                "on_hold_count", "sale.order", [*company, ("oms_on_hold", "=", True)], self.env._("On Hold"), {}
+            ),
+            "revenue_today": Tile(
+                "revenue_today_count",
+                "sale.order",
+                [*company, ("state", "=", "sale"), ("date_order", ">=", today)],
+                self.env._("Revenue Today"),
+                {"group_by": ["currency_id"]},
+            ),
+        }
+
+    def _shipping_tiles(self, company, since):
+        """Over the period: the lines shipped and those short on their first delivery, the orders shipped and those
+        split."""
         shipped_lines, short_lines = self._fill_lines(since)
         shipped_orders = [
             *company,
@@ -86,79 +135,53 @@ class OmsDashboard(models.Model):
                 [("picking_type_code", "=", "outgoing"), ("state", "=", "done"), ("date_done", ">=", since)],
             ),
         ]
-        done_since = [*company, ("state", "=", "done"), ("date_done", ">=", since)]
-        Order = self.env["sale.order"].with_company(self.company_id)
         return {
-            "orders_today": (
-                "orders_today_count",
-                "sale.order",
-                [*company, ("date_order", ">=", today), ("state", "!=", "cancel")],
-                self.env._("Orders Today"),
-                {"group_by": ["team_id", "oms_state"]},
+            "shipped_lines": Tile(
+                "shipped_line_count", "sale.order.line", [("id", "in", shipped_lines)], self.env._("Lines Shipped"), {}
             ),
-            "late": (
-                "late_count",
-                "sale.order",
-                expression.AND([company, Order._oms_alert_domain()]),
-                self.env._("Late Orders"),
-                {},
-            ),
-            "on_hold": (
-                "on_hold_count",
-                "sale.order",
-                [*company, ("oms_on_hold", "=", True)],
-                self.env._("On Hold"),
-                {},
-            ),
-            "shipped_lines": (
-                "shipped_line_count",
-                "sale.order.line",
-                [("id", "in", shipped_lines)],
-                self.env._("Lines Shipped"),
-                {},
-            ),
-            "short_lines": (
+            "short_lines": Tile(
                 "short_line_count",
                 "sale.order.line",
                 [("id", "in", short_lines)],
                 self.env._("Lines Short on First Delivery"),
                 {},
             ),
-            "shipped_orders": ("shipped_order_count", "sale.order", shipped_orders, self.env._("Orders Shipped"), {}),
-            "split_orders": (
+            "shipped_orders": Tile(
+                "shipped_order_count", "sale.order", shipped_orders, self.env._("Orders Shipped"), {}
+            ),
+            "split_orders": Tile(
                 "split_order_count",
                 "sale.order",
                 [("id", "in", self._split_orders(shipped_orders))],
                 self.env._("Orders Split in Several Shipments"),
                 {},
             ),
-            "deliveries": (
+        }
+
+    def _warehouse_tiles(self, company, since):
+        """Over the period: the deliveries and returns done; and the products out of stock that sell."""
+        done_since = [*company, ("state", "=", "done"), ("date_done", ">=", since)]
+        return {
+            "deliveries": Tile(
                 "delivery_count",
                 "stock.picking",
                 [*done_since, ("picking_type_code", "=", "outgoing"), ("return_id", "=", False)],
                 self.env._("Deliveries"),
                 {},
             ),
-            "returns": (
+            "returns": Tile(
                 "return_count",
                 "stock.picking",
                 [*done_since, ("return_id", "!=", False), ("picking_type_code", "=", "incoming")],
                 self.env._("Returns"),
                 {},
             ),
-            "stockouts": (
+            "stockouts": Tile(
                 "stockout_count",
                 "oms.stock.position",
                 [*company, ("out_of_stock", "=", True), ("demand_30d", ">", 0)],
                 self.env._("Stockouts"),
                 {},
-            ),
-            "revenue_today": (
-                "revenue_today_count",
-                "sale.order",
-                [*company, ("state", "=", "sale"), ("date_order", ">=", today)],
-                self.env._("Revenue Today"),
-                {"group_by": ["currency_id"]},
             ),
         }
 
@@ -241,20 +264,20 @@ class OmsDashboard(models.Model):
         for dashboard in self:
             tiles = dashboard._tiles()
             counts = {}
-            for tile, (field, model, domain, _title, _context) in tiles.items():
-                counts[tile] = self.env[model].with_company(dashboard.company_id).search_count(domain)
-                dashboard[field] = counts[tile]
+            for name, tile in tiles.items():
+                counts[name] = self.env[tile.model].with_company(dashboard.company_id).search_count(tile.domain)
+                dashboard[tile.field] = counts[name]
             dashboard.period_days = DASHBOARD_DAYS
             dashboard.fill_rate = dashboard._rate(
                 counts["shipped_lines"] - counts["short_lines"], counts["shipped_lines"]
             )
             dashboard.split_rate = dashboard._rate(counts["split_orders"], counts["shipped_orders"])
             dashboard.return_rate = dashboard._rate(counts["returns"], counts["deliveries"])
-            shipped = self.env["sale.order"].search(tiles["shipped_orders"][2])
+            shipped = self.env["sale.order"].search(tiles["shipped_orders"].domain)
             dashboard.hours_to_ship = dashboard._hours_to_ship(shipped.ids)
-            dashboard.orders_today_breakdown = dashboard._orders_today_breakdown(tiles["orders_today"][2])
+            dashboard.orders_today_breakdown = dashboard._orders_today_breakdown(tiles["orders_today"].domain)
             dashboard.revenue_today, dashboard.revenue_today_breakdown = dashboard._revenue_today(
-                tiles["revenue_today"][2]
+                tiles["revenue_today"].domain
             )
 
     @staticmethod
@@ -319,16 +342,16 @@ class OmsDashboard(models.Model):
         self.ensure_one()
         return self._tile_action(self.env.context["tile"])
 
-    def _tile_action(self, tile):
-        _field, model, domain, title, context = self._tiles()[tile]
+    def _tile_action(self, name):
+        tile = self._tiles()[name]
         view_mode = "list,form"
-        if model == "sale.order":
+        if tile.model == "sale.order":
             view_mode = "list,pivot,graph,form"
         return {
             "type": "ir.actions.act_window",
-            "name": title,
-            "res_model": model,
+            "name": tile.title,
+            "res_model": tile.model,
             "view_mode": view_mode,
-            "domain": domain,
-            "context": {**context, "create": False},
+            "domain": tile.domain,
+            "context": {**tile.context, "create": False},
         }

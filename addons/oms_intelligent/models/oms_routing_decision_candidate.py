@@ -12,7 +12,10 @@ class OmsRoutingDecisionCandidate(models.Model):
     chosen = fields.Boolean()
     eligible = fields.Boolean()
     score = fields.Float(digits=(16, 3))
-    distance_km = fields.Float("Distance (km)", digits=(16, 1))
+    distance_known = fields.Boolean(
+        help="Both the warehouse and the delivery address have coordinates; without them the distance is unknown."
+    )
+    distance_km = fields.Float("Distance (km)", digits=(16, 1), help="Empty when the distance is unknown.")
     shipping_cost = fields.Float(digits="Product Price")
     coverage = fields.Float(help="Share of the ordered units this warehouse can ship.", digits=(16, 2))
     reason = fields.Char()

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..services.routing import ShippingRates, Strategy
+from ..services.routing import ShippingRates, Strategy, Weights
 
 SPLIT_POLICIES = [
     ("never", "Never split"),
@@ -67,18 +67,24 @@ class OmsRoutingStrategy(models.Model):
 
     @api.constrains("weight_distance", "weight_cost", "weight_coverage", "weight_priority", "weight_capacity")
     def _check_weights(self):
+        # The engine's Weights says which weights it accepts: one rule, not a copy of it here.
         for strategy in self:
-            weights = strategy._weights()
-            if any(weight < 0 for weight in weights) or not any(weights):
-                raise ValidationError(self.env._("Routing weights must be zero or more, and at least one above zero."))
+            try:
+                strategy._oms_service_weights()
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._("Routing weights must be zero or more, and at least one above zero.")
+                ) from error
 
-    def _weights(self):
-        return (
-            self.weight_distance,
-            self.weight_cost,
-            self.weight_coverage,
-            self.weight_priority,
-            self.weight_capacity,
+    def _oms_service_weights(self):
+        """This strategy's weights as the routing engine's Weights (ValueError when it refuses them)."""
+        self.ensure_one()
+        return Weights(
+            distance=self.weight_distance,
+            cost=self.weight_cost,
+            coverage=self.weight_coverage,
+            priority=self.weight_priority,
+            capacity=self.weight_capacity,
         )
 
     @api.model
@@ -89,11 +95,7 @@ class OmsRoutingStrategy(models.Model):
         """This strategy as the routing engine's plain data."""
         self.ensure_one()
         return Strategy(
-            weight_distance=self.weight_distance,
-            weight_cost=self.weight_cost,
-            weight_coverage=self.weight_coverage,
-            weight_priority=self.weight_priority,
-            weight_capacity=self.weight_capacity,
+            weights=self._oms_service_weights(),
             split_policy=self.split_policy,
             split_penalty=self.split_penalty,
             max_shipments=self.max_shipments,

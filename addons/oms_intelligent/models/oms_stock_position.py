@@ -27,16 +27,14 @@ class OmsStockPosition(models.Model):
         "stock.warehouse.orderpoint": ["product_id", "warehouse_id", "product_min_qty", "active"],
     }
 
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Product Template", readonly=True)
     categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
-    warehouse_id = fields.Many2one("stock.warehouse", string="Warehouse", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    on_hand = fields.Float("On Hand", digits="Product Unit of Measure", readonly=True)
-    reserved = fields.Float(
-        "Reserved", digits="Product Unit of Measure", readonly=True, help="On hand but reserved for transfers."
-    )
-    free = fields.Float("Free", digits="Product Unit of Measure", readonly=True, help="On hand less reserved.")
+    warehouse_id = fields.Many2one("stock.warehouse", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    on_hand = fields.Float(digits="Product Unit of Measure", readonly=True)
+    reserved = fields.Float(digits="Product Unit of Measure", readonly=True, help="On hand but reserved for transfers.")
+    free = fields.Float(digits="Product Unit of Measure", readonly=True, help="On hand less reserved.")
     cart_hold = fields.Float(
         "In Open Carts",
         digits="Product Unit of Measure",
@@ -89,42 +87,12 @@ class OmsStockPosition(models.Model):
         self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()))
 
     def _query(self):
+        """One row per storable product and warehouse that has stock, incoming units, a reordering rule or units in
+        carts; its id is made of the product's and the warehouse's."""
         return SQL(
             """
-            WITH stock AS (%(stock)s),
-                 incoming AS (%(incoming)s),
-                 demand AS (%(demand)s),
-                 reorder AS (%(reorder)s),
-                 cart_hold AS (
-                     SELECT hold.product_id, hold.warehouse_id, SUM(hold.quantity) AS quantity
-                       FROM (%(cart_hold)s) hold
-                      GROUP BY hold.product_id, hold.warehouse_id
-                 ),
-                 position_key AS (
-                     SELECT product_id, warehouse_id FROM stock
-                      UNION SELECT product_id, warehouse_id FROM incoming
-                      UNION SELECT product_id, warehouse_id FROM reorder
-                      UNION SELECT product_id, warehouse_id FROM cart_hold
-                 ),
-                 position AS (
-                     SELECT position_key.product_id,
-                            position_key.warehouse_id,
-                            COALESCE(stock.on_hand, 0) AS on_hand,
-                            COALESCE(stock.reserved, 0) AS reserved,
-                            COALESCE(cart_hold.quantity, 0) AS cart_hold,
-                            COALESCE(stock.on_hand, 0) - COALESCE(stock.reserved, 0)
-                                - COALESCE(cart_hold.quantity, 0) AS available_to_promise,
-                            COALESCE(incoming.quantity, 0) AS incoming_qty,
-                            incoming.date AS incoming_date,
-                            COALESCE(demand.quantity, 0) AS demand_30d,
-                            reorder.min_qty AS reorder_min
-                       FROM position_key
-                       LEFT JOIN stock USING (product_id, warehouse_id)
-                       LEFT JOIN incoming USING (product_id, warehouse_id)
-                       LEFT JOIN demand USING (product_id, warehouse_id)
-                       LEFT JOIN reorder USING (product_id, warehouse_id)
-                       LEFT JOIN cart_hold USING (product_id, warehouse_id)
-                 )
+            WITH %(inputs)s,
+                 position AS (%(position)s)
             SELECT position.product_id::bigint * 100000 + position.warehouse_id AS id,
                    position.product_id,
                    product.product_tmpl_id,
@@ -152,11 +120,61 @@ class OmsStockPosition(models.Model):
               JOIN stock_warehouse warehouse ON warehouse.id = position.warehouse_id
              WHERE template.is_storable
             """,
+            inputs=self._input_queries(),
+            position=self._position_query(),
+        )
+
+    def _input_queries(self):
+        """The common table expressions `_position_query` reads: one per source of figures, and position_key, the
+        (product_id, warehouse_id) pairs any of them names."""
+        return SQL(
+            """
+                 stock AS (%(stock)s),
+                 incoming AS (%(incoming)s),
+                 demand AS (%(demand)s),
+                 reorder AS (%(reorder)s),
+                 cart_hold AS (
+                     SELECT hold.product_id, hold.warehouse_id, SUM(hold.quantity) AS quantity
+                       FROM (%(cart_hold)s) hold
+                      GROUP BY hold.product_id, hold.warehouse_id
+                 ),
+                 position_key AS (
+                     SELECT product_id, warehouse_id FROM stock
+                      UNION SELECT product_id, warehouse_id FROM incoming
+                      UNION SELECT product_id, warehouse_id FROM reorder
+                      UNION SELECT product_id, warehouse_id FROM cart_hold
+                 )
+            """,
             stock=self._stock_query(),
             incoming=self._incoming_query(),
             demand=self._demand_query(),
             reorder=self._reorder_query(),
             cart_hold=self._cart_hold_query(),
+        )
+
+    def _position_query(self):
+        """The quantities of each position_key: what is on hand, reserved, held in carts, available to promise,
+        incoming, sold over 30 days, and the reorder point."""
+        return SQL(
+            """
+            SELECT position_key.product_id,
+                   position_key.warehouse_id,
+                   COALESCE(stock.on_hand, 0) AS on_hand,
+                   COALESCE(stock.reserved, 0) AS reserved,
+                   COALESCE(cart_hold.quantity, 0) AS cart_hold,
+                   COALESCE(stock.on_hand, 0) - COALESCE(stock.reserved, 0)
+                       - COALESCE(cart_hold.quantity, 0) AS available_to_promise,
+                   COALESCE(incoming.quantity, 0) AS incoming_qty,
+                   incoming.date AS incoming_date,
+                   COALESCE(demand.quantity, 0) AS demand_30d,
+                   reorder.min_qty AS reorder_min
+              FROM position_key
+              LEFT JOIN stock USING (product_id, warehouse_id)
+              LEFT JOIN incoming USING (product_id, warehouse_id)
+              LEFT JOIN demand USING (product_id, warehouse_id)
+              LEFT JOIN reorder USING (product_id, warehouse_id)
+              LEFT JOIN cart_hold USING (product_id, warehouse_id)
+            """
         )
 
     def _stock_query(self):

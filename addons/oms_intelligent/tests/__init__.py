@@ -5,6 +5,7 @@ from . import test_stock_position
 from . import test_routing
 from . import test_translation
 from . import test_lifecycle
+from . import test_holds
 from . import test_special_orders
 from . import test_reorder
 from . import test_customer_value

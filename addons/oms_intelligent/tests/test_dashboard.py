@@ -73,7 +73,7 @@ class TestDashboard(TransactionCase):
     def assert_tiles_count_their_lists(self, dashboard):
         for tile in TILES:
             action = dashboard.with_context(tile=tile).action_open_tile()
-            field = dashboard._tiles()[tile][0]
+            field = dashboard._tiles()[tile].field
             listed = self.env[action["res_model"]].search_count(action["domain"])
             self.assertEqual(dashboard[field], listed, tile)
 
@@ -148,5 +148,5 @@ class TestDashboard(TransactionCase):
         self.assertEqual(dashboard.company_id, self.demo_company)
         for tile in TILES:
             action = dashboard.with_context(tile=tile).action_open_tile()
-            field = dashboard._tiles()[tile][0]
+            field = dashboard._tiles()[tile].field
             self.assertEqual(dashboard[field], dashboard.env[action["res_model"]].search_count(action["domain"]), tile)

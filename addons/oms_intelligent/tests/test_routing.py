@@ -1,4 +1,11 @@
+import re
+
+from lxml import etree
+
+from odoo.addons.oms_intelligent.services.routing import Weights
+from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 SEVILLA = (37.3891, -5.9845)
 
@@ -16,6 +23,7 @@ class RoutingCase(TransactionCase):
             cls.env.ref(f"oms_intelligent.wh_{name}") for name in ("madrid", "barcelona", "sevilla", "lisboa")
         )
         cls.strategy = cls.env.ref("oms_intelligent.routing_strategy_nearest")
+        cls.uk = cls.env.ref("base.uk")
         cls.lamp = cls.env["product.product"].create(
             {"name": "Routing Lamp", "default_code": "RT-LAMP", "is_storable": True, "company_id": cls.company.id}
         )
@@ -128,6 +136,58 @@ class TestOrderRouting(RoutingCase):
         order.action_confirm()
         self.assertTrue(order.oms_routing_decision_id.fallback)
         self.assertIn("coordinates", order.oms_routing_decision_id.fallback)
+
+    def test_unknown_distance_is_shown_as_unknown_not_as_zero_km(self):
+        """A customer in Edinburgh whose address was never geolocated: no warehouse's distance is known, so the
+        order's Routing tab leaves the distance empty (not "0,0 km") and no explanation names a distance."""
+        partner = self.env["res.partner"].create(
+            {"name": "Emily Clarke", "street": "12 Princes Street", "city": "Edinburgh", "country_id": self.uk.id}
+        )
+        order = self.order(2, partner=partner)
+        order.action_confirm()
+        shown = self.routing_tab_distances(order)
+        self.assertEqual(set(shown), {"MAD", "BCN", "SVQ", "LIS"}, "all four warehouses are candidates")
+        self.assertEqual(shown, dict.fromkeys(shown, ""), "an unknown distance is not shown as 0 km")
+        for text in [order.oms_routing_summary, *order.oms_routing_candidate_ids.mapped("reason")]:
+            self.assertNotRegex(text, r"\d\s*km", "the explanation does not claim a distance")
+        self.assertIn("distance unknown", " ".join(order.oms_routing_candidate_ids.mapped("reason")))
+
+    def test_known_distance_is_shown_on_the_routing_tab(self):
+        order = self.order(2)
+        order.action_confirm()
+        shown = self.routing_tab_distances(order)
+        self.assertRegex(shown["SVQ"], r"^\d+\.\d$", "the customer in Sevilla is a few km from Sevilla")
+        self.assertGreater(float(shown["MAD"]), 300.0)
+
+    def routing_tab_distances(self, order):
+        """{warehouse code: the Distance cell of the order's Routing tab}, as the form view shows it to an OMS user:
+        the distance with its one decimal, or "" where the column's `invisible` expression hides it."""
+        user = self.env.ref("base.user_admin")
+        arch = order.with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+        cell = etree.fromstring(arch).xpath(
+            "//field[@name='oms_routing_candidate_ids']/list/field[@name='distance_km']"
+        )[0]
+        hidden_when = cell.get("invisible", "False")
+        shown = {}
+        for candidate in order.oms_routing_candidate_ids:
+            names = set(re.findall(r"[a-z_]+", hidden_when)) & set(candidate._fields)
+            hidden = safe_eval(hidden_when, {name: candidate[name] for name in names})
+            shown[candidate.warehouse_id.code] = "" if hidden else f"{candidate.distance_km:.1f}"
+        return shown
+
+    def test_strategy_weights_are_the_engines_and_refused_as_the_engine_refuses_them(self):
+        self.assertEqual(
+            self.strategy._oms_service_strategy().weights,
+            Weights(distance=3, cost=2, coverage=4, priority=1, capacity=1),
+        )
+        for refused in (
+            {"weight_cost": -1},
+            dict.fromkeys(
+                ("weight_distance", "weight_cost", "weight_coverage", "weight_priority", "weight_capacity"), 0
+            ),
+        ):
+            with self.subTest(refused=refused), self.assertRaisesRegex(ValidationError, "at least one above zero"):
+                self.strategy.write(refused)
 
     def test_orders_of_another_company_never_ship_from_these_warehouses(self):
         main_company = self.env.ref("base.main_company")
