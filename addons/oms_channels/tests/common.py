@@ -1,6 +1,6 @@
+from odoo.addons.oms_channels.stand_ins.marketplace import LocalMarketplace
+from odoo.addons.oms_channels.stand_ins.orders import make_order
 from odoo.tests import TransactionCase
-
-from .local_marketplace import LocalMarketplace, make_order
 
 
 class ChannelCase(TransactionCase):

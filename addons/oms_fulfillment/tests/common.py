@@ -16,11 +16,10 @@ from datetime import datetime
 from urllib.parse import urlparse
 
 from odoo import Command
+from odoo.addons.oms_fulfillment.stand_ins.rest_carrier import LocalRestCarrier
+from odoo.addons.oms_fulfillment.stand_ins.soap_carrier import LocalSoapCarrier
 from odoo.tests import TransactionCase
 from odoo.tests.common import _super_send
-
-from .local_rest_carrier import LocalRestCarrier
-from .local_soap_carrier import LocalSoapCarrier
 
 # Monday 30 November 2026, 09:00 in Madrid (08:00 UTC): parcels handed over now ship today.
 MONDAY_MORNING = datetime(2026, 11, 30, 8, 0)

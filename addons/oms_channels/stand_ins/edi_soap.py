@@ -12,25 +12,21 @@ orders can be served on purpose (values must still fit their XSD type). ListOrde
 UpdatedAt (else OrderDate) is after ``since``, and those whose date cannot be read.
 """
 
-import time
-
 from lxml import etree
-from werkzeug.wrappers import Request, Response
 
-from odoo.addons.oms_intelligent.tests.local_soap import (
+from odoo.addons.oms_intelligent.stand_ins.soap import (
+    LocalSoapServer,
     SoapFault,
-    soap_answer,
-    soap_call,
     soap_child,
     soap_element,
     wsdl_document,
+    xsd_complex_type,
     xsd_element,
-    xsd_sequence,
     xsd_wrapper,
 )
 
 from ..services.channel_order import parse_datetime
-from .local_server import LocalWsgiServer, order_updated_at
+from .orders import OrdersServed, order_updated_at
 
 NAMESPACE = "urn:oms:edi:1"
 
@@ -85,8 +81,9 @@ OPERATIONS = ("Ping", "ListOrders", "ConfirmShipment")
 
 
 def _complex_type(name: str, fields) -> str:
-    elements = (xsd_element(element, xsd_type, optional=True) for element, _key, xsd_type in fields)
-    return f'<xsd:complexType name="{name}">{xsd_sequence(*elements)}</xsd:complexType>'
+    return xsd_complex_type(
+        name, *(xsd_element(element, xsd_type, optional=True) for element, _key, xsd_type in fields)
+    )
 
 
 def _wsdl(location: str) -> str:
@@ -96,12 +93,9 @@ def _wsdl(location: str) -> str:
             _complex_type("Customer", CUSTOMER_FIELDS),
             _complex_type("Address", ADDRESS_FIELDS),
             _complex_type("Line", LINE_FIELDS),
-            f'<xsd:complexType name="Lines">{xsd_sequence(xsd_element("Line", "tns:Line", optional=True, many=True))}'
-            "</xsd:complexType>",
+            xsd_complex_type("Lines", xsd_element("Line", "tns:Line", optional=True, many=True)),
             _complex_type("Order", ORDER_FIELDS),
-            '<xsd:complexType name="PingResult">'
-            f'{xsd_sequence(xsd_element("ok", "xsd:boolean"), xsd_element("partner", "xsd:string"))}'
-            "</xsd:complexType>",
+            xsd_complex_type("PingResult", xsd_element("ok", "xsd:boolean"), xsd_element("partner", "xsd:string")),
             xsd_wrapper("Ping", api_key),
             xsd_wrapper("PingResponse", xsd_element("result", "tns:PingResult")),
             xsd_wrapper("ListOrders", api_key, xsd_element("since", "xsd:dateTime", optional=True)),
@@ -120,49 +114,23 @@ def _wsdl(location: str) -> str:
     return wsdl_document("Edi", NAMESPACE, OPERATIONS, schema, location)
 
 
-class LocalEdiSoap(LocalWsgiServer):
+class LocalEdiSoap(OrdersServed, LocalSoapServer):
+    path = "/edi"
+
     def __init__(self, api_key: str = "edi-key", partner: str = "Local EDI Partner"):
         super().__init__()
         self.api_key = api_key
         self.partner = partner
         self.confirmations: list[dict] = []
-        self.requests: list[str] = []  # operation names, in order
-        self._faults: list[str] = []
 
-    @property
-    def wsdl_url(self) -> str:
-        return f"{self.url}/edi?wsdl"
+    def wsdl(self, location: str) -> str:
+        return _wsdl(location)
 
-    @property
-    def endpoint_url(self) -> str:
-        return f"{self.url}/edi"
+    def call_arguments(self, call: etree._Element) -> dict:
+        return {etree.QName(child).localname: (child.text or "").strip() for child in call}
 
-    def fault_next(self, n: int, message: str = "Internal error") -> None:
-        """The next n SOAP calls answer a server fault with this faultstring."""
-        with self.lock:
-            self._faults.extend([message] * n)
-
-    def handle(self, request: Request) -> Response:
-        return soap_answer(request, "/edi", lambda: _wsdl(self.endpoint_url), self._dispatch)
-
-    def _dispatch(self, body: bytes) -> etree._Element:
-        operation, call = soap_call(body)
-        arguments = {etree.QName(child).localname: (child.text or "").strip() for child in call}
-        with self.lock:
-            self.requests.append(operation)
-            fault = self._faults.pop(0) if self._faults else None
-            delay = self._next_delay()
-        if delay:
-            time.sleep(delay)
-        if fault:
-            raise SoapFault(fault)
-        if arguments.get("apiKey") != self.api_key:
-            raise SoapFault("Invalid API key", "soap:Client")
-        # Handlers are named after the SOAP operations they answer.
-        handler = getattr(self, f"_op_{operation}", None)
-        if handler is None:
-            raise SoapFault(f"unknown operation {operation}", "soap:Client")
-        return handler(arguments)
+    def refusal(self, arguments: dict) -> str | None:
+        return None if arguments.get("apiKey") == self.api_key else "Invalid API key"
 
     def _op_Ping(self, arguments: dict) -> etree._Element:
         response = soap_element(NAMESPACE, "PingResponse")

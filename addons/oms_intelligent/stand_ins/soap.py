@@ -1,8 +1,13 @@
-"""What the local SOAP stand-ins of the OMS tests share (an EDI partner, a carrier): the XML schema pieces and the
-WSDL document zeep reads, SOAP envelopes and faults. Each stand-in describes its own operations and types."""
+"""What the local SOAP stand-ins share (an EDI partner, a carrier): :class:`LocalSoapServer`, which serves a WSDL
+and dispatches each call to the stand-in's ``_op_<Operation>`` method, the XML schema pieces and the WSDL document
+zeep reads, SOAP envelopes and faults. Each stand-in describes its own operations and types."""
+
+import time
 
 from lxml import etree
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
+
+from .http_server import LocalWsgiServer
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 
@@ -14,6 +19,10 @@ def xsd_element(name: str, xsd_type: str, *, optional: bool = False, many: bool 
 
 def xsd_sequence(*elements: str) -> str:
     return f"<xsd:sequence>{''.join(elements)}</xsd:sequence>"
+
+
+def xsd_complex_type(name: str, *elements: str) -> str:
+    return f'<xsd:complexType name="{name}">{xsd_sequence(*elements)}</xsd:complexType>'
 
 
 def xsd_wrapper(name: str, *elements: str) -> str:
@@ -119,3 +128,66 @@ def soap_child(parent: etree._Element, name: str, text: str | None = None) -> et
     if text is not None:
         child.text = text
     return child
+
+
+class LocalSoapServer(LocalWsgiServer):
+    """A SOAP 1.1 service at ``path``: ``GET <path>?wsdl`` serves :meth:`wsdl`, ``POST <path>`` calls the method
+    ``_op_<Operation>(arguments)`` of the operation named in the envelope, which returns the answer's element or
+    raises :class:`SoapFault`. Calls can be made to fault (``fault_next``) or to wait (``delay_next``); the names of
+    the operations called are kept in ``requests``. Subclasses set ``path`` and implement :meth:`wsdl` and
+    :meth:`refusal`."""
+
+    path = "/"
+
+    def __init__(self):
+        super().__init__()
+        self.requests: list[str] = []  # operation names, in order
+        self._faults: list[tuple[str, str]] = []
+
+    @property
+    def wsdl_url(self) -> str:
+        return f"{self.endpoint_url}?wsdl"
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"{self.url}{self.path}"
+
+    def fault_next(self, n: int, message: str = "Internal error", code: str = "soap:Server") -> None:
+        """The next n SOAP calls answer a fault with this faultstring."""
+        with self.lock:
+            self._faults.extend([(message, code)] * n)
+
+    def wsdl(self, location: str) -> str:
+        """The WSDL document, its service answering at ``location``."""
+        raise NotImplementedError
+
+    def refusal(self, arguments: dict) -> str | None:
+        """Why the call is refused (credentials), as the client fault's message; None when it is accepted."""
+        raise NotImplementedError
+
+    def call_arguments(self, call: etree._Element) -> dict:
+        """The call's arguments, ``{element name: element}``; a stand-in may read them otherwise."""
+        return {etree.QName(child).localname: child for child in call}
+
+    def handle(self, request: Request) -> Response:
+        return soap_answer(request, self.path, lambda: self.wsdl(self.endpoint_url), self._dispatch)
+
+    def _dispatch(self, body: bytes) -> etree._Element:
+        operation, call = soap_call(body)
+        arguments = self.call_arguments(call)
+        with self.lock:
+            self.requests.append(operation)
+            fault = self._faults.pop(0) if self._faults else None
+            delay = self._next_delay()
+        if delay:
+            time.sleep(delay)
+        if fault:
+            raise SoapFault(*fault)
+        refusal = self.refusal(arguments)
+        if refusal:
+            raise SoapFault(refusal, "soap:Client")
+        # Handlers are named after the SOAP operations they answer.
+        handler = getattr(self, f"_op_{operation}", None)
+        if handler is None:
+            raise SoapFault(f"unknown operation {operation}", "soap:Client")
+        return handler(arguments)
