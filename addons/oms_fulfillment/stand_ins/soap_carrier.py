@@ -14,50 +14,39 @@ import base64
 
 from lxml import etree
 
-from odoo.addons.oms_intelligent.stand_ins.soap import (
-    LocalSoapServer,
-    SoapFault,
-    soap_child,
-    soap_element,
-    wsdl_document,
-    xsd_complex_type,
-    xsd_element,
-    xsd_wrapper,
-)
+from odoo.addons.oms_intelligent.stand_ins import wsdl
+from odoo.addons.oms_intelligent.stand_ins.soap import LocalSoapServer, SoapFault, soap_child
 
 from .carrier_server import CarrierServed, label_pdf
 
 NAMESPACE = "urn:oms:carrier:1"
-OPERATIONS = ("GetRates", "CreateShipment", "GetTracking", "CancelShipment")
-
 ADDRESS_FIELDS = ("Name", "Street", "Street2", "City", "Zip", "State", "CountryCode", "Phone", "Email")
 
 
-def _wsdl(location: str) -> str:
-    schema = "".join((*_shipment_types(), *_answer_types(), *_operation_wrappers()))
-    return wsdl_document("Carrier", NAMESPACE, OPERATIONS, schema, location)
+def _schema() -> str:
+    return "".join((*_shipment_types(), *_answer_types(), *_operation_wrappers()))
 
 
 def _shipment_types() -> tuple[str, ...]:
     """The shipment the client sends: a reference, a service, sender and recipient addresses, parcels."""
     return (
-        xsd_complex_type("Address", *(xsd_element(name, "xsd:string", optional=True) for name in ADDRESS_FIELDS)),
-        xsd_complex_type(
+        wsdl.complex_type("Address", *(f"{name} xsd:string?" for name in ADDRESS_FIELDS)),
+        wsdl.complex_type(
             "Parcel",
-            xsd_element("Weight", "xsd:decimal"),
-            xsd_element("Length", "xsd:decimal", optional=True),
-            xsd_element("Width", "xsd:decimal", optional=True),
-            xsd_element("Height", "xsd:decimal", optional=True),
-            xsd_element("Reference", "xsd:string", optional=True),
+            "Weight xsd:decimal",
+            "Length xsd:decimal?",
+            "Width xsd:decimal?",
+            "Height xsd:decimal?",
+            "Reference xsd:string?",
         ),
-        xsd_complex_type("Parcels", xsd_element("Parcel", "tns:Parcel", optional=True, many=True)),
-        xsd_complex_type(
+        wsdl.complex_type("Parcels", "Parcel tns:Parcel*"),
+        wsdl.complex_type(
             "Shipment",
-            xsd_element("Reference", "xsd:string"),
-            xsd_element("Service", "xsd:string", optional=True),
-            xsd_element("Sender", "tns:Address"),
-            xsd_element("Recipient", "tns:Address"),
-            xsd_element("Parcels", "tns:Parcels"),
+            "Reference xsd:string",
+            "Service xsd:string?",
+            "Sender tns:Address",
+            "Recipient tns:Address",
+            "Parcels tns:Parcels",
         ),
     )
 
@@ -65,51 +54,48 @@ def _shipment_types() -> tuple[str, ...]:
 def _answer_types() -> tuple[str, ...]:
     """What the carrier answers: a rate, a label, a tracking status."""
     return (
-        xsd_complex_type(
-            "Rate",
-            xsd_element("service", "xsd:string", optional=True),
-            xsd_element("price", "xsd:decimal"),
-            xsd_element("currency", "xsd:string"),
-            xsd_element("transitDays", "xsd:int", optional=True),
+        wsdl.complex_type(
+            "Rate", "service xsd:string?", "price xsd:decimal", "currency xsd:string", "transitDays xsd:int?"
         ),
-        xsd_complex_type(
+        wsdl.complex_type(
             "ShipmentResult",
-            xsd_element("trackingNumber", "xsd:string"),
-            xsd_element("labelPdf", "xsd:base64Binary"),
-            xsd_element("price", "xsd:decimal", optional=True),
-            xsd_element("currency", "xsd:string", optional=True),
+            "trackingNumber xsd:string",
+            "labelPdf xsd:base64Binary",
+            "price xsd:decimal?",
+            "currency xsd:string?",
         ),
-        xsd_complex_type("Events", xsd_element("Event", "xsd:string", optional=True, many=True)),
-        xsd_complex_type(
+        wsdl.complex_type("Events", "Event xsd:string*"),
+        wsdl.complex_type(
             "Tracking",
-            xsd_element("trackingNumber", "xsd:string"),
-            xsd_element("status", "xsd:string"),
-            xsd_element("deliveredAt", "xsd:dateTime", optional=True),
-            xsd_element("description", "xsd:string", optional=True),
-            xsd_element("Events", "tns:Events", optional=True),
+            "trackingNumber xsd:string",
+            "status xsd:string",
+            "deliveredAt xsd:dateTime?",
+            "description xsd:string?",
+            "Events tns:Events?",
         ),
     )
 
 
 def _operation_wrappers() -> tuple[str, ...]:
     """Each operation's request (the credentials first) and response."""
-    credentials = (xsd_element("apiKey", "xsd:string"), xsd_element("account", "xsd:string"))
-    shipment = xsd_element("Shipment", "tns:Shipment")
-    tracking_number = xsd_element("trackingNumber", "xsd:string")
+    credentials = ("apiKey xsd:string", "account xsd:string")
     return (
-        xsd_wrapper("GetRates", *credentials, shipment),
-        xsd_wrapper("GetRatesResponse", xsd_element("Rate", "tns:Rate")),
-        xsd_wrapper("CreateShipment", *credentials, shipment),
-        xsd_wrapper("CreateShipmentResponse", xsd_element("Result", "tns:ShipmentResult")),
-        xsd_wrapper("GetTracking", *credentials, tracking_number),
-        xsd_wrapper("GetTrackingResponse", xsd_element("Tracking", "tns:Tracking")),
-        xsd_wrapper("CancelShipment", *credentials, tracking_number),
-        xsd_wrapper("CancelShipmentResponse", xsd_element("ok", "xsd:boolean")),
+        wsdl.wrapper("GetRates", *credentials, "Shipment tns:Shipment"),
+        wsdl.wrapper("GetRatesResponse", "Rate tns:Rate"),
+        wsdl.wrapper("CreateShipment", *credentials, "Shipment tns:Shipment"),
+        wsdl.wrapper("CreateShipmentResponse", "Result tns:ShipmentResult"),
+        wsdl.wrapper("GetTracking", *credentials, "trackingNumber xsd:string"),
+        wsdl.wrapper("GetTrackingResponse", "Tracking tns:Tracking"),
+        wsdl.wrapper("CancelShipment", *credentials, "trackingNumber xsd:string"),
+        wsdl.wrapper("CancelShipmentResponse", "ok xsd:boolean"),
     )
 
 
 class LocalSoapCarrier(CarrierServed, LocalSoapServer):
     path = "/carrier"
+    service = "Carrier"
+    namespace = NAMESPACE
+    operations = ("GetRates", "CreateShipment", "GetTracking", "CancelShipment")
     api_key = "soap-key"
     account = "ACC-SOAP"
     base_price = 4.0
@@ -118,8 +104,8 @@ class LocalSoapCarrier(CarrierServed, LocalSoapServer):
     service = "EXPRESS"
     prefix = "SOA"
 
-    def wsdl(self, location: str) -> str:
-        return _wsdl(location)
+    def schema(self) -> str:
+        return _schema()
 
     def refusal(self, arguments: dict) -> str | None:
         if _text(arguments.get("apiKey")) != self.api_key or _text(arguments.get("account")) != self.account:
@@ -147,7 +133,7 @@ class LocalSoapCarrier(CarrierServed, LocalSoapServer):
 
     def _op_GetRates(self, arguments) -> etree._Element:
         shipment = self._shipment(arguments)
-        response = soap_element(NAMESPACE, "GetRatesResponse")
+        response = self.answer("GetRatesResponse")
         rate = soap_child(response, "Rate")
         soap_child(rate, "service", shipment["service"] or self.service)
         soap_child(rate, "price", f"{self._price_of(shipment):.2f}")
@@ -159,7 +145,7 @@ class LocalSoapCarrier(CarrierServed, LocalSoapServer):
     def _op_CreateShipment(self, arguments) -> etree._Element:
         shipment = self._shipment(arguments)
         number = self.new_shipment(shipment)
-        response = soap_element(NAMESPACE, "CreateShipmentResponse")
+        response = self.answer("CreateShipmentResponse")
         result = soap_child(response, "Result")
         soap_child(result, "trackingNumber", number)
         soap_child(result, "labelPdf", base64.b64encode(label_pdf(f"{number} {shipment['reference']}")).decode())
@@ -173,7 +159,7 @@ class LocalSoapCarrier(CarrierServed, LocalSoapServer):
             shipment = self.shipments.get(number)
         if shipment is None:
             raise SoapFault(f"Unknown tracking number {number}", "soap:Client")
-        response = soap_element(NAMESPACE, "GetTrackingResponse")
+        response = self.answer("GetTrackingResponse")
         tracking = soap_child(response, "Tracking")
         soap_child(tracking, "trackingNumber", number)
         soap_child(tracking, "status", shipment["status"])
@@ -189,7 +175,7 @@ class LocalSoapCarrier(CarrierServed, LocalSoapServer):
             raise SoapFault(f"Unknown tracking number {number}", "soap:Client")
         if outcome == "delivered":
             raise SoapFault("A delivered shipment cannot be cancelled", "soap:Client")
-        response = soap_element(NAMESPACE, "CancelShipmentResponse")
+        response = self.answer("CancelShipmentResponse")
         soap_child(response, "ok", "true")
         return response
 

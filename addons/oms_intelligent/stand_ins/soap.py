@@ -1,73 +1,16 @@
-"""What the local SOAP stand-ins share (an EDI partner, a carrier): :class:`LocalSoapServer`, which serves a WSDL
-and dispatches each call to the stand-in's ``_op_<Operation>`` method, the XML schema pieces and the WSDL document
-zeep reads, SOAP envelopes and faults. Each stand-in describes its own operations and types."""
+"""What the local SOAP stand-ins share (an EDI partner, a carrier): :class:`LocalSoapServer`, which serves its WSDL
+(``wsdl.py``) and dispatches each call to the stand-in's ``_op_<Operation>`` method, SOAP envelopes and faults.
+Each stand-in describes its own operations and types."""
 
 import time
 
 from lxml import etree
 from werkzeug.wrappers import Request, Response
 
+from . import wsdl
 from .http_server import LocalWsgiServer
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
-
-
-def xsd_element(name: str, xsd_type: str, *, optional: bool = False, many: bool = False) -> str:
-    occurs = (' minOccurs="0"' if optional else "") + (' maxOccurs="unbounded"' if many else "")
-    return f'<xsd:element name="{name}" type="{xsd_type}"{occurs}/>'
-
-
-def xsd_sequence(*elements: str) -> str:
-    return f"<xsd:sequence>{''.join(elements)}</xsd:sequence>"
-
-
-def xsd_complex_type(name: str, *elements: str) -> str:
-    return f'<xsd:complexType name="{name}">{xsd_sequence(*elements)}</xsd:complexType>'
-
-
-def xsd_wrapper(name: str, *elements: str) -> str:
-    """A document/literal wrapper element: an operation's request or response."""
-    return f'<xsd:element name="{name}"><xsd:complexType>{xsd_sequence(*elements)}</xsd:complexType></xsd:element>'
-
-
-def wsdl_document(service: str, namespace: str, operations, schema: str, location: str) -> str:
-    """A document/literal SOAP 1.1 WSDL: for each operation ``X``, the wrappers ``X`` (request) and ``XResponse``
-    must be in ``schema``; the service ``<service>Service`` answers at ``location``."""
-    messages = "".join(
-        f'<wsdl:message name="{name}{suffix}"><wsdl:part name="parameters" element="tns:{name}{element_suffix}"/>'
-        "</wsdl:message>"
-        for name in operations
-        for suffix, element_suffix in (("Request", ""), ("Response", "Response"))
-    )
-    port_operations = "".join(
-        f'<wsdl:operation name="{name}"><wsdl:input message="tns:{name}Request"/>'
-        f'<wsdl:output message="tns:{name}Response"/></wsdl:operation>'
-        for name in operations
-    )
-    literal = '<soap:body use="literal"/>'
-    binding_operations = "".join(
-        f'<wsdl:operation name="{name}"><soap:operation soapAction="{namespace}:{name}"/>'
-        f"<wsdl:input>{literal}</wsdl:input><wsdl:output>{literal}</wsdl:output></wsdl:operation>"
-        for name in operations
-    )
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<wsdl:definitions name="Oms{service}" targetNamespace="{namespace}" xmlns:tns="{namespace}"
-    xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
-    xmlns:xsd="http://www.w3.org/2001/XMLSchema">
-  <wsdl:types>
-    <xsd:schema targetNamespace="{namespace}" elementFormDefault="qualified">{schema}</xsd:schema>
-  </wsdl:types>
-  {messages}
-  <wsdl:portType name="{service}PortType">{port_operations}</wsdl:portType>
-  <wsdl:binding name="{service}Binding" type="tns:{service}PortType">
-    <soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>
-    {binding_operations}
-  </wsdl:binding>
-  <wsdl:service name="{service}Service">
-    <wsdl:port name="{service}Port" binding="tns:{service}Binding"><soap:address location="{location}"/></wsdl:port>
-  </wsdl:service>
-</wsdl:definitions>
-"""
 
 
 class SoapFault(Exception):
@@ -134,10 +77,16 @@ class LocalSoapServer(LocalWsgiServer):
     """A SOAP 1.1 service at ``path``: ``GET <path>?wsdl`` serves :meth:`wsdl`, ``POST <path>`` calls the method
     ``_op_<Operation>(arguments)`` of the operation named in the envelope, which returns the answer's element or
     raises :class:`SoapFault`. Calls can be made to fault (``fault_next``) or to wait (``delay_next``); the names of
-    the operations called are kept in ``requests``. Subclasses set ``path`` and implement :meth:`wsdl` and
-    :meth:`refusal`."""
+    the operations called are kept in ``requests``. Subclasses set ``path``, ``service``, ``namespace`` and
+    ``operations`` and implement :meth:`schema` and :meth:`refusal`."""
 
     path = "/"
+    service = ""  # the WSDL names its service <service>Service
+    namespace = ""
+    operations: tuple[str, ...] = ()
+    service = ""  # the WSDL's service is <service>Service
+    namespace = ""
+    operations: tuple[str, ...] = ()
 
     def __init__(self):
         super().__init__()
@@ -159,7 +108,15 @@ class LocalSoapServer(LocalWsgiServer):
 
     def wsdl(self, location: str) -> str:
         """The WSDL document, its service answering at ``location``."""
+        return wsdl.document(self.service, self.namespace, self.operations, self.schema(), location)
+
+    def schema(self) -> str:
+        """The types and the operations' wrappers (``wsdl.complex_type``, ``wsdl.wrapper``)."""
         raise NotImplementedError
+
+    def answer(self, name: str) -> etree._Element:
+        """An answer's top element in the stand-in's namespace."""
+        return soap_element(self.namespace, name)
 
     def refusal(self, arguments: dict) -> str | None:
         """Why the call is refused (credentials), as the client fault's message; None when it is accepted."""
