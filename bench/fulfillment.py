@@ -57,7 +57,29 @@ def prepare(env, rng, count):
     warehouse = env["stock.warehouse"].create(
         {"name": f"Bench fulfilment {suffix}", "code": f"F{suffix}", "delivery_steps": "pick_ship"}
     )
-    pick_type = warehouse.pick_type_id
+    bins = _zoned_bins(env, warehouse)
+    products = env["product.product"].create(
+        [{"name": f"Bench item {suffix}-{index}", "is_storable": True} for index in range(len(bins))]
+    )
+    for product, location in zip(products, bins, strict=True):
+        env["stock.quant"]._update_available_quantity(product, location, 100000)
+    carriers = env["delivery.carrier"].create(
+        [
+            {
+                "name": f"Bench carrier {suffix}-{index}",
+                "delivery_type": "fixed",
+                "product_id": env["product.product"].create({"name": f"Shipping {index}", "type": "service"}).id,
+            }
+            for index in range(3)
+        ]
+    )
+    pickings = _ready_pickings(env, rng, warehouse, products, carriers, count)
+    env.cr.commit()
+    return warehouse.pick_type_id, pickings
+
+
+def _zoned_bins(env, warehouse):
+    """ZONES zones of AISLES_PER_ZONE aisles x RACKS racks in the warehouse's stock; the bins, zone after zone."""
     bins = []
     for zone_index in range(ZONES):
         zone = env["oms.pick.zone"].create(
@@ -77,21 +99,12 @@ def prepare(env, rng, count):
                     for rack in range(1, RACKS + 1)
                 ]
             )
-    products = env["product.product"].create(
-        [{"name": f"Bench item {suffix}-{index}", "is_storable": True} for index in range(len(bins))]
-    )
-    for product, location in zip(products, bins, strict=True):
-        env["stock.quant"]._update_available_quantity(product, location, 100000)
-    carriers = env["delivery.carrier"].create(
-        [
-            {
-                "name": f"Bench carrier {suffix}-{index}",
-                "delivery_type": "fixed",
-                "product_id": env["product.product"].create({"name": f"Shipping {index}", "type": "service"}).id,
-            }
-            for index in range(3)
-        ]
-    )
+    return bins
+
+
+def _ready_pickings(env, rng, warehouse, products, carriers, count):
+    """``count`` pick transfers of 1 to 4 products, confirmed and reserved."""
+    pick_type = warehouse.pick_type_id
     now = env.cr.now().replace(tzinfo=None)
     pickings = env["stock.picking"].create(
         [
@@ -113,8 +126,7 @@ def prepare(env, rng, count):
     pickings.action_confirm()
     pickings.action_assign()
     assert set(pickings.mapped("state")) == {"assigned"}, "every transfer is ready"
-    env.cr.commit()
-    return pick_type, pickings
+    return pickings
 
 
 def measure(env, work, *args):

@@ -69,10 +69,27 @@ def prepare(env, rng):
         {True: "Lifecycle", False: "Plain"},
         lambda index: {"invoice_policy": "order", "list_price": round(rng.uniform(5, 150), 2)},
     )
+    workflow, was_default = _b2c_workflow(env)
+    journal = workflow._payment_journal()
+    assert journal, "the company has a bank journal for the channel's payments"
+    policies, condition = _policies(env)
+    env.cr.commit()
+    return {
+        **world,
+        "workflow": workflow,
+        "was_default": was_default,
+        "journal": journal,
+        "policies": policies,
+        "tag": condition.tag_ids,
+    }
+
+
+def _b2c_workflow(env):
+    """The company's default B2C workflow, made "pay, ship, invoice" and the default for the run only (see
+    lifecycle_figure's end); (workflow, whether it was the default before)."""
     workflow = env["oms.order.workflow"].search(
-        [("company_id", "=", company.id), ("customer_type", "=", "b2c"), ("is_default", "=", True)], limit=1
+        [("company_id", "=", env.company.id), ("customer_type", "=", "b2c"), ("is_default", "=", True)], limit=1
     ) or env.ref("oms_intelligent.workflow_b2c")
-    # The benchmark makes it the default for its run only (see lifecycle_figure's end).
     was_default = workflow.is_default
     workflow.write(
         {
@@ -84,8 +101,13 @@ def prepare(env, rng):
             "invoice_policy": "on_payment",
         }
     )
-    journal = workflow._payment_journal()
-    assert journal, "the company has a bank journal for the channel's payments"
+    return workflow, was_default
+
+
+def _policies(env):
+    """The payment, credit and fraud policies and a condition policy tagging large orders, all active; (the
+    company's policies, the condition policy)."""
+    company = env.company
     Policy = env["oms.order.policy"].with_context(active_test=False)
     builtin = env.ref("oms_intelligent.policy_payment") | env.ref("oms_intelligent.policy_credit")
     builtin |= env.ref("oms_intelligent.policy_fraud")
@@ -106,15 +128,7 @@ def prepare(env, rng):
     (builtin | condition).active = True  # a run stopped during a plain round left them archived
     policies = env["oms.order.policy"].search([("company_id", "=", company.id)])
     assert set(policies.mapped("check")) >= {"payment", "credit", "fraud", "condition"}, "the policies are active"
-    env.cr.commit()
-    return {
-        **world,
-        "workflow": workflow,
-        "was_default": was_default,
-        "journal": journal,
-        "policies": policies,
-        "tag": condition.tag_ids,
-    }
+    return policies, condition
 
 
 def make_orders(env, world, oms, count):

@@ -10,7 +10,8 @@ import uuid
 import pytest
 
 from odoo import SUPERUSER_ID, api
-from odoo.addons.oms_channels.tests.local_marketplace import LocalMarketplace, make_order
+from odoo.addons.oms_channels.stand_ins.marketplace import LocalMarketplace
+from odoo.addons.oms_channels.stand_ins.orders import make_order
 from odoo.modules.registry import Registry
 from odoo.tools import config
 

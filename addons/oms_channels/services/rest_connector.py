@@ -1,4 +1,4 @@
-"""Client of the marketplace REST API (tests/local_marketplace.py serves the same API for tests)::
+"""Client of the marketplace REST API (stand_ins/marketplace.py serves the same API for tests)::
 
     GET  /ping                                       -> {"ok": true, "shop": "<name>"}
     GET  /orders?since=<ISO 8601>&page=<n>&per_page=<k>
@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import requests
 
+from odoo.addons.oms_intelligent.services.http_errors import error_detail, retry_later
 from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
 
 from .channel_order import format_datetime
@@ -26,15 +27,12 @@ from .errors import ConnectorConfigurationError, ConnectorError
 
 _logger = logging.getLogger(__name__)
 
-# 4xx answers that mean "not now" rather than "wrong request": they are retried like 5xx.
-RETRIED_CLIENT_STATUSES = frozenset({408, 429})
 STATUS_HINTS = {
     400: "the marketplace refused the request",
     401: "check the API key",
     403: "check the API key and its permissions",
     404: "check the endpoint URL",
 }
-MAX_DETAIL_LENGTH = 200
 
 
 class RestConnector:
@@ -131,7 +129,7 @@ class RestConnector:
                 status = response.status_code
                 if 200 <= status < 300:
                     return response
-                if status < 500 and status not in RETRIED_CLIENT_STATUSES:
+                if not retry_later(status):
                     raise ConnectorConfigurationError(self._refusal_message(response), status=status)
                 failure = f"answered {status}"
             _logger.warning(
@@ -150,20 +148,9 @@ class RestConnector:
             ) from None
 
     def _refusal_message(self, response: requests.Response) -> str:
-        detail = self._error_detail(response)
+        detail = error_detail(response, self._secrets)
         hint = STATUS_HINTS.get(response.status_code, "check the channel settings")
         return f"marketplace answered {response.status_code}{f' ({detail})' if detail else ''}: {hint}"
-
-    def _error_detail(self, response: requests.Response) -> str:
-        """The server's own explanation, short and without the API key should the server echo it."""
-        try:
-            body = response.json()
-            detail = (body.get("error") or body.get("message")) if isinstance(body, dict) else None
-            detail = str(detail or "")
-        except ValueError:
-            detail = response.text
-        # Masked before it is cut, so that no part of a secret is left at the cut.
-        return " ".join(self._redact(detail).split())[:MAX_DETAIL_LENGTH]
 
     def _redact(self, text: str) -> str:
         return redact(text, self._secrets)

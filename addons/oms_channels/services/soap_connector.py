@@ -1,4 +1,4 @@
-"""Client of an EDI partner's SOAP service (tests/local_edi_soap.py serves the same WSDL for tests).
+"""Client of an EDI partner's SOAP service (stand_ins/edi_soap.py serves the same WSDL for tests).
 
 Operations, document/literal, each taking the partner's ``apiKey``:
 
@@ -22,6 +22,7 @@ from zeep.exceptions import Error as ZeepError
 from zeep.exceptions import Fault, TransportError
 from zeep.helpers import serialize_object
 
+from odoo.addons.oms_intelligent.services.http_errors import short_text
 from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
 from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocation, http_only_client
 
@@ -140,12 +141,12 @@ class SoapConnector:
             # Not a WSDL, or an answer that does not follow it: the same call would fail the same way.
             raise ConnectorError(
                 f"EDI partner answered {operation} with something zeep cannot read ({type(exc).__name__}: "
-                f"{self._redact(str(exc))[:200]})",
+                f"{short_text(str(exc), self._secrets)})",
                 transient=False,
             ) from None
 
     def _fault_error(self, fault: Fault) -> ConnectorError:
-        message = self._redact(fault.message or "SOAP fault without message")
+        message = short_text(fault.message or "SOAP fault without message", self._secrets)
         if any(word in message.lower() for word in AUTH_FAULT_WORDS):
             return ConnectorConfigurationError(f"EDI partner refused the call ({message}): check the API key")
         # Client faults are about our request (unknown order...): sending it again cannot help.

@@ -1,6 +1,6 @@
+from odoo.addons.oms_channels.stand_ins.marketplace import LocalMarketplace
+from odoo.addons.oms_channels.stand_ins.orders import make_order
 from odoo.tests import TransactionCase
-
-from .local_marketplace import LocalMarketplace, make_order
 
 
 class ChannelCase(TransactionCase):
@@ -12,6 +12,14 @@ class ChannelCase(TransactionCase):
         super().setUpClass()
         cls.market = cls.enterClassContext(LocalMarketplace(api_key="test-key"))
         cls.company = cls.env.company
+        cls._set_up_pricelists()
+        cls._set_up_products()
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls._set_up_channel()
+
+    @classmethod
+    def _set_up_pricelists(cls):
+        """EUR, USD and GBP active, each with a pricelist of the company."""
         currencies = (
             cls.env["res.currency"].with_context(active_test=False).search([("name", "in", ("EUR", "USD", "GBP"))])
         )
@@ -23,6 +31,9 @@ class ChannelCase(TransactionCase):
             )
             for name, currency in cls.currency.items()
         }
+
+    @classmethod
+    def _set_up_products(cls):
         cls.kettle, cls.lamp, cls.tent = cls.env["product.product"].create(
             [
                 {
@@ -48,7 +59,10 @@ class ChannelCase(TransactionCase):
                 },
             ]
         )
-        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+
+    @classmethod
+    def _set_up_channel(cls):
+        """The REST channel of the local marketplace, its shipping method mapped to a carrier, confirming on import."""
         cls.carrier = cls.env["delivery.carrier"].create(
             {
                 "name": "Test Courier",

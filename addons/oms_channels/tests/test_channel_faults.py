@@ -1,14 +1,14 @@
 import json
 from unittest.mock import patch
 
+from odoo.addons.oms_channels.stand_ins.edi_soap import LocalEdiSoap
+from odoo.addons.oms_channels.stand_ins.marketplace import LocalMarketplace
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from ..services.payload import MAX_PAYLOAD_BYTES
 from ..services.rest_connector import RestConnector
 from .common import ChannelCase
-from .local_edi_soap import LocalEdiSoap
-from .local_marketplace import LocalMarketplace
 
 
 @tagged("post_install", "-at_install")

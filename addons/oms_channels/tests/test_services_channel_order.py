@@ -17,7 +17,7 @@ from odoo.addons.oms_channels.services.payload import (
     storable_json,
 )
 from odoo.addons.oms_channels.services.value_reader import MAX_TEXT_LENGTH
-from odoo.addons.oms_channels.tests.local_marketplace import make_order
+from odoo.addons.oms_channels.stand_ins.orders import make_order
 
 
 def test_valid_order_parses_into_typed_values():

@@ -13,7 +13,7 @@ from odoo.addons.oms_channels.services.matching import (
     normalize_phone,
     normalize_vat,
 )
-from odoo.addons.oms_channels.tests.local_marketplace import make_order
+from odoo.addons.oms_channels.stand_ins.orders import make_order
 
 BY_EMAIL = {"lucia@example.es": 1}
 BY_VAT = {"ESB12345678": 2}

@@ -8,8 +8,9 @@ import pytest
 
 from odoo.addons.oms_channels.services.errors import ConnectorConfigurationError, ConnectorError
 from odoo.addons.oms_channels.services.rest_connector import RestConnector
-from odoo.addons.oms_channels.tests.local_marketplace import LocalMarketplace, make_order
-from odoo.addons.oms_intelligent.tests.local_tattletale import LocalTattletale
+from odoo.addons.oms_channels.stand_ins.marketplace import LocalMarketplace
+from odoo.addons.oms_channels.stand_ins.orders import make_order
+from odoo.addons.oms_intelligent.stand_ins.tattletale import LocalTattletale
 
 
 @pytest.fixture

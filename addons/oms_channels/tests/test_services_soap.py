@@ -7,9 +7,9 @@ import pytest
 from odoo.addons.oms_channels.services.channel_order import ChannelOrderError, parse_channel_order
 from odoo.addons.oms_channels.services.errors import ConnectorConfigurationError, ConnectorError
 from odoo.addons.oms_channels.services.soap_connector import SoapConnector
-from odoo.addons.oms_channels.tests.local_edi_soap import LocalEdiSoap
-from odoo.addons.oms_channels.tests.local_marketplace import make_order
-from odoo.addons.oms_intelligent.tests.local_hostile_soap import HOSTILE_CASES, LocalHostileWsdl, recording_local_reads
+from odoo.addons.oms_channels.stand_ins.edi_soap import LocalEdiSoap
+from odoo.addons.oms_channels.stand_ins.orders import make_order
+from odoo.addons.oms_intelligent.stand_ins.hostile_soap import HOSTILE_CASES, LocalHostileWsdl, recording_local_reads
 
 
 @pytest.fixture

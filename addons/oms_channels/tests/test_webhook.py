@@ -4,12 +4,12 @@ from unittest.mock import patch
 
 import psycopg2.errors
 
+from odoo.addons.oms_channels.stand_ins.orders import make_order
 from odoo.tests import HttpCase, tagged
 
 from ..models.oms_channel_order_receipt import OmsChannelOrderReceipt
 from ..services.payload import MAX_PAYLOAD_BYTES
 from ..services.signature import SIGNATURE_HEADER, sign
-from .local_marketplace import make_order
 from .test_intake_hardening import NOT_FINITE, NUMBER_PATHS, TEXT_PATHS, get_path, set_path
 
 

@@ -1,4 +1,4 @@
-"""Client of a carrier's JSON API (tests/local_rest_carrier.py serves the same API for tests)::
+"""Client of a carrier's JSON API (stand_ins/rest_carrier.py serves the same API for tests)::
 
     POST   /rates                   shipment            -> {"service", "price", "currency", "transit_days"}
     POST   /shipments               shipment            -> {"tracking_number", "label_pdf": <base64>, "price",
@@ -19,7 +19,8 @@ from urllib.parse import quote
 
 import requests
 
-from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
+from odoo.addons.oms_intelligent.services.http_errors import error_detail, retry_later
+from odoo.addons.oms_intelligent.services.redact import url_secrets
 
 from .carrier import (
     DEFAULT_TIMEOUT,
@@ -44,7 +45,6 @@ STATUS_HINTS = {
     404: "check the carrier's service URL",
     422: "the carrier refused the shipment's data",
 }
-MAX_DETAIL_LENGTH = 200
 
 
 class RestCarrierClient:
@@ -128,9 +128,9 @@ class RestCarrierClient:
 
     def _refusal(self, response: requests.Response, what: str) -> CarrierError:
         status = response.status_code
-        detail = self._error_detail(response)
+        detail = error_detail(response, self._secrets)
         detail = f" ({detail})" if detail else ""
-        if status >= 500 or status in (408, 429):
+        if retry_later(status):
             return CarrierError(
                 f"the carrier answered {status}{detail} to the {what} request: try again later", status=status
             )
@@ -138,14 +138,3 @@ class RestCarrierClient:
         return CarrierError(
             f"the carrier answered {status}{detail} to the {what} request: {hint}", transient=False, status=status
         )
-
-    def _error_detail(self, response: requests.Response) -> str:
-        """The carrier's own explanation, short and without the API key should the carrier echo it."""
-        try:
-            body = response.json()
-            detail = (body.get("error") or body.get("message")) if isinstance(body, dict) else None
-            detail = str(detail or "")
-        except ValueError:
-            detail = response.text if "html" not in response.headers.get("Content-Type", "") else ""
-        # Masked before it is cut, so that no part of a secret is left at the cut.
-        return " ".join(redact(detail, self._secrets).split())[:MAX_DETAIL_LENGTH]

@@ -1,4 +1,4 @@
-"""Client of a carrier's SOAP web service (tests/local_soap_carrier.py serves the same WSDL for tests).
+"""Client of a carrier's SOAP web service (stand_ins/soap_carrier.py serves the same WSDL for tests).
 
 Operations, document/literal, each taking the carrier's ``apiKey`` and ``account``:
 
@@ -20,7 +20,8 @@ import requests
 from zeep.exceptions import Error as ZeepError
 from zeep.exceptions import Fault, TransportError
 
-from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
+from odoo.addons.oms_intelligent.services.http_errors import short_text
+from odoo.addons.oms_intelligent.services.redact import url_secrets
 from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocation, http_only_client
 
 from .carrier import (
@@ -137,12 +138,12 @@ class SoapCarrierClient:
             # Not a WSDL, or an answer that does not follow it: the same call would fail the same way.
             raise CarrierError(
                 f"the carrier answered the {what} request with something that does not follow its WSDL "
-                f"({type(exc).__name__}: {self._redact(str(exc))[:200]})",
+                f"({type(exc).__name__}: {short_text(str(exc), self._secrets)})",
                 transient=False,
             ) from None
 
     def _fault_error(self, fault: Fault, what: str) -> CarrierError:
-        message = " ".join(self._redact(fault.message or "no message").split())[:200]
+        message = short_text(fault.message or "no message", self._secrets)
         if any(word in message.lower() for word in AUTH_FAULT_WORDS):
             return CarrierError(
                 f"the carrier refused the {what} request ({message}): check the carrier's API key and account",
@@ -158,9 +159,6 @@ class SoapCarrierClient:
         if status and 400 <= status < 500:
             return CarrierError(f"the carrier answered {status}: check {what}", transient=False, status=status)
         return CarrierError(f"the carrier answered {status}: try again later", status=status)
-
-    def _redact(self, text: str) -> str:
-        return redact(text, self._secrets)
 
 
 def _address(address: Address) -> dict:

@@ -1,4 +1,4 @@
-"""Client of a returns provider's JSON API (tests/local_returns_provider.py serves the same API for tests)::
+"""Client of a returns provider's JSON API (stand_ins/returns_provider.py serves the same API for tests)::
 
     POST /returns          {"reference", "customer": {name, street, city, zip, country_code, email},
                             "warehouse": {...}, "items": [{"sku", "name", "quantity"}]}

@@ -16,11 +16,10 @@ from datetime import datetime
 from urllib.parse import urlparse
 
 from odoo import Command
+from odoo.addons.oms_fulfillment.stand_ins.rest_carrier import LocalRestCarrier
+from odoo.addons.oms_fulfillment.stand_ins.soap_carrier import LocalSoapCarrier
 from odoo.tests import TransactionCase
 from odoo.tests.common import _super_send
-
-from .local_rest_carrier import LocalRestCarrier
-from .local_soap_carrier import LocalSoapCarrier
 
 # Monday 30 November 2026, 09:00 in Madrid (08:00 UTC): parcels handed over now ship today.
 MONDAY_MORNING = datetime(2026, 11, 30, 8, 0)
@@ -41,6 +40,13 @@ class CarrierCase(TransactionCase):
         cls.company = cls.env.ref("oms_intelligent.oms_company")
         cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
         cls.company.oms_carrier_policy = "cheapest"
+        cls._set_up_madrid()
+        cls._set_up_customers()
+        cls._set_up_web_carriers()
+
+    @classmethod
+    def _set_up_madrid(cls):
+        """The Madrid warehouse (17:00 cut-off), Odoo's demo carriers' transit times, kettles in stock."""
         cls.madrid = cls.env.ref("oms_intelligent.wh_madrid")
         cls.madrid.partner_id.tz = "Europe/Madrid"
         cls.madrid.write({"oms_cutoff_hour": 17.0, "oms_carrier_policy": False})
@@ -60,6 +66,10 @@ class CarrierCase(TransactionCase):
             }
         )
         cls.env["stock.quant"]._update_available_quantity(cls.kettle, cls.madrid.lot_stock_id, 1000)
+
+    @classmethod
+    def _set_up_customers(cls):
+        """Lucía in Madrid (Spanish, with the addon's Spanish terms loaded) and Oliver in London."""
         cls.env["res.lang"]._activate_lang("es_ES")
         cls.env["ir.module.module"]._load_module_terms(["oms_fulfillment"], ["es_ES"])
         cls.lucia = cls.env["res.partner"].create(
@@ -84,6 +94,10 @@ class CarrierCase(TransactionCase):
                 "country_id": cls.env.ref("base.uk").id,
             }
         )
+
+    @classmethod
+    def _set_up_web_carriers(cls):
+        """Parcel REST and Parcel SOAP; their service URLs point at the stand-ins each test starts (setUp)."""
         cls.rest, cls.soap = cls.env["delivery.carrier"].create(
             [
                 {

@@ -2,9 +2,9 @@ import json
 import re
 from unittest.mock import patch
 
+from odoo.addons.oms_fulfillment.stand_ins.returns_provider import sign
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .local_returns_provider import sign
 from .test_returns import ReturnCase
 
 

@@ -1,9 +1,9 @@
 import json
 
+from odoo.addons.oms_fulfillment.stand_ins.returns_provider import LocalReturnsProvider, sign
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .local_returns_provider import LocalReturnsProvider, sign
 from .test_returns import ReturnCase
 
 

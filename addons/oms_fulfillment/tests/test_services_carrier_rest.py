@@ -13,8 +13,8 @@ from odoo.addons.oms_fulfillment.services.carrier import (
     Shipment,
 )
 from odoo.addons.oms_fulfillment.services.carrier_rest import RestCarrierClient
-from odoo.addons.oms_fulfillment.tests.local_rest_carrier import LocalRestCarrier
-from odoo.addons.oms_intelligent.tests.local_tattletale import LocalTattletale
+from odoo.addons.oms_fulfillment.stand_ins.rest_carrier import LocalRestCarrier
+from odoo.addons.oms_intelligent.stand_ins.tattletale import LocalTattletale
 
 SHIPMENT = Shipment(
     reference="MAD/OUT/00042",

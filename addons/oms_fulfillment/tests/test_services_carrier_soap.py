@@ -6,8 +6,8 @@ import pytest
 
 from odoo.addons.oms_fulfillment.services.carrier import DELIVERED, IN_TRANSIT, Address, CarrierError, Parcel, Shipment
 from odoo.addons.oms_fulfillment.services.carrier_soap import SoapCarrierClient
-from odoo.addons.oms_fulfillment.tests.local_soap_carrier import LocalSoapCarrier
-from odoo.addons.oms_intelligent.tests.local_hostile_soap import HOSTILE_CASES, LocalHostileWsdl, recording_local_reads
+from odoo.addons.oms_fulfillment.stand_ins.soap_carrier import LocalSoapCarrier
+from odoo.addons.oms_intelligent.stand_ins.hostile_soap import HOSTILE_CASES, LocalHostileWsdl, recording_local_reads
 
 SHIPMENT = Shipment(
     reference="MAD/OUT/00042",

@@ -7,8 +7,8 @@ from odoo.addons.oms_fulfillment.services.returns_provider import (
     ReturnsProviderError,
     parse_status,
 )
-from odoo.addons.oms_fulfillment.tests.local_returns_provider import LocalReturnsProvider
-from odoo.addons.oms_intelligent.tests.local_tattletale import LocalTattletale
+from odoo.addons.oms_fulfillment.stand_ins.returns_provider import LocalReturnsProvider
+from odoo.addons.oms_intelligent.stand_ins.tattletale import LocalTattletale
 
 CUSTOMER = {"name": "Lucía Fernández", "city": "Madrid", "zip": "28014", "country_code": "ES"}
 WAREHOUSE = {"name": "Almacén Madrid", "city": "Madrid", "zip": "28041", "country_code": "ES"}

@@ -5,7 +5,7 @@ import pytest
 import zeep
 
 from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocation, http_only_client
-from odoo.addons.oms_intelligent.tests.local_hostile_soap import (
+from odoo.addons.oms_intelligent.stand_ins.hostile_soap import (
     HOSTILE_CASES,
     LocalHostileWsdl,
     recording_local_reads,

@@ -17,8 +17,9 @@ import zeep.transports
 from requests_file import FileAdapter
 from werkzeug.wrappers import Response
 
-from .local_server import LocalWsgiServer
-from .local_soap import envelope, soap_child, soap_element, wsdl_document, xsd_element, xsd_sequence, xsd_wrapper
+from . import wsdl
+from .http_server import LocalWsgiServer
+from .soap import envelope, soap_child, soap_element
 
 NAMESPACE = "urn:oms:hostile:1"
 LOCAL_FILE = "file:///etc/passwd"
@@ -57,16 +58,15 @@ class LocalHostileWsdl(LocalWsgiServer):
 
     def _wsdl(self, case: str) -> str:
         schema_extra, before_types, address = HOSTILE_CASES[case]
-        result = xsd_sequence(xsd_element("ok", "xsd:boolean"), xsd_element("partner", "xsd:string"))
         schema = "".join(
             (
                 schema_extra,
-                f'<xsd:complexType name="PingResult">{result}</xsd:complexType>',
-                xsd_wrapper("Ping", xsd_element("apiKey", "xsd:string")),
-                xsd_wrapper("PingResponse", xsd_element("result", "tns:PingResult")),
+                wsdl.complex_type("PingResult", "ok xsd:boolean", "partner xsd:string"),
+                wsdl.wrapper("Ping", "apiKey xsd:string"),
+                wsdl.wrapper("PingResponse", "result tns:PingResult"),
             )
         )
-        document = wsdl_document("Hostile", NAMESPACE, ("Ping",), schema, address or f"{self.url}/{case}")
+        document = wsdl.document("Hostile", NAMESPACE, ("Ping",), schema, address or f"{self.url}/{case}")
         return document.replace("<wsdl:types>", f"{before_types}<wsdl:types>", 1)
 
 

@@ -1,7 +1,7 @@
 """Webhook answer times over real HTTP: an Odoo HTTP server on the benchmark database in a subprocess (threaded,
 no cron thread, so that what the webhook stores stays staged), signed bodies POSTed one at a time to
 /oms/webhook/<channel id>, taking turns with Odoo's own /web/webclient/version_info and with plain Odoo creating
-the same order as a quotation over its external JSON-RPC API. Used by bench/intake.py."""
+the same order as a quotation over its external JSON-RPC API. Used by the webhook part (webhook.py)."""
 
 import http.cookiejar
 import json

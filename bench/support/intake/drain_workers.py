@@ -1,7 +1,7 @@
 """Staged orders drained by import workers: real OS processes (multiprocessing, 'spawn': Odoo's registry is not
 fork-safe once used), each with its own registry and cursor, calling ``oms.channel.order._import_pending()`` as an
 import worker does. The parent stages the orders, tells one or both workers to go, and samples PostgreSQL's lock
-waits while they work. Used by bench/intake.py."""
+waits while they work. Used by the drain part (drain.py)."""
 
 import collections
 import logging
@@ -49,28 +49,9 @@ def _on_alarm(_signum, _frame):
 
 def worker_main(config, database, worker_id, commands, results):
     """A worker process: loads the registry, says it is ready, then drains whenever told to, until told to stop."""
-    import odoo
-    import odoo.sql_db
     from odoo import SUPERUSER_ID, api
-    from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-    odoo.tools.config.parse_config(["-c", config, "-d", database, "--log-level=warn"], setup_logging=True)
-    warnings = _WarningCounter()
-    logging.getLogger().addHandler(warnings)
-    signal.signal(signal.SIGALRM, _on_alarm)
-    registry = odoo.modules.registry.Registry(database)
-    # Benchmark instrumentation: how many orders this worker claimed, batch by batch (the method itself runs).
-    staging_class = registry["oms.channel.order"]
-    claim_batch = staging_class._claim_batch
-    claimed = []
-
-    def counting_claim_batch(self, channel=None, skip=()):
-        batch = claim_batch(self, channel, skip=skip)
-        if batch:
-            claimed.append(len(batch))
-        return batch
-
-    staging_class._claim_batch = counting_claim_batch
+    registry, warnings, claimed = _load_worker(config, database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         staging = env["oms.channel.order"]
@@ -87,32 +68,61 @@ def worker_main(config, database, worker_id, commands, results):
             _verb, channel_id, time_limit = command
             claimed.clear()
             warnings.reset()
-            queries = odoo.sql_db.sql_counter
-            backend = cr._cnx.get_backend_pid()
-            cpu, backend_cpu = time.process_time(), cpu_seconds(backend)
-            start = time.monotonic()
-            retries, error = _drain(env, staging, channel_id, time_limit, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY)
-            end = time.monotonic()
-            cpu, backend_cpu = time.process_time() - cpu, cpu_seconds(backend) - backend_cpu
-            results.put(
-                (
-                    "done",
-                    worker_id,
-                    {
-                        "start": start,
-                        "end": end,
-                        "orders": sum(claimed),
-                        "batches": len(claimed),
-                        "queries": odoo.sql_db.sql_counter - queries,
-                        "cpu": cpu,
-                        "backend_cpu": backend_cpu if backend == cr._cnx.get_backend_pid() else None,
-                        "retries": dict(retries),
-                        "error": error,
-                        "warnings": warnings.count,
-                        "first_warnings": list(warnings.first),
-                    },
-                )
-            )
+            results.put(("done", worker_id, _drain_report(env, (channel_id, time_limit), claimed, warnings)))
+
+
+def _load_worker(config, database):
+    """Odoo configured, its warnings counted, the registry loaded with ``_claim_batch`` counting the orders this
+    worker claims, batch by batch (benchmark instrumentation: the method itself runs); (registry, warning counter,
+    list of the batches' sizes)."""
+    import odoo
+
+    odoo.tools.config.parse_config(["-c", config, "-d", database, "--log-level=warn"], setup_logging=True)
+    warnings = _WarningCounter()
+    logging.getLogger().addHandler(warnings)
+    signal.signal(signal.SIGALRM, _on_alarm)
+    registry = odoo.modules.registry.Registry(database)
+    staging_class = registry["oms.channel.order"]
+    claim_batch = staging_class._claim_batch
+    claimed = []
+
+    def counting_claim_batch(self, channel=None, skip=()):
+        batch = claim_batch(self, channel, skip=skip)
+        if batch:
+            claimed.append(len(batch))
+        return batch
+
+    staging_class._claim_batch = counting_claim_batch
+    return registry, warnings, claimed
+
+
+def _drain_report(env, channel_limit, claimed, warnings):
+    """Drains once; what it took: time, orders and batches claimed, queries, CPU, retries, error, warnings."""
+    import odoo.sql_db
+    from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+
+    channel_id, time_limit = channel_limit
+    cr = env.cr
+    queries = odoo.sql_db.sql_counter
+    backend = cr._cnx.get_backend_pid()
+    cpu, backend_cpu = time.process_time(), cpu_seconds(backend)
+    start = time.monotonic()
+    retries, error = _drain(env, env["oms.channel.order"], channel_id, time_limit, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY)
+    end = time.monotonic()
+    cpu, backend_cpu = time.process_time() - cpu, cpu_seconds(backend) - backend_cpu
+    return {
+        "start": start,
+        "end": end,
+        "orders": sum(claimed),
+        "batches": len(claimed),
+        "queries": odoo.sql_db.sql_counter - queries,
+        "cpu": cpu,
+        "backend_cpu": backend_cpu if backend == cr._cnx.get_backend_pid() else None,
+        "retries": dict(retries),
+        "error": error,
+        "warnings": warnings.count,
+        "first_warnings": list(warnings.first),
+    }
 
 
 def cpu_seconds(pid):
@@ -293,53 +303,66 @@ def check_drained(env, channels_refs):
     """Every order of these channels ({channel: expected references}) imported exactly once; none left to import.
     Returns (problems, number of orders checked)."""
     problems = []
-    cr = env.cr
     checked = 0
     for channel, refs in channels_refs.items():
-        cr.execute(
-            "SELECT oms_channel_ref, count(*), min(state), max(state) FROM sale_order WHERE oms_channel_id = %s"
-            " GROUP BY oms_channel_ref",
-            (channel.id,),
-        )
-        rows = cr.fetchall()
-        counts = {ref: count for ref, count, _low, _high in rows}
-        if set(counts) != set(refs):
-            missing = len(set(refs) - set(counts))
-            extra = len(set(counts) - set(refs))
-            problems.append(f"{channel.code}: {missing} orders without a sale order, {extra} unexpected sale orders")
-        twice = {ref: count for ref, count in counts.items() if count != 1}
-        if twice:
-            sample = ", ".join(f"{ref} x{count}" for ref, count in list(twice.items())[:5])
-            problems.append(f"{channel.code}: {len(twice)} orders imported more than once ({sample})")
-        unconfirmed = [ref for ref, _count, low, high in rows if low != "sale" or high != "sale"]
-        if unconfirmed:
-            problems.append(f"{channel.code}: {len(unconfirmed)} sale orders not confirmed")
-        cr.execute(
-            "SELECT s.state, count(*), count(DISTINCT s.sale_order_id),"
-            " count(*) FILTER (WHERE o.oms_channel_ref IS DISTINCT FROM s.external_ref)"
-            " FROM oms_channel_order s LEFT JOIN sale_order o ON o.id = s.sale_order_id"
-            " WHERE s.channel_id = %s GROUP BY s.state",
-            (channel.id,),
-        )
-        states = {state: (count, distinct, mismatched) for state, count, distinct, mismatched in cr.fetchall()}
-        imported, distinct, mismatched = states.pop("imported", (0, 0, 0))
-        if imported != len(refs) or distinct != len(refs) or mismatched:
-            problems.append(
-                f"{channel.code}: {imported} staging records imported ({distinct} distinct sale orders,"
-                f" {mismatched} pointing to another reference's order) for {len(refs)} orders"
-            )
-        if states:
-            other = ", ".join(f"{count} {state}" for state, (count, _d, _m) in sorted(states.items()))
-            sample = env["oms.channel.order"].search(
-                [("channel_id", "=", channel.id), ("state", "!=", "imported")], limit=3
-            )
-            errors = "; ".join(f"{r.external_ref}: {r.error_message or ''}"[:200] for r in sample)
-            problems.append(f"{channel.code}: staging records not imported: {other} ({errors})")
+        problems += _sale_order_problems(env.cr, channel, refs)
+        problems += _staging_problems(env, channel, refs)
         checked += len(refs)
     left = env["oms.channel.order"].search_count([("state", "=", "new")])
     if left:
         problems.append(f"{left} staged orders still to import after the drains")
     return problems, checked
+
+
+def _sale_order_problems(cr, channel, refs):
+    """One confirmed sale order per expected reference of the channel."""
+    problems = []
+    cr.execute(
+        "SELECT oms_channel_ref, count(*), min(state), max(state) FROM sale_order WHERE oms_channel_id = %s"
+        " GROUP BY oms_channel_ref",
+        (channel.id,),
+    )
+    rows = cr.fetchall()
+    counts = {ref: count for ref, count, _low, _high in rows}
+    if set(counts) != set(refs):
+        missing = len(set(refs) - set(counts))
+        extra = len(set(counts) - set(refs))
+        problems.append(f"{channel.code}: {missing} orders without a sale order, {extra} unexpected sale orders")
+    twice = {ref: count for ref, count in counts.items() if count != 1}
+    if twice:
+        sample = ", ".join(f"{ref} x{count}" for ref, count in list(twice.items())[:5])
+        problems.append(f"{channel.code}: {len(twice)} orders imported more than once ({sample})")
+    unconfirmed = [ref for ref, _count, low, high in rows if low != "sale" or high != "sale"]
+    if unconfirmed:
+        problems.append(f"{channel.code}: {len(unconfirmed)} sale orders not confirmed")
+    return problems
+
+
+def _staging_problems(env, channel, refs):
+    """Every staging record of the channel imported, pointing to its own sale order of its reference."""
+    problems = []
+    env.cr.execute(
+        "SELECT s.state, count(*), count(DISTINCT s.sale_order_id),"
+        " count(*) FILTER (WHERE o.oms_channel_ref IS DISTINCT FROM s.external_ref)"
+        " FROM oms_channel_order s LEFT JOIN sale_order o ON o.id = s.sale_order_id"
+        " WHERE s.channel_id = %s GROUP BY s.state",
+        (channel.id,),
+    )
+    states = {state: (count, distinct, mismatched) for state, count, distinct, mismatched in env.cr.fetchall()}
+    imported, distinct, mismatched = states.pop("imported", (0, 0, 0))
+    if imported != len(refs) or distinct != len(refs) or mismatched:
+        problems.append(
+            f"{channel.code}: {imported} staging records imported ({distinct} distinct sale orders,"
+            f" {mismatched} pointing to another reference's order) for {len(refs)} orders"
+        )
+    if states:
+        other = ", ".join(f"{count} {state}" for state, (count, _d, _m) in sorted(states.items()))
+        sample = env["oms.channel.order"].search(
+            [("channel_id", "=", channel.id), ("state", "!=", "imported")], limit=3
+        )
+        errors = "; ".join(f"{r.external_ref}: {r.error_message or ''}"[:200] for r in sample)
+        problems.append(f"{channel.code}: staging records not imported: {other} ({errors})")
+    return problems
 
 
 def duplicate_customers(env, emails):

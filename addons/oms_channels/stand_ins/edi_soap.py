@@ -12,25 +12,13 @@ orders can be served on purpose (values must still fit their XSD type). ListOrde
 UpdatedAt (else OrderDate) is after ``since``, and those whose date cannot be read.
 """
 
-import time
-
 from lxml import etree
-from werkzeug.wrappers import Request, Response
 
-from odoo.addons.oms_intelligent.tests.local_soap import (
-    SoapFault,
-    soap_answer,
-    soap_call,
-    soap_child,
-    soap_element,
-    wsdl_document,
-    xsd_element,
-    xsd_sequence,
-    xsd_wrapper,
-)
+from odoo.addons.oms_intelligent.stand_ins import wsdl
+from odoo.addons.oms_intelligent.stand_ins.soap import LocalSoapServer, SoapFault, soap_child, soap_element
 
 from ..services.channel_order import parse_datetime
-from .local_server import LocalWsgiServer, order_updated_at
+from .orders import OrdersServed, order_updated_at
 
 NAMESPACE = "urn:oms:edi:1"
 
@@ -81,91 +69,62 @@ ORDER_FIELDS = (
     ("Note", "note", "xsd:string"),
 )
 NESTED_FIELDS = {"tns:Customer": CUSTOMER_FIELDS, "tns:Address": ADDRESS_FIELDS}
-OPERATIONS = ("Ping", "ListOrders", "ConfirmShipment")
 
 
 def _complex_type(name: str, fields) -> str:
-    elements = (xsd_element(element, xsd_type, optional=True) for element, _key, xsd_type in fields)
-    return f'<xsd:complexType name="{name}">{xsd_sequence(*elements)}</xsd:complexType>'
+    """Every element optional, so that invalid orders can be served on purpose."""
+    return wsdl.complex_type(name, *(f"{element} {xsd_type}?" for element, _key, xsd_type in fields))
 
 
-def _wsdl(location: str) -> str:
-    api_key = xsd_element("apiKey", "xsd:string")
-    schema = "".join(
+def _schema() -> str:
+    return "".join(
         (
             _complex_type("Customer", CUSTOMER_FIELDS),
             _complex_type("Address", ADDRESS_FIELDS),
             _complex_type("Line", LINE_FIELDS),
-            f'<xsd:complexType name="Lines">{xsd_sequence(xsd_element("Line", "tns:Line", optional=True, many=True))}'
-            "</xsd:complexType>",
+            wsdl.complex_type("Lines", "Line tns:Line*"),
             _complex_type("Order", ORDER_FIELDS),
-            '<xsd:complexType name="PingResult">'
-            f'{xsd_sequence(xsd_element("ok", "xsd:boolean"), xsd_element("partner", "xsd:string"))}'
-            "</xsd:complexType>",
-            xsd_wrapper("Ping", api_key),
-            xsd_wrapper("PingResponse", xsd_element("result", "tns:PingResult")),
-            xsd_wrapper("ListOrders", api_key, xsd_element("since", "xsd:dateTime", optional=True)),
-            xsd_wrapper("ListOrdersResponse", xsd_element("Order", "tns:Order", optional=True, many=True)),
-            xsd_wrapper(
+            wsdl.complex_type("PingResult", "ok xsd:boolean", "partner xsd:string"),
+            wsdl.wrapper("Ping", "apiKey xsd:string"),
+            wsdl.wrapper("PingResponse", "result tns:PingResult"),
+            wsdl.wrapper("ListOrders", "apiKey xsd:string", "since xsd:dateTime?"),
+            wsdl.wrapper("ListOrdersResponse", "Order tns:Order*"),
+            wsdl.wrapper(
                 "ConfirmShipment",
-                api_key,
-                xsd_element("externalId", "xsd:string"),
-                xsd_element("carrier", "xsd:string"),
-                xsd_element("trackingNumber", "xsd:string"),
-                xsd_element("trackingUrl", "xsd:string", optional=True),
+                "apiKey xsd:string",
+                "externalId xsd:string",
+                "carrier xsd:string",
+                "trackingNumber xsd:string",
+                "trackingUrl xsd:string?",
             ),
-            xsd_wrapper("ConfirmShipmentResponse", xsd_element("ok", "xsd:boolean")),
+            wsdl.wrapper("ConfirmShipmentResponse", "ok xsd:boolean"),
         )
     )
-    return wsdl_document("Edi", NAMESPACE, OPERATIONS, schema, location)
 
 
-class LocalEdiSoap(LocalWsgiServer):
+class LocalEdiSoap(OrdersServed, LocalSoapServer):
+    path = "/edi"
+    service = "Edi"
+    namespace = NAMESPACE
+    operations = ("Ping", "ListOrders", "ConfirmShipment")
+
     def __init__(self, api_key: str = "edi-key", partner: str = "Local EDI Partner"):
         super().__init__()
         self.api_key = api_key
         self.partner = partner
         self.confirmations: list[dict] = []
-        self.requests: list[str] = []  # operation names, in order
-        self._faults: list[str] = []
 
-    @property
-    def wsdl_url(self) -> str:
-        return f"{self.url}/edi?wsdl"
+    def schema(self) -> str:
+        return _schema()
 
-    @property
-    def endpoint_url(self) -> str:
-        return f"{self.url}/edi"
+    def call_arguments(self, call: etree._Element) -> dict:
+        return {etree.QName(child).localname: (child.text or "").strip() for child in call}
 
-    def fault_next(self, n: int, message: str = "Internal error") -> None:
-        """The next n SOAP calls answer a server fault with this faultstring."""
-        with self.lock:
-            self._faults.extend([message] * n)
-
-    def handle(self, request: Request) -> Response:
-        return soap_answer(request, "/edi", lambda: _wsdl(self.endpoint_url), self._dispatch)
-
-    def _dispatch(self, body: bytes) -> etree._Element:
-        operation, call = soap_call(body)
-        arguments = {etree.QName(child).localname: (child.text or "").strip() for child in call}
-        with self.lock:
-            self.requests.append(operation)
-            fault = self._faults.pop(0) if self._faults else None
-            delay = self._next_delay()
-        if delay:
-            time.sleep(delay)
-        if fault:
-            raise SoapFault(fault)
-        if arguments.get("apiKey") != self.api_key:
-            raise SoapFault("Invalid API key", "soap:Client")
-        # Handlers are named after the SOAP operations they answer.
-        handler = getattr(self, f"_op_{operation}", None)
-        if handler is None:
-            raise SoapFault(f"unknown operation {operation}", "soap:Client")
-        return handler(arguments)
+    def refusal(self, arguments: dict) -> str | None:
+        return None if arguments.get("apiKey") == self.api_key else "Invalid API key"
 
     def _op_Ping(self, arguments: dict) -> etree._Element:
-        response = soap_element(NAMESPACE, "PingResponse")
+        response = self.answer("PingResponse")
         result = soap_child(response, "result")
         soap_child(result, "ok", "true")
         soap_child(result, "partner", self.partner)
@@ -178,7 +137,7 @@ class LocalEdiSoap(LocalWsgiServer):
             raise SoapFault("since is not an xsd:dateTime", "soap:Client") from None
         with self.lock:
             orders = list(self.orders)
-        response = soap_element(NAMESPACE, "ListOrdersResponse")
+        response = self.answer("ListOrdersResponse")
         for order in orders:
             updated_at = order_updated_at(order)
             if since is None or updated_at is None or updated_at > since:
@@ -191,7 +150,7 @@ class LocalEdiSoap(LocalWsgiServer):
             if not any(isinstance(order, dict) and order.get("external_id") == external_id for order in self.orders):
                 raise SoapFault(f"Unknown order {external_id}", "soap:Client")
             self.confirmations.append({key: value for key, value in arguments.items() if key != "apiKey"})
-        response = soap_element(NAMESPACE, "ConfirmShipmentResponse")
+        response = self.answer("ConfirmShipmentResponse")
         soap_child(response, "ok", "true")
         return response
 

@@ -1,11 +1,7 @@
 """A careless service for tests: it answers every call with an error repeating all it was sent — the whole URL and
 every header (API keys, tokens, accounts) — as some real services do. A client's messages must mask all of it."""
 
-import json
-
-from werkzeug.wrappers import Response
-
-from .local_server import LocalWsgiServer
+from .http_server import LocalWsgiServer, json_response
 
 
 class LocalTattletale(LocalWsgiServer):
@@ -15,4 +11,4 @@ class LocalTattletale(LocalWsgiServer):
 
     def handle(self, request):
         told = " ".join([request.url, *(f"{name}: {value}" for name, value in request.headers.items())])
-        return Response(json.dumps({"error": told}), status=self.status, content_type="application/json")
+        return json_response({"error": told}, self.status)

@@ -1,11 +1,14 @@
-"""The base of every local stand-in for an outside server in the OMS tests (marketplaces, EDI partners, carriers): a
-WSGI app served on 127.0.0.1 (ephemeral port) by a threaded werkzeug server in a background thread, started and
-stopped as a context manager, that can be made slow on demand to provoke client timeouts.
+"""The base of every local stand-in for an outside server (marketplaces, EDI partners, carriers): a WSGI app served
+on 127.0.0.1 (ephemeral port) by a threaded werkzeug server in a background thread, started and stopped as a context
+manager, that can be made slow on demand to provoke client timeouts; and the base of the JSON (REST) ones, which can
+also be made to fail.
 
-It lives in oms_intelligent, which every OMS addon depends on, so that their tests share it.
+It lives in oms_intelligent, which every OMS addon depends on, so that their tests and benchmarks share it.
 """
 
+import json
 import threading
+import time
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
@@ -72,3 +75,31 @@ class LocalWsgiServer:
     def _wsgi_app(self, environ, start_response):
         response = self.handle(Request(environ))
         return response(environ, start_response)
+
+
+class LocalJsonServer(LocalWsgiServer):
+    """A stand-in for a JSON API: its calls can be made to fail (``fail_next``) or to wait (``delay_next``)."""
+
+    def __init__(self):
+        super().__init__()
+        self._failures: list[tuple[int, str]] = []
+
+    def fail_next(self, n: int, status: int = 500, error: str = "internal error") -> None:
+        """The next n requests answer this status with ``{"error": error}`` (before authentication, like a failing
+        proxy)."""
+        with self.lock:
+            self._failures.extend([(status, error)] * n)
+
+    def _injected_failure(self) -> Response | None:
+        """Waits as ``delay_next`` asked, then answers the failure ``fail_next`` asked for, if any (None: serve the
+        request)."""
+        with self.lock:
+            delay = self._next_delay()
+            failure = self._failures.pop(0) if self._failures else None
+        if delay:
+            time.sleep(delay)
+        return json_response({"error": failure[1]}, failure[0]) if failure else None
+
+
+def json_response(body, status: int = 200) -> Response:
+    return Response(json.dumps(body), status=status, mimetype="application/json")
