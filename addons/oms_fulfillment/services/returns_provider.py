@@ -18,7 +18,8 @@ from urllib.parse import quote
 
 import requests
 
-from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
+from odoo.addons.oms_intelligent.services.http_errors import error_detail, retry_later, short_text
+from odoo.addons.oms_intelligent.services.redact import url_secrets
 
 DEFAULT_TIMEOUT = 10.0
 # A status document is a few hundred bytes: the webhook reads no more than this.
@@ -81,17 +82,16 @@ class ReturnsProviderClient:
             raise ReturnsProviderError("the returns provider did not answer in time", transient=True) from error
         except requests.RequestException as error:
             raise ReturnsProviderError("the returns provider cannot be reached", transient=True) from error
+        if response.status_code >= 400:
+            why = error_detail(response, self._secrets) or short_text(response.reason or "", self._secrets)
+            raise ReturnsProviderError(
+                f"the returns provider refused the call ({response.status_code}): {why}",
+                transient=retry_later(response.status_code),
+            )
         try:
             data = response.json()
         except ValueError:
             data = None
-        if response.status_code >= 400:
-            why = data.get("error") if isinstance(data, dict) else None
-            why = " ".join(redact(str(why or response.reason or ""), self._secrets).split())[:200]
-            raise ReturnsProviderError(
-                f"the returns provider refused the call ({response.status_code}): {why}",
-                transient=response.status_code >= 500,
-            )
         if not isinstance(data, dict):
             raise ReturnsProviderError("the returns provider's answer is not JSON")
         return data
