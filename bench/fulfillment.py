@@ -13,7 +13,7 @@
    Single order picking makes no batch, so it has no plain counterpart; its time per transfer is reported.
 
 2. **Boxes.** ``--packages`` packages (default 10,000) of 1 to 6 items drawn from the demo products' sizes and
-   weights, packed into the 4 standard boxes by ``services/packing.py`` (plain Python, no database), for each
+   weights, packed into the 4 standard boxes by ``services/packing/`` (plain Python, no database), for each
    objective: time per package, boxes per package, units shipping alone; every plan is checked. This part is
    ``bench/packing.py``, which can also run alone and adds large orders.
 
