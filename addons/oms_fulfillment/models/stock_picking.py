@@ -4,7 +4,8 @@ Odoo's validation, which call the steps of each concern:
 - ``stock_picking_rate_shopping``: the carrier each delivery ships with, and why;
 - ``stock_picking_carrier``: labels bought from the carriers, and their errors;
 - ``stock_picking_tracking``: shipped, estimated arrival, tracking notice, tracking with the carrier, late shipments;
-- ``stock_picking_boxes``: box choice and the packing plan;
+- ``stock_picking_boxes`` and ``stock_picking_box_packages``: box choice, its packing plan, and the plan applied as
+  packages;
 - ``stock_picking_scan`` and ``stock_picking_pack_screen``: scanning every item, and the packing screen;
 - ``stock_picking_return``: the goods of a return request are back.
 """

@@ -28,7 +28,8 @@ class StockPicking(models.Model):
         "Estimated Arrival",
         copy=False,
         help="When the customer should receive the shipment: the first working day after the warehouse cut-off, "
-        "plus the carrier's transit days (weekends skipped).",
+        "plus the carrier's transit days, counted in working days of the warehouse's calendar (weekends and public "
+        "holidays skipped).",
     )
     oms_tracking_status = fields.Selection(
         [(PENDING, "Label Created"), (IN_TRANSIT, "In Transit"), (DELIVERED, "Delivered"), (EXCEPTION, "Exception")],
@@ -228,7 +229,8 @@ class StockPicking(models.Model):
     def _oms_late_domain(self):
         """Shipments not delivered and not notified whose estimated arrival is before today, the warehouse's today
         (a shipment of a transfer type without a warehouse: its company's)."""
-        warehouses = self.env["stock.warehouse"].with_context(active_test=False).search([])
+        # Every warehouse, archived ones too (their shipments can still be late): a handful of rows.
+        warehouses = self.env["stock.warehouse"].with_context(active_test=False).search([])  # pylint: disable=no-search-all
         by_today = defaultdict(list)
         for warehouse in warehouses:
             by_today[warehouse._oms_today()].append(warehouse.id)

@@ -114,6 +114,9 @@ class Choice:
     def explain(self, _=_identity, money=None, day=None) -> str:
         """One sentence. ``_`` translates a sentence; ``money(quote)`` and ``day(date)`` format a price and a date
         (plain ones by default)."""
+        # A plain-Python service has no env: the caller passes its translation function (self.env._), named `_` so
+        # that Odoo's extraction of the terms to translate finds the sentences.
+        # pylint: disable=prefer-env-translation
         if self.quote is None:
             return _("No carrier gave a rate for this shipment.")
         quote = self.quote

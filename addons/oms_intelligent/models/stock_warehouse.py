@@ -34,7 +34,7 @@ class StockWarehouse(models.Model):
     oms_cutoff_hour = fields.Float(
         "Cut-off Time",
         default=DEFAULT_CUTOFF_HOUR,
-        help="Orders routed after this hour (warehouse local time) ship the next day.",
+        help="Orders routed after this hour (warehouse local time) ship on the next working day.",
     )
     oms_latitude = fields.Float(related="partner_id.partner_latitude", string="Latitude", readonly=False)
     oms_longitude = fields.Float(related="partner_id.partner_longitude", string="Longitude", readonly=False)

@@ -30,7 +30,9 @@ class TestPublicHolidays(TransactionCase):
         """Press the calendar's button as an OMS manager and fill the wizard it opens."""
         calendar = self.calendar.with_user(self.manager)
         action = calendar.action_oms_public_holidays()
-        wizard = Form(self.env[action["res_model"]].with_user(self.manager).with_context(action["context"]))
+        # The web client's context: the user's language.
+        context = dict(action["context"], lang=self.manager.lang)
+        wizard = Form(self.env[action["res_model"]].with_user(self.manager).with_context(**context))
         wizard.subdivision = subdivision
         wizard.year = year
         for name, value in values.items():
@@ -60,6 +62,14 @@ class TestPublicHolidays(TransactionCase):
         )
         self.assertEqual(immaculate.company_id, self.company)
 
+    def test_a_spanish_speaking_manager_gets_the_holidays_named_in_spanish(self):
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.manager.lang = "es_ES"
+        self.fill()
+        names = set(self.public_holidays().mapped("name"))
+        self.assertIn("Inmaculada Concepción", names)
+        self.assertIn("Fiesta de la Comunidad de Madrid", names)
+
     def test_filling_twice_creates_nothing_new_and_days_already_there_are_kept(self):
         own = self.env["resource.calendar.leaves"].create(
             {
@@ -78,7 +88,7 @@ class TestPublicHolidays(TransactionCase):
 
     def test_the_country_is_the_company_s_and_the_region_is_optional(self):
         action = self.calendar.with_user(self.manager).action_oms_public_holidays()
-        wizard = Form(self.env[action["res_model"]].with_user(self.manager).with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"]))
         self.assertEqual(wizard.country_id, self.env.ref("base.es"))
         self.assertEqual(wizard.calendar_id, self.calendar)
         self.fill(subdivision=False)
