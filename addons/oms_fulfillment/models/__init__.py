@@ -19,6 +19,14 @@ from . import stock_move
 from . import stock_move_line
 from . import stock_package_type
 from . import stock_picking
+from . import stock_picking_rate_shopping
+from . import stock_picking_carrier
+from . import stock_picking_tracking
+from . import stock_picking_boxes
+from . import stock_picking_box_packages
+from . import stock_picking_scan
+from . import stock_picking_pack_screen
+from . import stock_picking_return
 from . import stock_picking_batch
 from . import stock_picking_type
 from . import stock_warehouse

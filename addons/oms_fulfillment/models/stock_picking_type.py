@@ -1,10 +1,8 @@
-from zoneinfo import ZoneInfo
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..services.picking import Line, Picking, release, ship_day
+from ..services.picking import Line, Picking, release
 
 PICKING_METHODS = [
     ("auto", "Odoo's automatic batches"),
@@ -154,10 +152,7 @@ class StockPickingType(models.Model):
         move_lines = pickings.move_line_ids
         move_lines.fetch(["picking_id", "product_id", "quantity", "location_id"])
         locations = move_lines.location_id._oms_locations()
-        warehouse = self.warehouse_id
-        tz = ZoneInfo(warehouse.partner_id.tz or self.company_id.partner_id.tz or "UTC")
-        cutoff = warehouse.oms_cutoff_hour if warehouse else 24.0
-        now = fields.Datetime.now()
+        ship_days = self._oms_ship_days(pickings)
         lines_by_picking = {picking.id: [] for picking in pickings}
         for line in move_lines:
             lines_by_picking[line.picking_id.id].append(
@@ -171,11 +166,25 @@ class StockPickingType(models.Model):
                 scheduled=picking.scheduled_date,
                 created=picking.create_date,
                 carrier_id=picking.carrier_id.id,
-                ship_day=ship_day(picking.scheduled_date, now, tz, cutoff),
+                ship_day=ship_days[picking.id],
                 lines=tuple(lines_by_picking[picking.id]),
             )
             for picking in pickings
         ]
+
+    def _oms_ship_days(self, pickings):
+        """picking id -> the day it leaves (ISO date): from its scheduled time, or now if that is later, by the
+        warehouse's clock, cut-off and working days, as rate shopping counts them."""
+        self.ensure_one()
+        warehouse = self.warehouse_id.with_company(self.company_id)
+        now = fields.Datetime.now()
+        handed_over = {picking.id: max(picking.scheduled_date, now) for picking in pickings}
+        local_days = [warehouse._oms_local(moment).date() for moment in handed_over.values()]
+        working = warehouse._oms_working_days(min(local_days), max(local_days))
+        return {
+            picking_id: warehouse._oms_ship_day(moment, working).isoformat()
+            for picking_id, moment in handed_over.items()
+        }
 
     def _oms_make_batches(self, groups, pickings):
         self.ensure_one()

@@ -34,7 +34,7 @@ along an aisle. Lines of the same location and product are kept together.
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 METHODS = ("single", "batch", "zone", "wave")
 GROUP_BY = ("none", "carrier", "cutoff")
@@ -69,7 +69,7 @@ class Picking:
     scheduled: datetime
     created: datetime
     carrier_id: int = 0
-    ship_day: str = ""  # the shipping day its cut-off gives, e.g. "2026-11-26"
+    ship_day: str = ""  # the warehouse's shipping day for it (cut-off, working days), e.g. "2026-11-26"
     lines: tuple[Line, ...] = ()
 
 
@@ -151,12 +151,3 @@ def walk_key(location: Location) -> tuple:
 
 def pick_path(lines: Iterable[Line]) -> list[Line]:
     return sorted(lines, key=lambda line: (walk_key(line.location), line.product_id, line.picking_id, line.line_id))
-
-
-def ship_day(scheduled: datetime, now: datetime, tz, cutoff_hour: float) -> str:
-    """The day a transfer leaves: its scheduled time, or now if that is later, in the warehouse's time zone
-    (``tz``, a tzinfo), moved to the next day after the cut-off hour. Times are naive UTC, as Odoo stores them."""
-    moment = max(scheduled, now).replace(tzinfo=UTC).astimezone(tz)
-    hour = moment.hour + moment.minute / 60
-    day = moment.date() + timedelta(days=1) if hour >= cutoff_hour else moment.date()
-    return day.isoformat()

@@ -1,9 +1,11 @@
 """Estimated arrival dates and the choice of a carrier quote by policy.
 
-**Estimated arrival (ETA).** A parcel leaves on its *ship date*: the day it is handed over when that is a working day
-before the warehouse's cut-off hour, else the next working day. It arrives ``transit_days`` working days later.
-Working days are Monday to Friday (public holidays are not known here). Example: handed over on a Friday at 18:00
-with a 17:00 cut-off and 2 transit days -> ships on Monday -> arrives on Wednesday.
+**Estimated arrival (ETA).** A parcel leaves on its *ship date*, the warehouse's shipping day (the day it is handed
+over when that is a working day before the warehouse's cut-off hour, else the next working day: see
+``oms_intelligent.services.working_days``, the rule release uses too). It arrives ``transit_days`` working days
+later. Working days are the warehouse's (its company's calendar with its public holidays), given as a
+``WorkingDays``. Example: handed over on a Friday at 18:00 with a 17:00 cut-off and 2 transit days -> ships on
+Monday -> arrives on Wednesday (on Thursday when Monday or Tuesday is a public holiday).
 
 **Policies.**
 
@@ -19,7 +21,9 @@ translation function, so that the sentences are translated like the rest of the 
 """
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+
+from odoo.addons.oms_intelligent.services.working_days import WorkingDays, ship_day
 
 CHEAPEST = "cheapest"
 FASTEST = "fastest"
@@ -34,45 +38,36 @@ REASON_LATE = "late_fastest"  # nothing arrives by the promised date: the fastes
 REASON_NO_PROMISE = "no_promise_cheapest"  # no promised date: the cheapest
 REASON_NO_QUOTE = "no_quote"
 
-SATURDAY = 5
-
 
 def _identity(text: str) -> str:
     return text
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < SATURDAY
-
-
-def next_working_day(day: date) -> date:
-    day += timedelta(days=1)
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
-
-
-def add_working_days(day: date, days: int) -> date:
-    """``days`` working days after ``day`` (``day`` itself when 0)."""
-    for _step in range(max(0, days)):
-        day = next_working_day(day)
-    return day
-
-
-def ship_date(moment: datetime, cutoff_hour: float) -> date:
-    """The day a parcel handed over at ``moment`` (warehouse local time) leaves with the carrier."""
-    day = moment.date()
-    hour = moment.hour + moment.minute / 60 + moment.second / 3600
-    if is_working_day(day) and hour < cutoff_hour:
-        return day
-    return next_working_day(day)
-
-
-def estimated_arrival(moment: datetime, cutoff_hour: float, transit_days: int | None) -> date | None:
-    """ETA of a parcel handed over at ``moment`` (local time); None when the transit time is unknown."""
+def estimated_arrival(
+    moment: datetime, cutoff_hour: float, transit_days: int | None, working: WorkingDays
+) -> date | None:
+    """ETA of a parcel handed over at ``moment`` (the warehouse's local time); None when the transit time is
+    unknown."""
     if transit_days is None:
         return None
-    return add_working_days(ship_date(moment, cutoff_hour), transit_days)
+    return working.add(ship_day(moment, cutoff_hour, working), transit_days)
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A parcel handed over at ``moment`` (the warehouse's local time) to a warehouse with this cut-off hour and
+    these working days: the day it leaves, and the day it arrives after a transit time."""
+
+    moment: datetime
+    cutoff_hour: float
+    working: WorkingDays
+
+    @property
+    def ship_date(self) -> date:
+        return ship_day(self.moment, self.cutoff_hour, self.working)
+
+    def eta(self, transit_days: int | None) -> date | None:
+        return estimated_arrival(self.moment, self.cutoff_hour, transit_days, self.working)
 
 
 @dataclass(frozen=True)
@@ -92,9 +87,9 @@ class Quote:
         return self.error is None and self.price is not None
 
 
-def with_arrival(quotes, moment: datetime, cutoff_hour: float) -> list[Quote]:
+def with_arrival(quotes, moment: datetime, cutoff_hour: float, working: WorkingDays) -> list[Quote]:
     """The quotes with their ETA for a parcel handed over at ``moment`` (local time)."""
-    return [replace(quote, eta=estimated_arrival(moment, cutoff_hour, quote.transit_days)) for quote in quotes]
+    return [replace(quote, eta=estimated_arrival(moment, cutoff_hour, quote.transit_days, working)) for quote in quotes]
 
 
 def _by_price(quote: Quote):
@@ -119,6 +114,9 @@ class Choice:
     def explain(self, _=_identity, money=None, day=None) -> str:
         """One sentence. ``_`` translates a sentence; ``money(quote)`` and ``day(date)`` format a price and a date
         (plain ones by default)."""
+        # A plain-Python service has no env: the caller passes its translation function (self.env._), named `_` so
+        # that Odoo's extraction of the terms to translate finds the sentences.
+        # pylint: disable=prefer-env-translation
         if self.quote is None:
             return _("No carrier gave a rate for this shipment.")
         quote = self.quote

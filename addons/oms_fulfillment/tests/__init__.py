@@ -12,3 +12,4 @@ from . import test_returns_portal
 from . import test_returns_provider
 from . import test_post_sale_survey
 from . import test_customer_figures
+from . import test_shipping_day

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
@@ -75,6 +75,22 @@ class ReleaseCase(TransactionCase):
     def configure(self, method, size=10, group_by="none"):
         self.out_type.write({"oms_picking_method": method, "oms_batch_size": size, "oms_group_by": group_by})
 
+    def next_weekday(self, weekday):
+        """The first date after tomorrow that falls on ``weekday`` (Monday is 0)."""
+        day = fields.Date.today() + timedelta(days=2)
+        return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+    def released_at(self, *moments):
+        """Transfers scheduled at ``moments`` (UTC), released in waves by cut-off; their waves' descriptions."""
+        self.configure("wave", size=10, group_by="cutoff")
+        self.madrid.partner_id.tz = "Europe/Madrid"
+        self.madrid.oms_cutoff_hour = 17.0
+        pickings = [self.delivery("Mug") for _moment in moments]
+        for picking, moment in zip(pickings, moments, strict=True):
+            picking.scheduled_date = moment
+        self.out_type.action_oms_release()
+        return [picking.batch_id.description for picking in pickings]
+
 
 @tagged("post_install", "-at_install")
 class TestRelease(ReleaseCase):
@@ -115,20 +131,48 @@ class TestRelease(ReleaseCase):
         self.configure("wave", size=10, group_by="cutoff")
         self.madrid.partner_id.tz = "Europe/Madrid"
         self.madrid.oms_cutoff_hour = 17.0
-        tomorrow = fields.Date.today() + timedelta(days=1)
+        tuesday = self.next_weekday(1)
         # 9:00 UTC is 10:00 or 11:00 in Madrid, before the cut-off; 18:00 UTC is after it.
         morning = self.delivery("Mug", "Glass")
-        morning.scheduled_date = datetime.combine(tomorrow, datetime.min.time()) + timedelta(hours=9)
+        morning.scheduled_date = datetime.combine(tuesday, time(9, 0))
         evening = self.delivery("Plate")
-        evening.scheduled_date = datetime.combine(tomorrow, datetime.min.time()) + timedelta(hours=18)
+        evening.scheduled_date = datetime.combine(tuesday, time(18, 0))
         also_morning = self.delivery("Jug")
         also_morning.scheduled_date = morning.scheduled_date
         self.out_type.action_oms_release()
         self.assertEqual(morning.batch_id, also_morning.batch_id)
         self.assertNotEqual(morning.batch_id, evening.batch_id)
         self.assertTrue(morning.batch_id.is_wave)
-        self.assertIn(tomorrow.isoformat(), morning.batch_id.description)
-        self.assertIn((tomorrow + timedelta(days=1)).isoformat(), evening.batch_id.description)
+        self.assertIn(tuesday.isoformat(), morning.batch_id.description)
+        self.assertIn((tuesday + timedelta(days=1)).isoformat(), evening.batch_id.description)
+
+    def test_after_fridays_cutoff_a_wave_ships_on_monday(self):
+        friday = self.next_weekday(4)
+        # 17:30 UTC is 18:30 in Madrid in winter and 19:30 in summer: after the cut-off either way.
+        [shipping] = self.released_at(datetime.combine(friday, time(17, 30)))
+        self.assertEqual(shipping, f"Ships on {friday + timedelta(days=3)}", "the next working day: Monday")
+
+    def test_a_public_holiday_of_the_warehouse_calendar_moves_the_wave_to_the_next_working_day(self):
+        tuesday = self.next_weekday(1)
+        calendar = self.company.resource_calendar_id
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Fiesta local",
+                "calendar_id": calendar.id,
+                "date_from": datetime.combine(tuesday, time(0)) - timedelta(hours=2),
+                "date_to": datetime.combine(tuesday, time(23, 59, 59)) - timedelta(hours=1),
+            }
+        )
+        [shipping] = self.released_at(datetime.combine(tuesday, time(9, 0)))
+        self.assertEqual(shipping, f"Ships on {tuesday + timedelta(days=1)}")
+
+    def test_release_goes_by_the_warehouse_clock_not_the_users(self):
+        self.env.user.tz = "America/New_York"
+        self.out_type = self.out_type.with_context(tz="America/New_York")
+        tuesday = self.next_weekday(1)
+        # 20:00 UTC: 15:00 in New York, before the cut-off, but 21:00 in Madrid, after it.
+        [shipping] = self.released_at(datetime.combine(tuesday, time(20, 0)))
+        self.assertEqual(shipping, f"Ships on {tuesday + timedelta(days=1)}")
 
     def test_pick_list_walks_aisle_by_aisle_in_an_s_shape_then_bulky_goods(self):
         self.configure("batch", size=10)

@@ -1,11 +1,10 @@
 """Releasing transfers: grouping per method and the pick path (plain pytest, no database)."""
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import pytest
 
-from odoo.addons.oms_fulfillment.services.picking import Line, Location, Picking, pick_path, release, ship_day
+from odoo.addons.oms_fulfillment.services.picking import Line, Location, Picking, pick_path, release
 
 MONDAY = datetime(2026, 11, 23, 9, 0)
 
@@ -70,15 +69,6 @@ def test_pick_path_is_an_s_shape_through_the_aisles():
         Line(index, 1, index, 1, location) for index, location in enumerate([at(2, 1), at(1, 9), at(1, 2), at(2, 8)])
     ]
     assert [line.location.name for line in pick_path(lines)] == ["A1-R2", "A1-R9", "A2-R8", "A2-R1"]
-
-
-def test_ship_day_moves_after_the_cutoff_in_the_warehouse_time_zone():
-    madrid = ZoneInfo("Europe/Madrid")
-    # 15:30 UTC is 16:30 in Madrid in November: before a 17:00 cut-off; 16:30 UTC is after it.
-    assert ship_day(datetime(2026, 11, 23, 15, 30), MONDAY, madrid, 17.0) == "2026-11-23"
-    assert ship_day(datetime(2026, 11, 23, 16, 30), MONDAY, madrid, 17.0) == "2026-11-24"
-    # A transfer scheduled in the past leaves from now on.
-    assert ship_day(datetime(2026, 11, 1), datetime(2026, 11, 23, 20, 0), UTC, 17.0) == "2026-11-24"
 
 
 def test_bad_settings_are_refused():

@@ -13,12 +13,13 @@ from odoo.addons.oms_fulfillment.services.rate_shopping import (
     REASON_NO_QUOTE,
     REASON_ON_TIME,
     Quote,
-    add_working_days,
     choose,
     estimated_arrival,
-    ship_date,
     with_arrival,
 )
+from odoo.addons.oms_intelligent.services.working_days import WorkingDays, ship_day
+
+WEEKDAYS = WorkingDays()  # Monday to Friday, no public holidays
 
 FRIDAY = date(2026, 11, 27)
 MONDAY = date(2026, 11, 30)
@@ -27,31 +28,31 @@ WEDNESDAY = date(2026, 12, 2)
 
 def test_a_parcel_handed_over_on_friday_after_the_cutoff_ships_on_monday_and_arrives_wednesday():
     friday_evening = datetime(2026, 11, 27, 18, 30)
-    assert ship_date(friday_evening, 17.0) == MONDAY
-    assert estimated_arrival(friday_evening, 17.0, 2) == WEDNESDAY
+    assert ship_day(friday_evening, 17.0, WEEKDAYS) == MONDAY
+    assert estimated_arrival(friday_evening, 17.0, 2, WEEKDAYS) == WEDNESDAY
 
 
 def test_before_the_cutoff_a_parcel_ships_the_same_day():
-    assert ship_date(datetime(2026, 11, 27, 16, 59), 17.0) == FRIDAY
-    assert estimated_arrival(datetime(2026, 11, 27, 9, 0), 17.0, 1) == MONDAY
-    assert ship_date(datetime(2026, 11, 27, 17, 0), 17.0) == MONDAY, "the cut-off hour itself is too late"
-    assert ship_date(datetime(2026, 11, 27, 17, 29), 17.5) == FRIDAY, "half hours count"
+    assert ship_day(datetime(2026, 11, 27, 16, 59), 17.0, WEEKDAYS) == FRIDAY
+    assert estimated_arrival(datetime(2026, 11, 27, 9, 0), 17.0, 1, WEEKDAYS) == MONDAY
+    assert ship_day(datetime(2026, 11, 27, 17, 0), 17.0, WEEKDAYS) == MONDAY, "the cut-off hour itself is too late"
+    assert ship_day(datetime(2026, 11, 27, 17, 29), 17.5, WEEKDAYS) == FRIDAY, "half hours count"
 
 
 def test_a_parcel_handed_over_at_the_weekend_ships_on_monday():
-    assert ship_date(datetime(2026, 11, 28, 10, 0), 17.0) == MONDAY
-    assert ship_date(datetime(2026, 11, 29, 8, 0), 17.0) == MONDAY
+    assert ship_day(datetime(2026, 11, 28, 10, 0), 17.0, WEEKDAYS) == MONDAY
+    assert ship_day(datetime(2026, 11, 29, 8, 0), 17.0, WEEKDAYS) == MONDAY
 
 
 def test_transit_days_skip_saturdays_and_sundays():
-    assert add_working_days(date(2026, 12, 3), 2) == date(2026, 12, 7)  # Thursday + 2 -> Monday
-    assert add_working_days(MONDAY, 0) == MONDAY
-    assert add_working_days(FRIDAY, 5) == date(2026, 12, 4)
-    assert estimated_arrival(datetime(2026, 12, 1, 9, 0), 17.0, 0) == date(2026, 12, 1), "same-day delivery"
+    assert WEEKDAYS.add(date(2026, 12, 3), 2) == date(2026, 12, 7)  # Thursday + 2 -> Monday
+    assert WEEKDAYS.add(MONDAY, 0) == MONDAY
+    assert WEEKDAYS.add(FRIDAY, 5) == date(2026, 12, 4)
+    assert estimated_arrival(datetime(2026, 12, 1, 9, 0), 17.0, 0, WEEKDAYS) == date(2026, 12, 1), "same-day delivery"
 
 
 def test_an_unknown_transit_time_gives_no_arrival_date():
-    assert estimated_arrival(datetime(2026, 12, 1, 9, 0), 17.0, None) is None
+    assert estimated_arrival(datetime(2026, 12, 1, 9, 0), 17.0, None, WEEKDAYS) is None
 
 
 def quotes(moment=datetime(2026, 11, 30, 9, 0)):  # Monday morning
@@ -64,6 +65,7 @@ def quotes(moment=datetime(2026, 11, 30, 9, 0)):  # Monday morning
         ],
         moment,
         17.0,
+        WEEKDAYS,
     )
 
 
@@ -114,13 +116,16 @@ def test_ties_are_broken_by_arrival_then_name():
         [Quote(2, "Beta", 5.0, 3), Quote(1, "Alpha", 5.0, 3), Quote(3, "Gamma", 5.0, 1)],
         datetime(2026, 11, 30, 9, 0),
         17.0,
+        WEEKDAYS,
     )
     assert choose(tied, CHEAPEST).quote.carrier == "Gamma"
     assert choose(tied[:2], CHEAPEST).quote.carrier == "Alpha"
 
 
 def test_a_quote_without_transit_time_is_the_last_for_fastest():
-    mixed = with_arrival([Quote(1, "Unknown", 1.0, None), Quote(2, "Known", 9.0, 5)], datetime(2026, 11, 30), 17.0)
+    mixed = with_arrival(
+        [Quote(1, "Unknown", 1.0, None), Quote(2, "Known", 9.0, 5)], datetime(2026, 11, 30), 17.0, WEEKDAYS
+    )
     assert choose(mixed, FASTEST).quote.carrier == "Known"
     assert choose(mixed, CHEAPEST).explain() == "Unknown is the cheapest carrier: 1.00, arriving on an unknown date."
 

@@ -34,3 +34,4 @@ from . import oms_liquidation_candidate
 from . import oms_customer_value
 from . import oms_dashboard
 from . import ir_http
+from . import resource_calendar

@@ -1,8 +1,15 @@
 from datetime import datetime, time, timedelta
 
+import pytz
+
 from odoo import api, fields, models
 
 from ..services.routing import Candidate
+from ..services.working_days import ship_day
+
+DEFAULT_CUTOFF_HOUR = 17.0
+# Public holidays are read this far beyond the last day a computation starts from: no transit time reaches further.
+WORKING_DAYS_AHEAD = timedelta(days=60)
 
 
 class StockWarehouse(models.Model):
@@ -25,7 +32,9 @@ class StockWarehouse(models.Model):
         help="Routing sends here only orders to these countries; all when empty.",
     )
     oms_cutoff_hour = fields.Float(
-        "Cut-off Time", default=17.0, help="Orders routed after this hour (warehouse local time) ship the next day."
+        "Cut-off Time",
+        default=DEFAULT_CUTOFF_HOUR,
+        help="Orders routed after this hour (warehouse local time) ship on the next working day.",
     )
     oms_latitude = fields.Float(related="partner_id.partner_latitude", string="Latitude", readonly=False)
     oms_longitude = fields.Float(related="partner_id.partner_longitude", string="Longitude", readonly=False)
@@ -54,6 +63,41 @@ class StockWarehouse(models.Model):
             )
         )
         return {warehouse.id: count for warehouse, count in groups}
+
+    # ------------------------------------------------------------------------------------ clock and working days
+    # A transfer whose operation type has no warehouse goes by its company's: these helpers take an empty
+    # warehouse too, in the company of its environment (``with_company``).
+
+    def _oms_company(self):
+        if self:
+            self.ensure_one()
+        return self.company_id or self.env.company
+
+    def _oms_tz(self):
+        """The warehouse's time zone: its address's, else its company's, else UTC. Never the user's: the day and
+        the cut-off of a warehouse are the same for whoever looks at them."""
+        return pytz.timezone(self.partner_id.tz or self._oms_company().partner_id.tz or "UTC")
+
+    def _oms_local(self, moment):
+        """A UTC datetime (naive, as Odoo stores them) as the warehouse's local time, naive."""
+        return pytz.utc.localize(moment).astimezone(self._oms_tz()).replace(tzinfo=None)
+
+    def _oms_today(self):
+        return self._oms_local(fields.Datetime.now()).date()
+
+    def _oms_cutoff(self):
+        return self.oms_cutoff_hour if self else DEFAULT_CUTOFF_HOUR
+
+    def _oms_working_days(self, first_day, last_day=None):
+        """The working days of the warehouse's company calendar from ``first_day`` (its public holidays read up to
+        ``last_day`` and beyond, as far as a transit time reaches)."""
+        calendar = self._oms_company().resource_calendar_id
+        return calendar._oms_working_days(first_day, (last_day or first_day) + WORKING_DAYS_AHEAD)
+
+    def _oms_ship_day(self, moment, working_days):
+        """The day a parcel handed over at ``moment`` (UTC) leaves the warehouse: that day before the cut-off on a
+        working day, else the next working day of ``working_days`` (see ``_oms_working_days``)."""
+        return ship_day(self._oms_local(moment), self._oms_cutoff(), working_days)
 
     def _oms_candidate(self):
         """This warehouse for the routing engine, without stock: orders add theirs (`_oms_candidate_stock`)."""

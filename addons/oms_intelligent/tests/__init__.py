@@ -10,3 +10,4 @@ from . import test_special_orders
 from . import test_reorder
 from . import test_customer_value
 from . import test_dashboard
+from . import test_public_holidays

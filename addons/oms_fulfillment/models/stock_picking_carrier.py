@@ -1,0 +1,106 @@
+from markupsafe import Markup
+
+from odoo import fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..services.carrier import CarrierError
+from .delivery_carrier import OMS_CARRIER_TYPES
+
+
+class StockPicking(models.Model):
+    """Labels bought from the OMS carriers (by hand, or at validation: see ``_pre_action_done_hook``); a carrier
+    that fails leaves the delivery ready, with its error and a Retry button."""
+
+    _inherit = "stock.picking"
+
+    oms_carrier_error = fields.Text(
+        "Carrier Error", copy=False, readonly=True, help="Why the carrier could not create the label, until retried."
+    )
+    oms_carrier_error_on_validate = fields.Boolean(
+        "Validate on Retry", copy=False, readonly=True, help="The label failed while validating: Retry validates."
+    )
+
+    def _oms_needs_label(self):
+        """Deliveries an OMS carrier has not made a label for yet."""
+        return self.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+            and p.state not in ("done", "cancel")
+            and p.carrier_id.delivery_type in OMS_CARRIER_TYPES
+            and p.carrier_id.integration_level == "rate_and_ship"
+            and not p.carrier_tracking_ref
+        )
+
+    def action_oms_buy_label(self):
+        pickings = self._oms_needs_label()
+        if not pickings:
+            raise UserError(
+                self.env._("Labels are bought for deliveries not done yet, with an OMS carrier and no tracking number.")
+            )
+        failed = pickings._oms_send_to_shipper()
+        if failed:
+            return failed._oms_carrier_error_action()
+        return True
+
+    def action_oms_retry_carrier(self):
+        """Ask the carrier for the label again; validate the deliveries whose validation it stopped."""
+        pickings = self.filtered("oms_carrier_error")
+        to_validate = pickings.filtered("oms_carrier_error_on_validate")
+        failed = pickings._oms_needs_label()._oms_send_to_shipper(validating=False)
+        if failed:
+            return failed._oms_carrier_error_action()
+        (pickings - failed).write({"oms_carrier_error": False, "oms_carrier_error_on_validate": False})
+        if to_validate:
+            return to_validate.button_validate()
+        return True
+
+    def _oms_send_to_shipper(self, validating=False):
+        """Odoo's send_to_shipper per delivery (label attached, tracking number set). A delivery whose carrier fails
+        is left as it was, with the error in its chatter and a Retry button; returns those."""
+        failed = self.browse()
+        for picking in self:
+            try:
+                with self.env.cr.savepoint():
+                    # As Odoo's validation does: the carrier's price may go on the sale order.
+                    picking.sudo().send_to_shipper()
+            except (UserError, ValidationError, CarrierError) as error:
+                failed |= picking
+                picking._oms_carrier_failed(str(error), validating)
+            else:
+                if picking.oms_carrier_error:
+                    picking.write({"oms_carrier_error": False, "oms_carrier_error_on_validate": False})
+        return failed
+
+    def _oms_carrier_failed(self, message, validating):
+        self.ensure_one()
+        self.write(
+            {
+                "oms_carrier_error": message,
+                "oms_carrier_error_on_validate": validating or self.oms_carrier_error_on_validate,
+            }
+        )
+        note = (
+            self.env._("The delivery was not validated: the carrier could not create its label.")
+            if validating
+            else self.env._("The carrier could not create the label.")
+        )
+        self.message_post(
+            body=Markup("%s<br/>%s<br/>%s")
+            % (
+                note,
+                message,
+                self.env._("Use Retry once the carrier answers again; the delivery stays ready until then."),
+            )
+        )
+
+    def _oms_carrier_error_action(self):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "danger",
+                "sticky": True,
+                "title": self.env._("The carrier could not create the label"),
+                "message": "\n".join(f"{picking.name}: {picking.oms_carrier_error}" for picking in self),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
