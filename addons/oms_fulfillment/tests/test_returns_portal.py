@@ -7,6 +7,10 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_returns import ReturnCase
 
+# Bodies within the size limit that are no status document.
+DEEP_WITHIN_LIMIT = b"[" * 30_000 + b"]" * 30_000
+NOT_UTF8 = b'{"tracking_number": "RET\xff", "status": "in_transit"}'
+
 
 @tagged("post_install", "-at_install")
 class TestReturnPortal(HttpCase, ReturnCase):
@@ -130,9 +134,6 @@ class TestReturnPortal(HttpCase, ReturnCase):
         self.company.oms_returns_provider_key = "hook-key"
         other_company = self.env["res.company"].create({"name": "Other Returns Co", "oms_returns_provider_key": "co-2"})
         good = json.dumps({"tracking_number": "RET00000077", "status": "in_transit"}).encode()
-        deep = b"[" * 100_000 + b"]" * 100_000  # larger than the limit: refused for its size
-        deep_within_limit = b"[" * 30_000 + b"]" * 30_000
-        not_utf8 = b'{"tracking_number": "RET\xff", "status": "in_transit"}'
         Return = type(self.env["oms.return"])
         searched = []
         search = Return.search
@@ -148,15 +149,33 @@ class TestReturnPortal(HttpCase, ReturnCase):
             with patch.object(Return, "search", spying_search):
                 return self.url_open("/oms/returns/status", data=body, headers=headers)
 
-        # Too large: refused first, signed or not.
+        self._assert_too_large_refused_first(post)
+        self._assert_unsigned_refused_alike(post, good)
+        self.assertEqual(searched, [], "nothing the body names is looked up before its signature holds")
+        self._assert_signed_garbage_is_a_short_400(post)
+        self.assertEqual(searched, [])
+
+        # Signed by another company: its returns only.
+        self.assertEqual(post(good, sign(good, other_company.oms_returns_provider_key)).status_code, 404)
+        rma.invalidate_recordset()
+        self.assertFalse(rma.provider_status)
+        response = post(good, sign(good, "hook-key"))
+        self.assertEqual((response.status_code, response.json()), (200, {"ok": True}))
+        rma.invalidate_recordset()
+        self.assertEqual(rma.provider_status, "in_transit")
+
+    def _assert_too_large_refused_first(self, post):
+        """Too large: refused first, signed or not."""
         big = json.dumps({"tracking_number": "RET00000077", "status": "in_transit", "pad": "x" * 70_000}).encode()
+        deep = b"[" * 100_000 + b"]" * 100_000
         for body, signature in ((big, sign(big, "hook-key")), (big, None), (deep, sign(deep, "hook-key"))):
             response = post(body, signature)
             self.assertEqual((response.status_code, response.json()), (413, {"error": "body larger than 65536 bytes"}))
 
-        # Unsigned: the same 401 whatever the header and the body, and nothing looked up.
+    def _assert_unsigned_refused_alike(self, post, good):
+        """Unsigned: the same 401 whatever the header and the body."""
         answers = set()
-        for body in (good, deep_within_limit, not_utf8, b"[]", b"{"):
+        for body in (good, DEEP_WITHIN_LIMIT, NOT_UTF8, b"[]", b"{"):
             for signature in (
                 None,
                 "",
@@ -170,21 +189,11 @@ class TestReturnPortal(HttpCase, ReturnCase):
                 self.assertEqual(response.status_code, 401, (body[:12], signature))
                 answers.add(response.text)
         self.assertEqual(answers, {json.dumps({"error": "invalid signature"})})
-        self.assertEqual(searched, [], "nothing the body names is looked up before its signature holds")
 
-        # Signed but no status document: a short 400, never a 500.
+    def _assert_signed_garbage_is_a_short_400(self, post):
+        """Signed but no status document: a short 400, never a 500."""
         lost = b'{"tracking_number": "RET1", "status": "' + b"x" * 5000 + b'"}'
-        for body in (deep_within_limit, not_utf8, b"[]", b"{", lost):
+        for body in (DEEP_WITHIN_LIMIT, NOT_UTF8, b"[]", b"{", lost):
             response = post(body, sign(body, "hook-key"))
             self.assertEqual(response.status_code, 400, body[:12])
             self.assertLess(len(response.json()["error"]), 100)
-        self.assertEqual(searched, [])
-
-        # Signed by another company: its returns only.
-        self.assertEqual(post(good, sign(good, other_company.oms_returns_provider_key)).status_code, 404)
-        rma.invalidate_recordset()
-        self.assertFalse(rma.provider_status)
-        response = post(good, sign(good, "hook-key"))
-        self.assertEqual((response.status_code, response.json()), (200, {"ok": True}))
-        rma.invalidate_recordset()
-        self.assertEqual(rma.provider_status, "in_transit")

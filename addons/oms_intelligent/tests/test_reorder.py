@@ -249,6 +249,20 @@ class TestReorderTriggers(ReorderCase):
         self.assertEqual(lines.product_qty, math.floor(orderpoint.product_max_qty - 10))
         self.assertEqual(lines.orderpoint_id, orderpoint)
 
+        activities, alert = self._assert_stockout_alert(product, today_order, later_order)
+
+        # Selling more while the RFQ is open does not order again, nor alert twice.
+        ordered = lines.product_qty
+        self.order(product, 2).action_confirm()
+        self.assertEqual(self.env["purchase.order.line"].search([("product_id", "=", product.id)]), lines)
+        self.assertEqual(lines.product_qty, ordered)
+        self.assertEqual(len(alert.search([("id", "in", activities.ids)]).exists()), len(alert))
+
+        self._assert_received_and_billed(product, lines)
+
+    def _assert_stockout_alert(self, product, today_order, later_order):
+        """The warehouse managers are warned that the product runs out before its reorder, naming the orders that
+        wait for it; returns the product's activities and the alert among them."""
         activities = self.env["mail.activity"].search(
             [("res_model", "=", "product.template"), ("res_id", "=", product.product_tmpl_id.id)]
         )
@@ -260,16 +274,11 @@ class TestReorderTriggers(ReorderCase):
         self.assertIn("Ventilador de pie", note)
         self.assertIn(later_order.name, note, "the order due after the stockout waits for the reorder")
         self.assertNotIn(today_order.name, note, "today's order is served from stock")
+        return activities, alert
 
-        # Selling more while the RFQ is open does not order again, nor alert twice.
-        ordered = lines.product_qty
-        self.order(product, 2).action_confirm()
-        self.assertEqual(self.env["purchase.order.line"].search([("product_id", "=", product.id)]), lines)
-        self.assertEqual(lines.product_qty, ordered)
-        self.assertEqual(len(alert.search([("id", "in", activities.ids)]).exists()), len(alert))
-
-        # Confirmed and received, the RFQ is billed through Odoo's purchase flow. (Odoo groups reorders per vendor:
-        # the RFQ may also hold the demo's own reorder from the same vendor.)
+    def _assert_received_and_billed(self, product, lines):
+        """Confirmed and received, the RFQ is billed through Odoo's purchase flow. (Odoo groups reorders per vendor:
+        the RFQ may also hold the demo's own reorder from the same vendor.)"""
         purchase = lines.order_id
         purchase.button_confirm()
         receipt = purchase.picking_ids
