@@ -1,8 +1,9 @@
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import fields, models
 
 from ..services.routing import Candidate
 from ..services.working_days import ship_day
@@ -39,30 +40,36 @@ class StockWarehouse(models.Model):
     oms_latitude = fields.Float(related="partner_id.partner_latitude", string="Latitude", readonly=False)
     oms_longitude = fields.Float(related="partner_id.partner_longitude", string="Longitude", readonly=False)
 
-    @api.depends_context("uid")
     def _compute_oms_load_today(self):
         load = self._oms_loads_today()
         for warehouse in self:
             warehouse.oms_load_today = load.get(warehouse.id, 0)
 
     def _oms_loads_today(self):
-        """Customer orders routed to each warehouse today (from the stored decisions), in one grouped query."""
-        today = fields.Datetime.to_datetime(fields.Date.context_today(self))
-        groups = (
-            self.env["oms.routing.decision.candidate"]
-            .sudo()
-            ._read_group(
-                [
-                    ("chosen", "=", True),
-                    ("warehouse_id", "in", self.ids),
-                    ("decision_id.current", "=", True),
-                    ("decision_id.create_date", ">=", today),
-                ],
-                ["warehouse_id"],
-                ["decision_id:count_distinct"],
+        """Customer orders routed to each warehouse since the start of its own day (its clock, not the user's),
+        from the stored decisions: one grouped query per time zone among the warehouses."""
+        by_day_start = defaultdict(list)
+        for warehouse in self:
+            day_start = warehouse._oms_tz().localize(datetime.combine(warehouse._oms_today(), time.min))
+            by_day_start[day_start.astimezone(pytz.utc).replace(tzinfo=None)].append(warehouse.id)
+        loads = {}
+        for day_start, warehouse_ids in by_day_start.items():
+            groups = (
+                self.env["oms.routing.decision.candidate"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("chosen", "=", True),
+                        ("warehouse_id", "in", warehouse_ids),
+                        ("decision_id.current", "=", True),
+                        ("decision_id.create_date", ">=", day_start),
+                    ],
+                    ["warehouse_id"],
+                    ["decision_id:count_distinct"],
+                )
             )
-        )
-        return {warehouse.id: count for warehouse, count in groups}
+            loads.update({warehouse.id: count for warehouse, count in groups})
+        return loads
 
     # ------------------------------------------------------------------------------------ clock and working days
     # A transfer whose operation type has no warehouse goes by its company's: these helpers take an empty

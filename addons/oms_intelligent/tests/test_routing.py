@@ -1,5 +1,7 @@
 import re
+from datetime import datetime, time, timedelta
 
+import pytz
 from lxml import etree
 
 from odoo.addons.oms_intelligent.services.routing import Weights
@@ -188,6 +190,33 @@ class TestOrderRouting(RoutingCase):
         ):
             with self.subTest(refused=refused), self.assertRaisesRegex(ValidationError, "at least one above zero"):
                 self.strategy.write(refused)
+
+    def test_orders_routed_today_count_from_the_start_of_the_warehouse_day_not_the_users(self):
+        """The daily capacity of a warehouse fills by its own day: an order routed half an hour after midnight in
+        Sevilla counts for Sevilla's today, whatever day it is for a user in Auckland; one routed half an hour before
+        midnight counts for yesterday."""
+        self.env.user.tz = "Pacific/Auckland"
+        after_midnight, before_midnight = self.order(1), self.order(1)
+        (after_midnight | before_midnight).action_confirm()
+        self.assertEqual(self.shipped_from(after_midnight), {"SVQ": 1}, "the nearest warehouse with stock")
+        tz = self.sevilla._oms_tz()
+        midnight = tz.localize(datetime.combine(self.sevilla._oms_today(), time.min)).astimezone(pytz.utc)
+        midnight = midnight.replace(tzinfo=None)
+        decisions = (after_midnight | before_midnight).oms_routing_decision_ids
+
+        def routed_at(order, moment):
+            self.env.flush_all()
+            self.env.cr.execute(
+                "UPDATE oms_routing_decision SET create_date = %s WHERE id IN %s",
+                (moment, tuple(decisions.filtered(lambda decision: decision.order_id == order).ids)),
+            )
+
+        routed_at(after_midnight, midnight - timedelta(days=1))
+        routed_at(before_midnight, midnight - timedelta(days=1))
+        earlier = self.sevilla._oms_loads_today().get(self.sevilla.id, 0)
+        routed_at(after_midnight, midnight + timedelta(minutes=30))
+        routed_at(before_midnight, midnight - timedelta(minutes=30))
+        self.assertEqual(self.sevilla._oms_loads_today().get(self.sevilla.id, 0), earlier + 1)
 
     def test_orders_of_another_company_never_ship_from_these_warehouses(self):
         main_company = self.env.ref("base.main_company")
