@@ -1,7 +1,7 @@
 {
     "name": "Order Management: Sales Channels",
     "summary": "Capture orders from web shops, marketplaces, EDI, phone and stores exactly once",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Order Management",
     "author": "OMS Team",
     "website": "https://github.com/oms-team/oms",

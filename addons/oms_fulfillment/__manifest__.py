@@ -1,7 +1,7 @@
 {
     "name": "Order Management: Fulfilment",
     "summary": "Pick by order, batch, zone or wave; boxes, carriers, tracking, surveys and returns",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Order Management",
     "author": "OMS Team",
     "website": "https://github.com/oms-team/oms",

@@ -1,7 +1,7 @@
 {
     "name": "Order Management",
     "summary": "One place to capture, route, fulfil, invoice and follow up every order",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Order Management",
     "author": "OMS Team",
     "website": "https://github.com/oms-team/oms",

@@ -142,8 +142,13 @@ class OmsChannelOrderLookups(models.Model):
         if not partner_ids:
             return {}, {}
         ids = list(partner_ids)
-        partners = self.env["res.partner"].search_fetch(
-            ["|", ("id", "in", ids), ("parent_id", "in", ids)], ["parent_id", "name", "street", "zip", "country_id"]
+        # As the matching queries read them: without record rules, so that a matched customer always has its name.
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .search_fetch(
+                ["|", ("id", "in", ids), ("parent_id", "in", ids)], ["parent_id", "name", "street", "zip", "country_id"]
+            )
         )
         names = {}
         own = {}

@@ -350,12 +350,17 @@ class BatchPlanner:
                 and known.country_id == country_id
             ):
                 return known.partner, "customer" if known.partner == partner else "known"
-        parent_name = partner.values["name"] if isinstance(partner, NewPartner) else self.lookups.partner_names[partner]
+        parent_name = (
+            partner.values["name"] if isinstance(partner, NewPartner) else self.lookups.partner_names.get(partner, "")
+        )
         return NewPartner(values=address_values(address, self.lookups, "delivery", parent_name), parent=partner), "new"
 
     def _addresses_of(self, partner) -> list[KnownAddress]:
-        known = [] if isinstance(partner, NewPartner) else self.lookups.addresses.get(partner, [])
-        return [*known, *self.planned_addresses.get(partner, [])]
+        """The customer's own address first, then its other addresses, known or planned in this batch."""
+        if isinstance(partner, NewPartner):
+            # Planned with its own address once remembered; before that (its first order), that address alone.
+            return self.planned_addresses.get(partner) or [_known_address(partner, partner.values)]
+        return [*self.lookups.addresses.get(partner, []), *self.planned_addresses.get(partner, [])]
 
     def _remember(self, new_partners: list[NewPartner]) -> None:
         for partner in new_partners:

@@ -22,7 +22,7 @@ from zeep.exceptions import Error as ZeepError
 from zeep.exceptions import Fault, TransportError
 from zeep.helpers import serialize_object
 
-from odoo.addons.oms_intelligent.services.http_errors import short_text
+from odoo.addons.oms_intelligent.services.http_errors import retry_later, short_text
 from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
 from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocation, http_only_client
 
@@ -146,15 +146,17 @@ class SoapConnector:
             ) from None
 
     def _fault_error(self, fault: Fault) -> ConnectorError:
-        message = short_text(fault.message or "SOAP fault without message", self._secrets)
-        if any(word in message.lower() for word in AUTH_FAULT_WORDS):
+        text = fault.message or "SOAP fault without message"
+        message = short_text(text, self._secrets)
+        # Judged on the whole text: the word that tells a refused key may come after the shortened message's end.
+        if any(word in text.lower() for word in AUTH_FAULT_WORDS):
             return ConnectorConfigurationError(f"EDI partner refused the call ({message}): check the API key")
         # Client faults are about our request (unknown order...): sending it again cannot help.
         client_fault = (fault.code or "").endswith("Client")
         return ConnectorError(f"EDI partner answered a SOAP fault: {message}", transient=not client_fault)
 
     def _status_error(self, status: int | None, what: str) -> ConnectorError:
-        if status and 400 <= status < 500:
+        if status and 400 <= status < 500 and not retry_later(status):
             return ConnectorConfigurationError(f"EDI partner answered {status}: check {what}", status=status)
         return ConnectorError(f"EDI partner answered {status}", status=status)
 

@@ -149,6 +149,21 @@ def test_new_customer_is_created_once_and_found_by_the_next_orders_of_the_batch(
     )
 
 
+def test_new_customer_shipping_to_her_billing_street_under_another_name_gets_no_second_address():
+    """The same street, zip and country is the same place: a gift sent to the buyer's own home under another name
+    is delivered at her address, not at a copy of it."""
+    home_for_someone_else = {**HOME, "name": "Pablo Ruiz", "phone": "+34 600 000 000"}
+    plan = plan_batch([order("GIFT", customer=NEW_CUSTOMER, shipping_address=home_for_someone_else)], lookups())
+    (customer,) = plan.new_partners
+    planned = plan.orders[0].customer
+    assert (planned.partner, planned.matched_by, planned.delivery, planned.delivery_by) == (
+        customer,
+        "new",
+        customer,
+        "customer",
+    )
+
+
 def test_an_order_the_plan_rejects_leaves_no_customer_behind():
     plan = plan_batch(
         [

@@ -90,6 +90,22 @@ def test_a_partner_fault_is_a_transient_connector_error_with_its_message(edi):
     assert not isinstance(caught.value, ConnectorConfigurationError)
 
 
+def test_a_long_fault_naming_the_api_key_at_its_end_is_still_a_configuration_error(edi):
+    """The message shown is shortened; the judgement is made on the whole fault text."""
+    edi.fault_next(1, "Request rejected. " + "Details follow. " * 20 + "Reason: the API key has expired.")
+    with pytest.raises(ConnectorConfigurationError, match="check the API key") as caught:
+        list(connector(edi).fetch_orders(None))
+    assert caught.value.transient is False
+
+
+def test_too_many_requests_from_the_edi_endpoint_is_worth_trying_again(edi):
+    """429 and 408 say "not now", as for every REST client: the next run tries again, nobody has to fix a setting."""
+    for status in (408, 429):
+        error = connector(edi)._status_error(status, "the endpoint in the WSDL")
+        assert not isinstance(error, ConnectorConfigurationError) and error.transient is True
+    assert isinstance(connector(edi)._status_error(404, "the WSDL URL"), ConnectorConfigurationError)
+
+
 def test_wrong_api_key_is_a_configuration_error_without_the_key(edi):
     secret = "edi-wrong-key-987654"
     with pytest.raises(ConnectorConfigurationError) as caught:

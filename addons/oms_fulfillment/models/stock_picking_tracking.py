@@ -238,9 +238,15 @@ class StockPicking(models.Model):
             [("picking_type_id.warehouse_id", "in", warehouse_ids), ("oms_eta", "<", today)]
             for today, warehouse_ids in by_today.items()
         ]
-        past_eta.append(
-            [("picking_type_id.warehouse_id", "=", False), ("oms_eta", "<", self.env["stock.warehouse"]._oms_today())]
-        )
+        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
+            company_today = self.env["stock.warehouse"].with_company(company)._oms_today()
+            past_eta.append(
+                [
+                    ("picking_type_id.warehouse_id", "=", False),
+                    ("company_id", "=", company.id),
+                    ("oms_eta", "<", company_today),
+                ]
+            )
         return expression.AND(
             [
                 [

@@ -20,7 +20,7 @@ import requests
 from zeep.exceptions import Error as ZeepError
 from zeep.exceptions import Fault, TransportError
 
-from odoo.addons.oms_intelligent.services.http_errors import short_text
+from odoo.addons.oms_intelligent.services.http_errors import retry_later, short_text
 from odoo.addons.oms_intelligent.services.redact import url_secrets
 from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocation, http_only_client
 
@@ -143,8 +143,10 @@ class SoapCarrierClient:
             ) from None
 
     def _fault_error(self, fault: Fault, what: str) -> CarrierError:
-        message = short_text(fault.message or "no message", self._secrets)
-        if any(word in message.lower() for word in AUTH_FAULT_WORDS):
+        text = fault.message or "no message"
+        message = short_text(text, self._secrets)
+        # Judged on the whole text: the word that tells a refused key may come after the shortened message's end.
+        if any(word in text.lower() for word in AUTH_FAULT_WORDS):
             return CarrierError(
                 f"the carrier refused the {what} request ({message}): check the carrier's API key and account",
                 transient=False,
@@ -156,7 +158,7 @@ class SoapCarrierClient:
         )
 
     def _status_error(self, status: int | None, what: str) -> CarrierError:
-        if status and 400 <= status < 500:
+        if status and 400 <= status < 500 and not retry_later(status):
             return CarrierError(f"the carrier answered {status}: check {what}", transient=False, status=status)
         return CarrierError(f"the carrier answered {status}: try again later", status=status)
 

@@ -78,6 +78,19 @@ def test_a_wrong_api_key_asks_to_check_the_credentials_without_showing_them(carr
     assert "wrong-secret-key" not in str(error.value)
 
 
+def test_a_long_fault_naming_the_api_key_at_its_end_still_asks_to_check_the_credentials(carrier):
+    carrier.fault_next(1, "Shipment refused. " + "Details follow. " * 20 + "Reason: unauthorized account.")
+    with pytest.raises(CarrierError, match="check the carrier's API key and account") as error:
+        client(carrier).rate(SHIPMENT)
+    assert error.value.transient is False
+
+
+def test_too_many_requests_from_the_carrier_is_worth_trying_again(carrier):
+    for status in (408, 429):
+        assert client(carrier)._status_error(status, "the endpoint").transient is True
+    assert client(carrier)._status_error(404, "the WSDL URL").transient is False
+
+
 def test_a_timeout_is_a_carrier_error(carrier):
     soap = client(carrier, timeout=0.3)
     soap.rate(SHIPMENT)  # loads the WSDL

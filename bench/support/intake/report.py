@@ -46,7 +46,16 @@ def _profile_rows(oms, plain):
         ("  import loop (_import_pending)", cumulative(oms, "_import_pending", "oms_channel_order"), 0.0),
         ("    payload parsing (parse_channel_order)", cumulative(oms, "parse_channel_order", "channel_order"), 0.0),
         ("    batch look-ups (_lookups)", cumulative(oms, "_lookups", "oms_channel_order"), 0.0),
-        ("    customer match/creation (_customer_for)", cumulative(oms, "_customer_for", "oms_channel_order"), 0.0),
+        (
+            "    import plan (plan_batch: customers, addresses, products)",
+            cumulative(oms, "plan_batch", "import_plan"),
+            0.0,
+        ),
+        (
+            "    new customers and addresses (_create_planned_partners)",
+            cumulative(oms, "_create_planned_partners", "oms_channel_order_import"),
+            0.0,
+        ),
         (
             "    sale.order create",
             cumulative(oms, "create", "sale/models/sale_order"),
@@ -54,7 +63,6 @@ def _profile_rows(oms, plain):
         ),
         ("    action_confirm", cumulative(oms, "action_confirm"), cumulative(plain, "action_confirm")),
         ("    message_post", cumulative(oms, "message_post", "mail_thread"), cumulative(plain, "message_post")),
-        ("    delivery address look-up", cumulative(oms, "_find_or_create_address"), 0.0),
         (
             "  commits (flush left, COMMIT)",
             cumulative(oms, "commit", "sql_db"),
