@@ -67,11 +67,6 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------------------------------ invitation
 
-    def _oms_survey_delay(self):
-        self.ensure_one()
-        team = self.team_id
-        return team.oms_survey_delay_days if team.oms_survey_own_delay else self.company_id.oms_survey_delay_days
-
     @api.model
     def _oms_survey_due_domain(self, now=None):
         """Delivered orders not invited yet whose delay (their sales team's own, else their company's) has passed."""

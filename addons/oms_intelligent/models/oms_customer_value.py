@@ -263,7 +263,3 @@ class OmsCustomerValue(models.Model):
         self.partner_id.sudo().oms_vip = True
         self.vip_suggested = False
         return True
-
-    def action_open_orders(self):
-        self.ensure_one()
-        return self.partner_id.with_company(self.company_id).action_oms_customer_orders()
