@@ -2,7 +2,7 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from ..services.import_plan import ImportLookups, KnownAddress
-from ..services.matching import normalize_email, normalize_phone, normalize_vat
+from ..services.matching import customer_keys
 
 # How a partner's e-mail, VAT and phone are normalized in SQL: the same as services.matching does for orders.
 PARTNER_MATCH_KEYS = {
@@ -52,11 +52,10 @@ class OmsChannelOrderLookups(models.Model):
     def _partner_lookups(self, customers, company_id):
         """{"by_email"|"by_vat"|"by_phone": {normalized key: partner id}}: one query per key, for the whole batch,
         each comparing the same normalization in SQL as :mod:`..services.matching` applies to the orders."""
-        wanted = {
-            "by_email": {normalize_email(customer.email) for customer in customers if customer.email},
-            "by_vat": {normalize_vat(customer.vat) for customer in customers if customer.vat},
-            "by_phone": {normalize_phone(customer.phone) for customer in customers if customer.phone},
-        }
+        wanted = {table: set() for table in PARTNER_MATCH_KEYS}
+        for customer in customers:
+            for how, key in customer_keys(customer):
+                wanted[f"by_{how}"].add(key)
         lookups = {}
         for table, expression in PARTNER_MATCH_KEYS.items():
             lookups[table] = {}

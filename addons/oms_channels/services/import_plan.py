@@ -17,7 +17,7 @@ from datetime import datetime
 from odoo.tools.float_utils import float_is_zero
 
 from .channel_order import Address, ChannelOrder, ChannelOrderError, Customer
-from .matching import match_customer, match_lines, normalize_email, normalize_phone, normalize_vat
+from .matching import customer_keys, match_customer, match_lines
 
 CUSTOMER_KEY_TABLES = ("by_email", "by_vat", "by_phone")
 
@@ -189,14 +189,9 @@ def address_values(address: Address, lookups: ImportLookups, address_type: str, 
     return values
 
 
-def customer_keys(customer: Customer) -> tuple[str, ...]:
+def reserved_keys(customer: Customer) -> tuple[str, ...]:
     """The keys ("by_email:lucia@example.es"...) a new customer is found by, and reserved under."""
-    keys = (
-        ("by_email", normalize_email(customer.email)),
-        ("by_vat", normalize_vat(customer.vat)),
-        ("by_phone", normalize_phone(customer.phone)),
-    )
-    return tuple(f"{table}:{key}" for table, key in keys if key)
+    return tuple(f"by_{how}:{key}" for how, key in customer_keys(customer))
 
 
 def _state_id(states, name_or_code: str) -> int | bool:
@@ -336,7 +331,7 @@ class BatchPlanner:
             vat=customer.vat or False,
             company_id=False,
         )
-        return NewPartner(values=values, keys=customer_keys(customer))
+        return NewPartner(values=values, keys=reserved_keys(customer))
 
     def _delivery_address(self, partner, address: Address) -> tuple["int | NewPartner", str]:
         """(partner, "customer"|"known"|"new"): an address of the customer at the same street, zip and country,

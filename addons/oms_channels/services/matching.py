@@ -49,20 +49,27 @@ def index_by(pairs: Iterable[tuple[str | None, int]], normalize) -> dict[str, in
     return table
 
 
+def customer_keys(customer: Customer) -> list[tuple[str, str]]:
+    """[(how, normalized key)] a customer is matched by, in this order, the empty ones left out: "email" first, as
+    it is what a customer types at every checkout; "vat" identifies companies; "phone" last, as phones are shared
+    (a switchboard, a family)."""
+    keys = (
+        ("email", normalize_email(customer.email)),
+        ("vat", normalize_vat(customer.vat)),
+        ("phone", normalize_phone(customer.phone)),
+    )
+    return [(how, key) for how, key in keys if key]
+
+
 def match_customer(
     customer: Customer, by_email: dict[str, int], by_vat: dict[str, int], by_phone: dict[str, int]
 ) -> tuple[int | None, str]:
-    """(partner id, how) with how in "email", "vat", "phone" or (None, "new") when nobody matches.
-
-    E-mail first: it is what a customer types at every checkout; VAT identifies companies; phones are shared (a
-    switchboard, a family) so they come last."""
-    for how, key, table in (
-        ("email", normalize_email(customer.email), by_email),
-        ("vat", normalize_vat(customer.vat), by_vat),
-        ("phone", normalize_phone(customer.phone), by_phone),
-    ):
-        if key and key in table:
-            return table[key], how
+    """(partner id, how) with how in "email", "vat", "phone" (see :func:`customer_keys`) or (None, "new") when
+    nobody matches."""
+    tables = {"email": by_email, "vat": by_vat, "phone": by_phone}
+    for how, key in customer_keys(customer):
+        if key in tables[how]:
+            return tables[how][key], how
     return None, "new"
 
 
