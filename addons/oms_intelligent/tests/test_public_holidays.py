@@ -5,7 +5,7 @@ from datetime import date, datetime
 import holidays
 import pytz
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 
@@ -61,6 +61,18 @@ class TestPublicHolidays(TransactionCase):
             (datetime(2026, 12, 7, 23, 0), datetime(2026, 12, 8, 22, 59, 59)),
         )
         self.assertEqual(immaculate.company_id, self.company)
+
+    def test_a_manager_fills_only_the_working_hours_of_companies_she_works_in(self):
+        other_company = self.env["res.company"].create({"name": "Other Warehouses Ltd"})
+        foreign = self.env["resource.calendar"].create({"name": "Elsewhere", "company_id": other_company.id})
+        wizard = (
+            self.env["oms.public.holiday.wizard"]
+            .with_user(self.manager)
+            .create({"calendar_id": foreign.id, "country_id": self.env.ref("base.es").id, "year": 2026})
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_fill()
+        self.assertFalse(self.env["resource.calendar.leaves"].search([("calendar_id", "=", foreign.id)]))
 
     def test_a_spanish_speaking_manager_gets_the_holidays_named_in_spanish(self):
         self.env["res.lang"]._activate_lang("es_ES")

@@ -4,7 +4,7 @@ import holidays
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..services.working_days import closed_days
 
@@ -36,6 +36,16 @@ class OmsPublicHolidayWizard(models.TransientModel):
 
     def action_fill(self):
         self.ensure_one()
+        # The holidays are written as superuser below: only on working hours of this user's companies (Odoo has no
+        # company rule on working hours to check that for us).
+        company = self.calendar_id.company_id
+        if company and company not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You can fill the public holidays of working hours of your companies only, not %(company)s's.",
+                    company=company.name,
+                )
+            )
         found = self._oms_holidays()
         there = self._oms_days_already_there(found)
         new = {day: name for day, name in found.items() if day not in there}
