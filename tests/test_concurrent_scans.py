@@ -25,6 +25,35 @@ def registry():
     return Registry(config["db_name"])
 
 
+def _reserved_delivery(env, warehouse, products):
+    """A delivery of ORDERED units of each product, its stock reserved."""
+    customers = env.ref("stock.stock_location_customers")
+    picking = env["stock.picking"].create(
+        {
+            "picking_type_id": warehouse.out_type_id.id,
+            "location_id": warehouse.lot_stock_id.id,
+            "location_dest_id": customers.id,
+            "move_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": product.name,
+                        "product_id": product.id,
+                        "product_uom_qty": ORDERED,
+                        "location_id": warehouse.lot_stock_id.id,
+                        "location_dest_id": customers.id,
+                    },
+                )
+                for product in products
+            ],
+        }
+    )
+    picking.action_confirm()
+    picking.action_assign()
+    return picking
+
+
 @pytest.fixture
 def delivery(registry):
     suffix = uuid.uuid4().hex[:8].upper()
@@ -47,30 +76,7 @@ def delivery(registry):
         )
         for product in products:
             env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 10)
-        customers = env.ref("stock.stock_location_customers")
-        picking = env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.out_type_id.id,
-                "location_id": warehouse.lot_stock_id.id,
-                "location_dest_id": customers.id,
-                "move_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": ORDERED,
-                            "location_id": warehouse.lot_stock_id.id,
-                            "location_dest_id": customers.id,
-                        },
-                    )
-                    for product in products
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.action_assign()
+        picking = _reserved_delivery(env, warehouse, products)
         ids = {"company": company.id, "picking": picking.id, "barcodes": products.mapped("barcode")}
     yield ids
     with registry.cursor() as cr:

@@ -13,6 +13,14 @@ from odoo.addons.oms_channels.stand_ins.orders import make_order
 
 from ..services.payload import MAX_JSON_DEPTH, MAX_PAYLOAD_BYTES
 from ..services.signature import sign
+from .webhook_fuzz_values import (
+    CONTENT_TYPES,
+    CONTROL_TEXTS,
+    CUSTOMER_NAMES,
+    RAW_BYTES,
+    RAW_NUMBER_TOKENS,
+    WEIRD_NUMBERS,
+)
 
 # Fixed, so that a failure happens again on the next run; OMS_FUZZ_SEED=<n> explores other bodies.
 SEED = int(os.environ.get("OMS_FUZZ_SEED") or 20261203)
@@ -40,59 +48,6 @@ REPLAYS = 5  # bodies sent again as they were
 OVERSIZE = 6  # just above MAX_PAYLOAD_BYTES (2 of them chunked): 413, recorded cut
 REFUSED = 12  # unsigned or badly signed: 401, not stored, counted
 
-CONTENT_TYPES = [
-    None,
-    "",
-    "text/plain",
-    "application/x-www-form-urlencoded",
-    "multipart/form-data",
-    "multipart/form-data; boundary=----fuzz",
-    "application/xml",
-    "application/octet-stream",
-    "application/json; charset=utf-16",
-    "application/json; charset=latin-1",
-]
-WEIRD_NUMBERS = [
-    "Infinity",
-    "-Infinity",
-    "NaN",
-    1e308,
-    -1,
-    0,
-    -0.0,
-    1e-9,
-    12345678901234567890,
-    "1e400",
-    "12345678901234567890",
-    "",
-    " ",
-    "2,5",
-    "0x10",
-    None,
-    True,
-    False,
-    [],
-    {},
-    [1],
-    {"value": 1},
-]
-# JSON tokens Python accepts but JSON does not (or that overflow a float), written as they are into the text.
-RAW_NUMBER_TOKENS = ["Infinity", "-Infinity", "NaN", "1e400", "-1e400", "-0", "1E+21", "1e21", "1.0e22"]
-# U+202E (right-to-left override) is a format character, not a control one: the schema keeps it, as any letter.
-CONTROL_TEXTS = ["\u0000", "\x07", "\x1b[31m", "\u202e", "\ud800", "\udfff", "\x7f", "\x85", "\r\n", "\t", "\ufffe"]
-RAW_BYTES = [
-    b"\x00",
-    b"\xff",
-    b"\xc3\x28",
-    b"\x80",
-    b"\xed\xa0\x80",
-    b"\xf0\x28\x8c\x28",
-    b"\x07",
-    b"\x1b[31m",
-    b"\xfe\xff",
-    b"\xc0\xaf",
-]
-CUSTOMER_NAMES = ["Lucía Fernández", "Jörg Müller", "Zoë O'Brien", "王小明", "Ana Ruiz", "Élodie Durand"]
 # One-line text (names, streets, e-mails): no control character at all, no lone surrogate.
 LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # A note may keep tabs and newlines.

@@ -214,14 +214,15 @@ class TestZoneRelease(TransactionCase):
     """A two-step warehouse (pick, then ship): zone picking gives each zone a wave of its lines, and the pick step's
     transfers meet again at the output, where the delivery takes them."""
 
-    def test_one_wave_per_zone_and_orders_split_between_them(self):
+    def zoned_warehouse(self):
+        """A warehouse picking by zone, a front and a back zone, an item stocked on a shelf of each:
+        (env, pick type, zones, (front item, back item))."""
         company = self.env.ref("oms_intelligent.oms_company")
         env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id]))
         warehouse = env["stock.warehouse"].create(
             {"name": "Zonal", "code": "ZON", "company_id": company.id, "delivery_steps": "pick_ship"}
         )
-        pick_type = warehouse.pick_type_id
-        pick_type.oms_picking_method = "zone"
+        warehouse.pick_type_id.oms_picking_method = "zone"
         zones = env["oms.pick.zone"].create(
             [
                 {"name": "Front", "code": "F", "sequence": 1, "warehouse_id": warehouse.id},
@@ -234,11 +235,16 @@ class TestZoneRelease(TransactionCase):
                 {"name": "Back shelf", "location_id": warehouse.lot_stock_id.id, "oms_zone_id": zones[1].id},
             ]
         )
-        front, back = env["product.product"].create(
+        items = env["product.product"].create(
             [{"name": "Front item", "is_storable": True}, {"name": "Back item", "is_storable": True}]
         )
-        env["stock.quant"]._update_available_quantity(front, shelves[0], 10)
-        env["stock.quant"]._update_available_quantity(back, shelves[1], 10)
+        for item, shelf in zip(items, shelves, strict=True):
+            env["stock.quant"]._update_available_quantity(item, shelf, 10)
+        return env, warehouse.pick_type_id, zones, items
+
+    def test_one_wave_per_zone_and_orders_split_between_them(self):
+        env, pick_type, zones, (front, back) = self.zoned_warehouse()
+        warehouse = pick_type.warehouse_id
         pickings = env["stock.picking"].create(
             [
                 {
