@@ -1,0 +1,1 @@
+"""Platform mappers: each platform's own order format to the channel-order schema, in plain Python."""
