@@ -1,0 +1,1 @@
+"""Platform mappers: each turns one platform's own order format into the channel-order schema (plain Python)."""
