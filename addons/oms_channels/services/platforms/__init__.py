@@ -1,1 +1,1 @@
-"""Platform mappers: each platform's own order format to the channel-order schema, in plain Python."""
+"""Platform mappers: each turns one platform's own order format into the channel-order schema (plain Python)."""
