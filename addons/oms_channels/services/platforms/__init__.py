@@ -1,1 +1,1 @@
-"""Platform mappers: each turns one platform's own order format into the channel-order schema (plain Python)."""
+"""Plain-Python mappers from each web-shop platform's own order format to the channel-order schema."""

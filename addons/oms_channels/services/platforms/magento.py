@@ -1,0 +1,530 @@
+"""Magento 2 / Adobe Commerce REST (V1) order -> channel order (the schema of :mod:`..channel_order`, extended for
+issue #16), in plain Python.
+
+The input is one order as ``GET /V1/orders/{id}`` (or an item of ``GET /V1/orders``) returns it; the facts and traps
+are in ``tests/fixtures/platforms/magento/API.md``. How it maps:
+
+- **Ids**: ``external_id`` is ``entity_id`` (what every ``/V1/order/{id}/...`` path takes); ``reference`` keeps
+  ``increment_id``, the number the customer sees (it repeats across stores).
+- **Currency**: the order's amounts are the unprefixed fields, in ``order_currency_code`` (what the customer paid
+  in); ``shop_currency`` / ``shop_grand_total`` are ``base_currency_code`` / ``base_grand_total``.
+- **Tax basis**: an order does not say whether the store's catalog prices include tax, but it carries both bases
+  (``price`` / ``price_incl_tax``, ``shipping_amount`` / ``shipping_incl_tax``). ``prices_include_tax`` is the
+  caller's (the channel's setting) when given, else read from the items (see :func:`prices_include_tax`). Unit
+  prices, discounts, shipping and fees are then all given in that basis.
+- **Items**: ``items[]`` holds parents and children. A configurable's parent row carries price, tax and discount,
+  its child row (``parent_item_id``) the variant: one line per ordered product, priced from the parent, with the
+  child's ``sku`` and ``product_id`` (the variant id). A bundle whose children carry the prices (dynamic price)
+  gives a line per child and none for the parent; a fixed-price bundle gives the parent's line only (no fixture has
+  a bundle). ``external_line_id`` is the ``item_id`` of the priced row, which shipments and credit memos take.
+- **Discounts**: Magento spreads every cart rule over the items (``items[].discount_amount``, positive, row-wide)
+  and the shipping (``shipping_discount_amount``); ``discounts`` holds only what the order's ``discount_amount``
+  does not explain that way (third-party rules), plus store credit, gift cards and reward points (Adobe Commerce),
+  which lower ``grand_total`` without lowering the tax base. ``coupon_codes`` from
+  ``extension_attributes.coupon_codes`` (2.4.8) or ``coupon_code``.
+- **Taxes**: from ``extension_attributes.item_applied_taxes`` (``type`` product per ``item_id``, shipping, and the
+  gift-wrapping types), ``name`` = the tax ``title``, ``rate`` = ``percent``, plus the rate's ``code`` (what a
+  merchant names the rate by); when an old Magento (< 2.3) leaves those out, the item's ``tax_percent``.
+- **Fees**: Magento Open Source has none. Adobe Commerce gift wrapping (``extension_attributes.gw_*``) gives
+  ``gift_wrap`` fees, ``custom_fees[]`` gives ``fee`` fees. Third-party surcharges (cash on delivery modules) use
+  fields of their own and are not read: the totals check catches them.
+- **Paid**: ``total_paid`` covers ``grand_total`` (captured invoices); **status**: ``cancelled`` when ``state`` is
+  ``canceled``, ``platform_status`` is ``state`` (``status`` is a label the merchant renames).
+- **Refunds**: one per credit memo when the caller passes them (``GET /V1/creditmemos`` filtered on ``order_id``),
+  else one cumulative refund from the order's own ``*_refunded`` fields (its amount grows with each credit memo).
+  Refund amounts are money returned (tax included whatever the basis).
+- **Addresses**: ``billing_address``; the shipping address only under
+  ``extension_attributes.shipping_assignments[0].shipping.address``. ``state`` is ``region_code`` else ``region``.
+"""
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from ..payload import ChannelOrderError
+from ..value_reader import format_datetime, is_blank, show
+
+PLATFORM = "magento"
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+# Tax detail types of Adobe Commerce gift wrapping in item_applied_taxes (unconfirmed: Magento_GiftWrapping's
+# tax collector codes), per gift-wrapping amount.
+_GIFT_WRAP_TAX_TYPES = {"gw": ("quote_gw",), "gw_items": ("item_gw",), "gw_card": ("printed_card",)}
+_PAID_STATES = ("processing", "complete", "closed")
+
+
+def map_order(payload: dict, *, creditmemos: list | None = None, prices_include_tax: bool | None = None) -> dict:
+    """Map one Magento REST order to a channel-order dict; raises ChannelOrderError naming Magento's field path."""
+    if not isinstance(payload, dict):
+        raise ChannelOrderError("malformed", "order must be a JSON object")
+    return _OrderMapper(payload, creditmemos, prices_include_tax).map()
+
+
+def prices_include_tax(order: dict) -> bool:
+    """Whether the store's prices include tax, read from the order (Magento does not say it in so many words):
+    an item's catalog ``original_price`` equal to ``price_incl_tax`` (not ``price``), or its rule discount a
+    percentage of the row including tax; else a discount tax compensation (only computed on prices including tax).
+    Without any sign (untaxed items, special prices): False. A channel that knows its store passes the flag."""
+    for item in _list(order.get("items")):
+        if not isinstance(item, dict) or not is_blank(item.get("parent_item_id")):
+            continue
+        excl, incl = _number(item.get("price")), _number(item.get("price_incl_tax"))
+        if excl is None or incl is None or excl == incl:
+            continue
+        original = _number(item.get("original_price"))
+        if original == incl:
+            return True
+        if original == excl:
+            return False
+        percent, discount = _number(item.get("discount_percent")), _number(item.get("discount_amount"))
+        row_incl, row_excl = _number(item.get("row_total_incl_tax")), _number(item.get("row_total"))
+        if percent and discount and row_incl is not None and row_excl is not None:
+            if _cent(row_incl * percent / 100) == _cent(discount):
+                return True
+            if _cent(row_excl * percent / 100) == _cent(discount):
+                return False
+    return bool(_number(order.get("discount_tax_compensation_amount")))
+
+
+class _OrderMapper:
+    def __init__(self, order: dict, creditmemos: list | None, include_tax: bool | None):
+        self.order = order
+        self.creditmemos = creditmemos
+        self.extension = order.get("extension_attributes") or {}
+        self.include_tax = prices_include_tax(order) if include_tax is None else include_tax
+        self.spread = ZERO  # Magento's discounts spread over the mapped lines and the shipping
+        self.item_taxes = {}  # item_id -> applied taxes of the product
+        self.other_taxes = {}  # type -> applied taxes (shipping, gift wrapping)
+        for detail in _list(self.extension.get("item_applied_taxes")):
+            if not isinstance(detail, dict):
+                continue
+            if detail.get("type") == "product" and not is_blank(detail.get("item_id")):
+                self.item_taxes[str(detail["item_id"])] = detail.get("applied_taxes")
+            elif detail.get("type") != "product":
+                self.other_taxes.setdefault(detail.get("type"), []).extend(_list(detail.get("applied_taxes")))
+
+    # --- the order --------------------------------------------------------------------------------------------------
+
+    def map(self) -> dict:
+        order = self.order
+        entity_id = self.required(order, "entity_id")
+        grand_total = self.amount(order, "grand_total", required=True)
+        lines = self.lines()
+        shipping = self.shipping()
+        fees = self.fees()
+        state = str(order.get("state") or "")
+        mapped = {
+            "platform": PLATFORM,
+            "platform_status": state or None,
+            "external_id": str(entity_id),
+            "reference": _text(order.get("increment_id")),
+            "order_date": self.date("created_at"),
+            "updated_at": self.date("updated_at"),
+            "status": "cancelled" if state == "canceled" else "open",
+            "paid": self.paid(grand_total, state),
+            "currency": self.required(order, "order_currency_code"),
+            "prices_include_tax": self.include_tax,
+            "customer": self.customer(),
+            "billing_address": self.address(order.get("billing_address"), "billing_address", required=True),
+            "lines": lines,
+            "coupon_codes": self.coupon_codes(),
+            "discounts": self.discounts(),
+            "fees": fees,
+            "grand_total": _out(grand_total),
+            "gift_message": self.gift_message(),
+            "note": _text(order.get("customer_note")),
+            "refunds": self.refunds(lines),
+        }
+        assignments = _list(self.extension.get("shipping_assignments"))
+        shipping_address = ((assignments[0] or {}).get("shipping") or {}).get("address") if assignments else None
+        if shipping_address:
+            path = "extension_attributes.shipping_assignments[0].shipping.address"
+            mapped["shipping_address"] = self.address(shipping_address, path, required=False)
+        if shipping is not None:
+            mapped["shipping"] = shipping
+        if not is_blank(order.get("base_currency_code")):
+            mapped["shop_currency"] = order["base_currency_code"]
+            base_total = self.amount(order, "base_grand_total")
+            if base_total is not None:
+                mapped["shop_grand_total"] = _out(base_total)
+        return mapped
+
+    def paid(self, grand_total: Decimal, state: str) -> bool:
+        total_paid = self.amount(self.order, "total_paid") or ZERO
+        if grand_total > 0:
+            return total_paid >= grand_total
+        return state in _PAID_STATES
+
+    def date(self, key: str) -> str | None:
+        return _date(self.order.get(key), key)
+
+    # --- lines ------------------------------------------------------------------------------------------------------
+
+    def lines(self) -> list[dict]:
+        items = self.order.get("items")
+        if not isinstance(items, list) or not items:
+            raise ChannelOrderError("missing_field", "items is missing or empty")
+        children = {}  # parent item_id -> [(index, child)]
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise ChannelOrderError("malformed", f"items[{index}] must be an object")
+            if not is_blank(item.get("parent_item_id")):
+                children.setdefault(str(item["parent_item_id"]), []).append((index, item))
+        lines = []
+        for index, item in enumerate(items):
+            if not is_blank(item.get("parent_item_id")):
+                continue
+            kids = children.get(str(item.get("item_id")), [])
+            if item.get("product_type") == "bundle" and any(self.amount(kid, "price") for _i, kid in kids):
+                lines.extend(self.line(kid_index, kid, variant=None) for kid_index, kid in kids)
+            else:
+                lines.append(self.line(index, item, variant=kids[0] if len(kids) == 1 else None))
+        return lines
+
+    def line(self, index: int, item: dict, variant: tuple[int, dict] | None) -> dict:
+        """The line of a priced row; ``variant`` is a configurable's child row, which names the product."""
+        path = f"items[{index}]"
+        sku, product_id = item.get("sku"), item.get("product_id")
+        if variant is not None:
+            child_index, child = variant
+            sku = child.get("sku") if not is_blank(child.get("sku")) else sku
+            product_id = child.get("product_id")
+            if is_blank(sku) and is_blank(product_id):
+                raise ChannelOrderError(
+                    "missing_field", f"items[{child_index}].sku empty and no product_id (variant of {path})"
+                )
+        elif item.get("product_type") == "configurable":
+            product_id = None  # the configurable's own id names no variant; its sku is the chosen child's
+        if is_blank(sku) and is_blank(product_id):
+            raise ChannelOrderError("missing_field", f"{path}.sku empty and no product_id")
+        quantity = self.amount(item, "qty_ordered", path=path, required=True)
+        price_key = "price_incl_tax" if self.include_tax else "price"
+        item_id = self.required(item, "item_id", path=path)
+        return {
+            "external_line_id": str(item_id),
+            "sku": _text(sku),
+            "channel_product_id": _text(product_id),
+            "name": _text(item.get("name")),
+            "quantity": _quantity(quantity),
+            "unit_price": _out(self.amount(item, price_key, path=path, required=True)),
+            "discount_amount": _out(self.discount(item, "discount_amount", "discount_tax_compensation_amount", path)),
+            "taxes": self.line_taxes(item),
+        }
+
+    def discount(self, data: dict, key: str, compensation_key: str, path: str = "") -> Decimal:
+        """A discount in the order's tax basis. Magento's discount is positive and, on prices including tax, includes
+        the tax it took back (the discount tax compensation): without tax, that part comes off. Magento's own
+        figure is added to ``self.spread`` to tell the discount it spread from the order's."""
+        discount = self.amount(data, key, path=path) or ZERO
+        self.spread += discount
+        if not self.include_tax:
+            discount -= self.amount(data, compensation_key, path=path) or ZERO
+        return discount
+
+    def line_taxes(self, item: dict) -> list[dict]:
+        item_id = str(item.get("item_id"))
+        if item_id in self.item_taxes:
+            return _taxes(self.item_taxes[item_id])
+        return self.fallback_taxes(item, "tax_amount", _number(item.get("tax_percent")))
+
+    def fallback_taxes(self, data: dict, tax_key: str, percent: Decimal | None = None) -> list[dict]:
+        """Taxes of an item or the shipping when item_applied_taxes does not list them (Magento < 2.3): the
+        order's applied tax of the item's ``tax_percent``, or its only applied tax."""
+        if not _number(data.get(tax_key)):
+            return []
+        applied = [tax for tax in _list(self.extension.get("applied_taxes")) if isinstance(tax, dict)]
+        if percent is not None:
+            same = [tax for tax in applied if _number(tax.get("percent")) == percent]
+            return _taxes(same) or [{"name": f"{_plain(percent)}%", "rate": float(percent), "code": None}]
+        return _taxes(applied) if len(applied) == 1 else []
+
+    # --- shipping, fees, discounts ----------------------------------------------------------------------------------
+
+    def shipping(self) -> dict | None:
+        order = self.order
+        assignments = _list(self.extension.get("shipping_assignments"))
+        method = ((assignments[0] or {}).get("shipping") or {}).get("method") if assignments else None
+        method = method or order.get("shipping_method") or order.get("shipping_description")
+        if is_blank(method) and not self.amount(order, "shipping_amount"):
+            return None  # a virtual order
+        price_key = "shipping_incl_tax" if self.include_tax else "shipping_amount"
+        return {
+            "method": _text(method),
+            "price": _out(self.amount(order, price_key) or ZERO),
+            "discount_amount": _out(
+                self.discount(order, "shipping_discount_amount", "shipping_discount_tax_compensation_amount")
+            ),
+            "taxes": _taxes(self.other_taxes.get("shipping")) or self.fallback_taxes(order, "shipping_tax_amount"),
+        }
+
+    def fees(self) -> list[dict]:
+        fees = []
+        labels = {"gw": "Gift wrapping (order)", "gw_items": "Gift wrapping (items)", "gw_card": "Printed card"}
+        for prefix, label in labels.items():
+            key = f"{prefix}_price_incl_tax" if self.include_tax else f"{prefix}_price"
+            amount = self.amount(self.extension, key, path="extension_attributes")
+            if not amount:
+                continue
+            taxes = [tax for kind in _GIFT_WRAP_TAX_TYPES[prefix] for tax in self.other_taxes.get(kind, [])]
+            fees.append(
+                {
+                    "kind": "fee" if prefix == "gw_card" else "gift_wrap",
+                    "name": label,
+                    "amount": _out(amount),
+                    "taxes": _taxes(taxes),
+                }
+            )
+        for index, fee in enumerate(_list(self.extension.get("custom_fees"))):
+            path = f"extension_attributes.custom_fees[{index}]"
+            amount = self.amount(fee, "custom_fee_amount", path=path, required=True)
+            if amount:
+                name = fee.get("custom_fee_label") or fee.get("custom_fee_code")
+                fees.append({"kind": "fee", "name": _text(name), "amount": _out(amount), "taxes": []})
+        return fees
+
+    def discounts(self) -> list[dict]:
+        """Order-level discounts Magento did not spread over the items and the shipping, and the means of payment
+        that lower grand_total without lowering the tax base (store credit, gift cards, reward points)."""
+        discounts = []
+        order_discount = -(self.amount(self.order, "discount_amount") or ZERO)  # negative in Magento
+        rest = _cent(order_discount - self.spread)
+        if rest:
+            name = self.order.get("discount_description") or "Discount"
+            discounts.append({"name": _text(name), "amount": _out(rest), "taxes": []})
+        for key, name in (
+            ("customer_balance_amount", "Store credit"),
+            ("gift_cards_amount", "Gift cards"),
+            ("reward_currency_amount", "Reward points"),
+        ):
+            amount = self.amount(self.order, key) or self.amount(self.extension, key, path="extension_attributes")
+            if amount:
+                discounts.append({"name": name, "amount": _out(amount), "taxes": []})
+        return discounts
+
+    def coupon_codes(self) -> list[str]:
+        codes = [str(code) for code in _list(self.extension.get("coupon_codes")) if not is_blank(code)]
+        if not codes and not is_blank(self.order.get("coupon_code")):
+            codes = [str(self.order["coupon_code"])]
+        return codes
+
+    # --- people and messages ----------------------------------------------------------------------------------------
+
+    def customer(self) -> dict:
+        order = self.order
+        billing = order.get("billing_address") or {}
+        name = _name(order.get("customer_firstname"), order.get("customer_lastname")) or _name(
+            billing.get("firstname"), billing.get("lastname")
+        )
+        if not name:
+            raise ChannelOrderError("missing_field", "customer_firstname, customer_lastname and billing names empty")
+        return {
+            "name": name,
+            "email": _text(order.get("customer_email")) or _text(billing.get("email")),
+            "phone": _text(billing.get("telephone")),
+            "company": _text(billing.get("company")),
+            "vat": _text(order.get("customer_taxvat")) or _text(billing.get("vat_id")),
+        }
+
+    def address(self, data, path: str, *, required: bool) -> dict | None:
+        if not isinstance(data, dict) or not data:
+            if required:
+                raise ChannelOrderError("missing_field", f"{path} is missing")
+            return None
+        street = [str(line).strip() for line in _list(data.get("street")) if not is_blank(line)]
+        if isinstance(data.get("street"), str):
+            street = [line.strip() for line in data["street"].split("\n") if line.strip()]
+        if not street:
+            raise ChannelOrderError("missing_field", f"{path}.street is empty")
+        return {
+            "name": _name(data.get("firstname"), data.get("lastname")),
+            "company": _text(data.get("company")),
+            "street": street[0],
+            "street2": ", ".join(street[1:]) or None,
+            "city": _text(data.get("city")),
+            "zip": _text(data.get("postcode")),
+            "state": _text(data.get("region_code")) or _text(data.get("region")),
+            "country_code": _text(data.get("country_id")),
+            "phone": _text(data.get("telephone")),
+            "email": _text(data.get("email")),
+        }
+
+    def gift_message(self) -> str | None:
+        messages = []
+        order_message = self.extension.get("gift_message")
+        if isinstance(order_message, dict):
+            messages.append(_gift_text(order_message, None))
+        for item in _list(self.order.get("items")):
+            if isinstance(item, dict) and is_blank(item.get("parent_item_id")):
+                message = (item.get("extension_attributes") or {}).get("gift_message")
+                if isinstance(message, dict):
+                    messages.append(_gift_text(message, item.get("name")))
+        return "\n\n".join(message for message in messages if message) or None
+
+    # --- refunds ----------------------------------------------------------------------------------------------------
+
+    def refunds(self, lines: list[dict]) -> list[dict]:
+        line_ids = {line["external_line_id"] for line in lines}
+        if self.creditmemos is not None:
+            return [self.creditmemo(index, memo, line_ids) for index, memo in enumerate(self.creditmemos)]
+        total = self.amount(self.order, "total_refunded")
+        if not total:
+            return []
+        refund_lines = []
+        for index, item in enumerate(self.order["items"]):
+            if str(item.get("item_id")) not in line_ids or not self.amount(item, "qty_refunded"):
+                continue
+            path = f"items[{index}]"
+            amount = (
+                (self.amount(item, "amount_refunded", path=path) or ZERO)
+                + (self.amount(item, "tax_refunded", path=path) or ZERO)
+                + (self.amount(item, "discount_tax_compensation_refunded", path=path) or ZERO)
+                - (self.amount(item, "discount_refunded", path=path) or ZERO)
+            )
+            quantity = self.amount(item, "qty_refunded", path=path)
+            refund_lines.append(
+                {"external_line_id": str(item["item_id"]), "quantity": _quantity(quantity), "amount": _out(amount)}
+            )
+        shipping = (self.amount(self.order, "shipping_refunded") or ZERO) + (
+            self.amount(self.order, "shipping_tax_refunded") or ZERO
+        )
+        return [
+            {
+                "external_id": f"{self.order['entity_id']}-refunded",
+                "date": self.date("updated_at"),
+                "amount": _out(total),
+                "lines": refund_lines,
+                "shipping_amount": _out(shipping),
+            }
+        ]
+
+    def creditmemo(self, index: int, memo: dict, line_ids: set) -> dict:
+        path = f"creditmemos[{index}]"
+        if not isinstance(memo, dict):
+            raise ChannelOrderError("malformed", f"{path} must be an object")
+        refund_lines = []
+        for item_index, item in enumerate(_list(memo.get("items"))):
+            item_path = f"{path}.items[{item_index}]"
+            line_id = str(self.required(item, "order_item_id", path=item_path))
+            quantity = self.amount(item, "qty", path=item_path) or ZERO
+            if line_id not in line_ids or not quantity:
+                continue  # a configurable's child row, or an item not refunded
+            amount = (
+                (self.amount(item, "row_total", path=item_path) or ZERO)
+                + (self.amount(item, "tax_amount", path=item_path) or ZERO)
+                + (self.amount(item, "discount_tax_compensation_amount", path=item_path) or ZERO)
+                - (self.amount(item, "discount_amount", path=item_path) or ZERO)
+            )
+            refund_lines.append({"external_line_id": line_id, "quantity": _quantity(quantity), "amount": _out(amount)})
+        shipping = self.amount(memo, "shipping_incl_tax", path=path)
+        if shipping is None:
+            shipping = (self.amount(memo, "shipping_amount", path=path) or ZERO) + (
+                self.amount(memo, "shipping_tax_amount", path=path) or ZERO
+            )
+        return {
+            "external_id": str(self.required(memo, "entity_id", path=path)),
+            "date": _date(memo.get("created_at"), f"{path}.created_at"),
+            "amount": _out(self.amount(memo, "grand_total", path=path, required=True)),
+            "lines": refund_lines,
+            "shipping_amount": _out(shipping),
+        }
+
+    # --- reading values ---------------------------------------------------------------------------------------------
+
+    def required(self, data: dict, key: str, *, path: str = ""):
+        value = data.get(key) if isinstance(data, dict) else None
+        if is_blank(value):
+            raise ChannelOrderError("missing_field", f"{_path(path, key)} is missing")
+        return value
+
+    def amount(self, data, key: str, *, path: str = "", required: bool = False) -> Decimal | None:
+        value = data.get(key) if isinstance(data, dict) else None
+        if is_blank(value):
+            if required:
+                raise ChannelOrderError("missing_field", f"{_path(path, key)} is missing")
+            return None
+        number = _number(value)
+        if number is None:
+            raise ChannelOrderError("invalid_value", f"{_path(path, key)} is not a number (got {show(value)})")
+        return number
+
+
+# --- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _number(value) -> Decimal | None:
+    """A Magento amount (a JSON number, or a string in the gift-wrapping fields) as Decimal, None if not one."""
+    if isinstance(value, bool) or is_blank(value):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _date(value, path: str) -> str | None:
+    """A Magento date ("2026-03-02 09:12:44", UTC without offset) as the schema's ISO 8601 UTC text."""
+    if is_blank(value):
+        return None
+    try:
+        return format_datetime(datetime.fromisoformat(str(value).strip().replace(" ", "T")))
+    except ValueError:
+        raise ChannelOrderError("invalid_value", f"{path} is not a date (got {show(value)})") from None
+
+
+def _quantity(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _cent(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _out(value: Decimal) -> float:
+    return float(_cent(value))
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _text(value) -> str | None:
+    return None if is_blank(value) else str(value).strip()
+
+
+def _name(first, last) -> str | None:
+    return " ".join(part for part in (_text(first), _text(last)) if part) or None
+
+
+def _path(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _taxes(applied) -> list[dict]:
+    """Magento applied taxes ({code, title, percent, amount}) -> [{name, rate, code}], one per rate code."""
+    taxes, seen = [], set()
+    for tax in _list(applied):
+        if not isinstance(tax, dict):
+            continue
+        percent = _number(tax.get("percent"))
+        code = _text(tax.get("code"))
+        key = code or (tax.get("title"), percent)
+        if percent is None or key in seen:
+            continue
+        seen.add(key)
+        taxes.append(
+            {"name": _text(tax.get("title")) or code or f"{_plain(percent)}%", "rate": float(percent), "code": code}
+        )
+    return taxes
+
+
+def _gift_text(message: dict, item_name) -> str | None:
+    text = _text(message.get("message"))
+    if not text:
+        return None
+    head = " → ".join(part for part in (_text(message.get("sender")), _text(message.get("recipient"))) if part)
+    prefix = f"[{item_name}] " if item_name else ""
+    return f"{prefix}{head}: {text}" if head else f"{prefix}{text}"
