@@ -1,0 +1,616 @@
+"""PrestaShop webservice orders (XML) to the channel-order schema, in plain Python (no ORM).
+
+Two parts (facts and traps: ``tests/fixtures/platforms/prestashop/API.md``):
+
+:func:`read_document` reads one webservice document into plain dicts: ``<prestashop><order>…</order></prestashop>``
+gives ``{"order": {...}}`` and a list (``<orders>``, ``<customers>``, ``<order_slips>``…) gives ``{"orders": [...]}``.
+A field is its text (``""`` when empty; attributes such as ``xlink:href`` are dropped), a multilingual field a dict
+``{language id: text}``, and ``associations`` a dict of lists (``order["associations"]["order_rows"]``). An error
+document, an HTML page or anything else that is not a ``<prestashop>`` document raises
+:class:`WebserviceDocumentError`.
+
+:func:`map_order` takes the order plus the documents it references, as the connector fetches them once per sync::
+
+    {
+      "order": {...},                    # read_document(GET /api/orders/101)["order"], or an item of a list page
+      "customers": [...], "addresses": [...], "currencies": [...], "countries": [...], "states": [...],
+      "carriers": [...], "order_states": [...], "taxes": [...],          # filter[id]=[...] of the whole sync
+      "order_details": [...], "order_cart_rules": [...], "order_slips": [...],   # filter[id_order]=[...]
+      "order_histories": [...],          # optional: an order refunded or cancelled after payment stays "paid"
+      "cart_rules": [...],               # optional: the coupon codes (order_cart_rules carry only the rule's name)
+      "shop_currency": "EUR",            # optional: PS_CURRENCY_DEFAULT, for shop_currency / shop_grand_total
+      "timezone": "Europe/Madrid",       # optional: PS_TIMEZONE; PrestaShop dates carry no offset
+      "cancelled_state_ids": ["6"]       # optional: PS_OS_CANCELED (default 6, or a state with template order_canceled)
+    }
+
+Each list may hold the documents of other orders too (the mapper picks this order's) or be cut down to this order's
+by :func:`order_payload`, which is what to keep as the raw payload.
+
+How PrestaShop's amounts become the channel order's:
+
+- **Tax basis**: always tax included (``prices_include_tax`` true). PrestaShop stores every amount both ways and the
+  customer group's display method is not on the order; with ``round_type`` 1 (per item, the default) it rounds each
+  unit price *with tax* to the cent before multiplying by the quantity (order 102: 12.40 × 1.23 = 15.252 → 15.25,
+  six of them 91.50, where a tax-excluded line taxed afterwards makes 91.51), so only the tax-included unit prices
+  add up to ``total_paid_tax_incl``. With ``round_type`` 2 or 3 a line is PrestaShop's own
+  ``order_details.total_price_tax_incl``.
+- **Line discount** (catalogue specific price, group or quantity reduction): ``unit_price`` is
+  ``original_product_price`` (tax excluded, before reductions) with the line's taxes, ``discount_amount`` what the
+  line lost against it. Cart rules are never allocated to lines by PrestaShop: they are order-level ``discounts``
+  (free-shipping rules go to ``shipping.discount_amount`` up to the shipping price).
+- **Fees**: gift wrapping (``total_wrapping_tax_incl``). Cash-on-delivery surcharges of third-party modules are folded
+  into ``total_shipping_tax_incl`` by those modules and cannot be told from shipping (order 104).
+- **Paid**: the ``paid`` flag of the current ``order_states`` entry, or of an earlier state in ``order_histories``.
+  **Status**: "cancelled" for the shop's cancelled state; a refunded order stays "open" with its ``refunds``
+  (``order_slip``).
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from lxml import etree
+
+from ..payload import ChannelOrderError
+from ..value_reader import format_datetime
+
+PLATFORM = "prestashop"
+ROUND_ITEM = "1"  # Order::ROUND_ITEM; 2 = ROUND_LINE, 3 = ROUND_TOTAL
+DEFAULT_CANCELLED_STATE_IDS = ("6",)  # PS_OS_CANCELED of a fresh install
+CANCELLED_TEMPLATE = "order_canceled"
+GIFT_WRAP_NAME = "Gift wrapping"
+
+_CENT = Decimal("0.01")
+_ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+_NO_ID = ("", "0")
+_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+# No entity expansion, no DTD, no network: the documents come from a shop anyone may run.
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True
+)
+
+
+# --- reading webservice documents ---------------------------------------------------------------------------------
+
+
+class WebserviceDocumentError(ValueError):
+    """Not a PrestaShop webservice document, or its error document; ``errors`` lists (code, message) of the latter."""
+
+    def __init__(self, message: str, errors: tuple[tuple[str, str], ...] = ()):
+        super().__init__(message)
+        self.errors = errors
+
+
+def read_document(xml: bytes | str) -> dict:
+    """One webservice document (``GET /api/<resource>[/<id>]``) -> ``{node name: dict or list of dicts}``."""
+    if isinstance(xml, str):
+        xml = xml.encode("utf-8")
+    try:
+        root = etree.fromstring(xml, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise WebserviceDocumentError(f"not an XML document: {exc}") from None
+    if root.tag != "prestashop":
+        raise WebserviceDocumentError(f"not a PrestaShop webservice document (root element <{root.tag}>)")
+    children = _elements(root)
+    if len(children) != 1:
+        raise WebserviceDocumentError(f"a PrestaShop document holds one node under <prestashop> (got {len(children)})")
+    node = children[0]
+    if node.tag == "errors":
+        errors = tuple((_leaf(error.find("code")), _leaf(error.find("message"))) for error in _elements(node))
+        raise WebserviceDocumentError(
+            "; ".join(f"PrestaShop error {code}: {message}" for code, message in errors), errors
+        )
+    return {node.tag: [_entity(item) for item in _elements(node)] if _is_list(node) else _entity(node)}
+
+
+def _elements(element) -> list:
+    # Entity references left unresolved and any other non-element node have a non-string tag.
+    return [child for child in element if isinstance(child.tag, str)]
+
+
+def _leaf(element) -> str:
+    return "" if element is None else (element.text or "")
+
+
+def _is_list(node) -> bool:
+    """``<orders>`` (items of one tag, each with fields or only attributes) rather than ``<order>`` (fields)."""
+    children = _elements(node)
+    if not children:
+        return True  # an empty page: <orders>\n</orders>
+    if len({child.tag for child in children}) != 1:
+        return False
+    return all(_elements(child) or (child.attrib and not (child.text or "").strip()) for child in children)
+
+
+def _entity(element) -> dict:
+    children = _elements(element)
+    if not children:  # a list without display=full: <order id="1" xlink:href="…"/>
+        return {"id": element.get("id")} if element.get("id") else {}
+    entity = {}
+    for child in children:
+        if child.tag == "associations":
+            entity["associations"] = {
+                collection.tag: [_entity(item) for item in _elements(collection)] for collection in _elements(child)
+            }
+        else:
+            entity[child.tag] = _value(child)
+    return entity
+
+
+def _value(element):
+    children = _elements(element)
+    if not children:
+        return element.text or ""
+    if all(child.tag == "language" for child in children):
+        return {child.get("id", ""): child.text or "" for child in children}
+    return _entity(element)
+
+
+# --- the documents of one order -----------------------------------------------------------------------------------
+
+REFERENCED = ("customers", "addresses", "currencies", "countries", "states", "carriers", "order_states", "taxes")
+PER_ORDER = ("order_details", "order_cart_rules", "order_slips", "order_histories")
+
+
+def order_payload(order: dict, references: dict) -> dict:
+    """The payload of one order: ``order`` with only the referenced documents it uses, out of those of a whole sync
+    (``references`` has the keys of :func:`map_order`'s payload but ``order``); unknown keys are kept as they are."""
+    order_id = _text(order.get("id"))
+    payload = {key: value for key, value in references.items() if key not in REFERENCED + PER_ORDER + ("cart_rules",)}
+    payload["order"] = order
+    for key in PER_ORDER:
+        if key in references:
+            payload[key] = [item for item in _items(references[key]) if _text(item.get("id_order")) == order_id]
+    details = payload.get("order_details", [])
+    wanted = {
+        "customers": {_text(order.get("id_customer"))},
+        "addresses": {_text(order.get("id_address_invoice")), _text(order.get("id_address_delivery"))},
+        "currencies": {_text(order.get("id_currency"))},
+        "carriers": {_text(order.get("id_carrier"))},
+        "order_states": {_text(order.get("current_state"))}
+        | {_text(history.get("id_order_state")) for history in payload.get("order_histories", [])},
+        "taxes": {_text(tax.get("id")) for detail in details for tax in _associated(detail, "taxes")},
+        "cart_rules": {_text(rule.get("id_cart_rule")) for rule in payload.get("order_cart_rules", [])},
+    }
+    addresses = [item for item in _items(references.get("addresses")) if _text(item.get("id")) in wanted["addresses"]]
+    wanted["countries"] = {_text(address.get("id_country")) for address in addresses}
+    wanted["states"] = {_text(address.get("id_state")) for address in addresses}
+    for key, ids in wanted.items():
+        if key in references:
+            payload[key] = [item for item in _items(references[key]) if _text(item.get("id")) in ids]
+    return payload
+
+
+def _items(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, dict):  # one document, as read_document(GET /api/customers/1)["customer"]
+        return [value]
+    return list(value)
+
+
+def _associated(entity: dict, name: str) -> list:
+    associations = entity.get("associations")
+    return list(associations.get(name) or []) if isinstance(associations, dict) else []
+
+
+# --- mapping ------------------------------------------------------------------------------------------------------
+
+
+def map_order(payload: dict) -> dict:
+    """A PrestaShop order with its referenced documents (see the module docstring) -> a channel-order dict.
+
+    Raises ChannelOrderError naming PrestaShop's own field (``order.associations.order_rows[1].product_reference``,
+    ``customers/7``) when the payload lacks what the mapping needs."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("order"), dict):
+        raise ChannelOrderError("malformed", "a PrestaShop payload needs the order document under 'order'")
+    return _OrderMapper(payload).map()
+
+
+def _text(value, lang: str = "") -> str:
+    """A field's text; a multilingual field in ``lang``, else its first non-empty language."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        if _text(value.get(lang)):
+            return _text(value.get(lang))
+        return next((_text(text) for text in value.values() if _text(text)), "")
+    return str(value).strip()
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return amount.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def _money(amount: Decimal) -> float:
+    return float(_cents(amount))
+
+
+def _quantity(amount: Decimal) -> int | float:
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def _flag(entity: dict, key: str) -> bool:
+    return _text(entity.get(key)) == "1"
+
+
+class _OrderMapper:
+    def __init__(self, payload: dict):
+        self.payload = payload
+        self.order = payload["order"]
+        self.lang = _text(self.order.get("id_lang"))
+        self._indexes: dict[str, dict[str, dict]] = {}
+        self.line_taxes: list[dict] = []  # distinct taxes of the order's lines, for shipping, wrapping and discounts
+        self.zone = self._zone()
+
+    # --- reading the documents ----------------------------------------------------------------------------------
+
+    def number(self, entity: dict, key: str, path: str, *, required: bool = True) -> Decimal:
+        text = _text(entity.get(key))
+        if not text:
+            if required:
+                raise ChannelOrderError("missing_field", f"{path}.{key} is empty")
+            return _ZERO
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ChannelOrderError("invalid_value", f"{path}.{key} is not a number (got {text!r})") from None
+        if not value.is_finite():
+            raise ChannelOrderError("invalid_value", f"{path}.{key} is not a number (got {text!r})")
+        return value
+
+    def required(self, entity: dict, key: str, path: str) -> str:
+        text = _text(entity.get(key))
+        if not text:
+            raise ChannelOrderError("missing_field", f"{path}.{key} is empty")
+        return text
+
+    def document(self, resource: str, id_: str, path: str) -> dict:
+        """``resource/id_`` among the fetched documents; ``path`` is the field that references it."""
+        index = self._indexes.get(resource)
+        if index is None:
+            items = _items(self.payload.get(resource))
+            index = self._indexes[resource] = {_text(item.get("id")): item for item in items}
+        if id_ in _NO_ID:
+            raise ChannelOrderError("missing_field", f"{path} is empty")
+        try:
+            return index[id_]
+        except KeyError:
+            raise ChannelOrderError(
+                "missing_field", f"{path} is {id_} but {resource}/{id_} is not among the documents fetched"
+            ) from None
+
+    def of_order(self, resource: str) -> list[dict]:
+        order_id = _text(self.order.get("id"))
+        return [item for item in _items(self.payload.get(resource)) if _text(item.get("id_order")) == order_id]
+
+    def date(self, entity: dict, key: str, path: str = "order") -> str | None:
+        text = _text(entity.get(key))
+        if not text or text.startswith("0000-00-00"):
+            return None
+        try:
+            value = datetime.strptime(text, _DATE_FORMAT)
+        except ValueError:
+            raise ChannelOrderError("invalid_value", f"{path}.{key} is not a date (got {text!r})") from None
+        if self.zone is None:
+            return value.isoformat()  # the shop's local time, taken as UTC by the schema
+        return format_datetime(value.replace(tzinfo=self.zone))
+
+    def _zone(self):
+        name = self.payload.get("timezone")
+        if not name:
+            return None
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ChannelOrderError("invalid_value", f"timezone {name!r} is not a known time zone") from None
+
+    # --- the order ----------------------------------------------------------------------------------------------
+
+    def map(self) -> dict:
+        order = self.order
+        order_id = self.required(order, "id", "order")
+        state_id = self.required(order, "current_state", "order")
+        state = self.document("order_states", state_id, "order.current_state")
+        currency = self.document("currencies", _text(order.get("id_currency")), "order.id_currency")
+        customer = self.document("customers", _text(order.get("id_customer")), "order.id_customer")
+        invoice = self.document("addresses", _text(order.get("id_address_invoice")), "order.id_address_invoice")
+        delivery = self.document("addresses", _text(order.get("id_address_delivery")), "order.id_address_delivery")
+        lines = self.lines()
+        shipping, discounts, coupon_codes = self.shipping_and_discounts()
+        grand_total = self.number(order, "total_paid_tax_incl", "order")
+        result = {
+            "platform": PLATFORM,
+            "external_id": order_id,
+            "reference": _text(order.get("reference")) or None,
+            "order_date": self.date(order, "date_add"),
+            "updated_at": self.date(order, "date_upd"),
+            "status": "cancelled" if self.is_cancelled(state_id, state) else "open",
+            "platform_status": _text(state.get("name"), self.lang) or state_id,
+            "paid": self.is_paid(state),
+            "currency": self.required(currency, "iso_code", f"currencies/{currency.get('id')}").upper(),
+            "prices_include_tax": True,
+            "customer": self.customer(customer, invoice, delivery),
+            "billing_address": self.address(invoice, customer, "order.id_address_invoice"),
+            "shipping_address": self.address(delivery, customer, "order.id_address_delivery"),
+            "lines": lines,
+            "fees": self.fees(),
+            "coupon_codes": coupon_codes,
+            "discounts": discounts,
+            "grand_total": _money(grand_total),
+            "gift_message": (_text(order.get("gift_message")) or None) if _flag(order, "gift") else None,
+            "note": _text(order.get("note")) or None,
+            "refunds": self.refunds(),
+        }
+        if shipping is not None:
+            result["shipping"] = shipping
+        result.update(self.shop_amounts(result["currency"], grand_total))
+        return result
+
+    def is_cancelled(self, state_id: str, state: dict) -> bool:
+        cancelled_ids = {str(id_) for id_ in self.payload.get("cancelled_state_ids") or DEFAULT_CANCELLED_STATE_IDS}
+        template = state.get("template")
+        templates = template.values() if isinstance(template, dict) else [template]
+        return state_id in cancelled_ids or any(_text(name) == CANCELLED_TEMPLATE for name in templates)
+
+    def is_paid(self, state: dict) -> bool:
+        """The current state's ``paid`` flag, or an earlier state's: a refunded or cancelled order was paid."""
+        if _flag(state, "paid"):
+            return True
+        for history in self.of_order("order_histories"):
+            path = f"order_histories/{_text(history.get('id'))}.id_order_state"
+            if _flag(self.document("order_states", _text(history.get("id_order_state")), path), "paid"):
+                return True
+        return False
+
+    def shop_amounts(self, currency: str, grand_total: Decimal) -> dict:
+        """The shop's default currency and the grand total in it; ``conversion_rate`` = shop currency -> order's."""
+        shop_currency = _text(self.payload.get("shop_currency")).upper()
+        if not shop_currency:
+            return {}
+        if shop_currency == currency:
+            return {"shop_currency": shop_currency, "shop_grand_total": _money(grand_total)}
+        rate = self.number(self.order, "conversion_rate", "order")
+        if rate <= 0:
+            raise ChannelOrderError("invalid_value", f"order.conversion_rate must be greater than 0 (got {rate})")
+        return {"shop_currency": shop_currency, "shop_grand_total": _money(grand_total / rate)}
+
+    # --- customer and addresses ---------------------------------------------------------------------------------
+
+    def customer(self, customer: dict, invoice: dict, delivery: dict) -> dict:
+        path = f"customers/{_text(customer.get('id'))}"
+        name = " ".join(filter(None, (_text(customer.get("firstname")), _text(customer.get("lastname")))))
+        if not name:
+            raise ChannelOrderError("missing_field", f"{path}.firstname and {path}.lastname are empty")
+        phones = (_text(address.get(key)) for address in (invoice, delivery) for key in ("phone", "phone_mobile"))
+        return {
+            "name": name,
+            "email": _text(customer.get("email")) or None,
+            "phone": next(filter(None, phones), None),
+            "company": _text(customer.get("company")) or _text(invoice.get("company")) or None,
+            "vat": _text(invoice.get("vat_number")) or None,
+        }
+
+    def address(self, address: dict, customer: dict, path: str) -> dict:
+        address_path = f"addresses/{_text(address.get('id'))}"
+        country = self.document("countries", _text(address.get("id_country")), f"{address_path}.id_country")
+        state = None
+        state_id = _text(address.get("id_state"))
+        if state_id not in _NO_ID:
+            region = self.document("states", state_id, f"{address_path}.id_state")
+            state = _text(region.get("iso_code")) or _text(region.get("name"), self.lang) or None
+        return {
+            "name": " ".join(filter(None, (_text(address.get("firstname")), _text(address.get("lastname"))))) or None,
+            "company": _text(address.get("company")) or None,
+            "street": self.required(address, "address1", address_path),
+            "street2": _text(address.get("address2")) or None,
+            "city": self.required(address, "city", address_path),
+            "zip": _text(address.get("postcode")) or None,
+            "state": state,
+            "country_code": self.required(country, "iso_code", f"countries/{_text(country.get('id'))}").upper(),
+            "phone": _text(address.get("phone")) or _text(address.get("phone_mobile")) or None,
+            "email": _text(customer.get("email")) or None,
+            "vat": _text(address.get("vat_number")) or None,
+        }
+
+    # --- lines --------------------------------------------------------------------------------------------------
+
+    def lines(self) -> list[dict]:
+        rows = _associated(self.order, "order_rows")
+        if not rows:
+            raise ChannelOrderError("missing_field", "order.associations.order_rows is empty")
+        details = {_text(detail.get("id")): detail for detail in self.of_order("order_details")}
+        return [self.line(index, row, details) for index, row in enumerate(rows)]
+
+    def line(self, index: int, row: dict, details: dict) -> dict:
+        path = f"order.associations.order_rows[{index}]"
+        row_id = self.required(row, "id", path)
+        detail = details.get(row_id)
+        if detail is None:
+            raise ChannelOrderError(
+                "missing_field", f"{path}.id is {row_id} but order_details/{row_id} is not among the documents fetched"
+            )
+        detail_path = f"order_details/{row_id}"
+        sku = _text(row.get("product_reference"))
+        barcode = _text(row.get("product_ean13")) or _text(row.get("product_upc"))
+        product_id, combination_id = _text(row.get("product_id")), _text(row.get("product_attribute_id"))
+        channel_product_id = next((id_ for id_ in (combination_id, product_id) if id_ not in _NO_ID), None)
+        if not (sku or barcode or channel_product_id):
+            raise ChannelOrderError(
+                "missing_field", f"{path}.product_reference empty, no product_ean13 or product_upc and no product_id"
+            )
+        quantity = self.number(row, "product_quantity", path)
+        if quantity <= 0:
+            raise ChannelOrderError("invalid_value", f"{path}.product_quantity must be greater than 0 (got {quantity})")
+        taxes, factor = self.detail_taxes(detail, detail_path)
+        unit_paid = _cents(self.number(row, "unit_price_tax_incl", path))
+        if _text(self.order.get("round_type")) in ("", ROUND_ITEM):
+            line_paid = quantity * unit_paid
+        else:
+            line_paid = _cents(self.number(detail, "total_price_tax_incl", detail_path))
+        unit_price = unit_paid
+        if any(
+            self.number(detail, key, detail_path, required=False) > 0
+            for key in ("reduction_percent", "reduction_amount", "group_reduction", "product_quantity_discount")
+        ):
+            original = self.number(detail, "original_product_price", detail_path)
+            unit_price = max(unit_paid, _cents(original * factor))
+        # Per-line or per-total rounding can leave the line a fraction of a cent above quantity x unit price.
+        discount = max(_ZERO, quantity * unit_price - line_paid)
+        return {
+            "external_line_id": row_id,
+            "sku": sku or None,
+            "barcode": barcode or None,
+            "channel_product_id": channel_product_id,
+            "name": _text(row.get("product_name")) or None,
+            "quantity": _quantity(quantity),
+            "unit_price": _money(unit_price),
+            "discount_amount": _money(discount),
+            "taxes": taxes,
+        }
+
+    def detail_taxes(self, detail: dict, path: str) -> tuple[list[dict], Decimal]:
+        """The line's taxes and the factor they multiply a tax-excluded price by (combined, or one after another
+        when ``tax_computation_method`` is 1)."""
+        taxes, rates = [], []
+        for index, reference in enumerate(_associated(detail, "taxes")):
+            tax_path = f"{path}.associations.taxes[{index}].id"
+            tax = self.document("taxes", _text(reference.get("id")), tax_path)
+            rate = self.number(tax, "rate", f"taxes/{_text(tax.get('id'))}")
+            entry = {"name": _text(tax.get("name"), self.lang) or f"{rate.normalize()} %", "rate": float(rate)}
+            taxes.append(entry)
+            rates.append(rate)
+            if entry not in self.line_taxes:
+                self.line_taxes.append(entry)
+        if _text(detail.get("tax_computation_method")) == "1":
+            factor = Decimal(1)
+            for rate in rates:
+                factor *= 1 + rate / _HUNDRED
+        else:
+            factor = 1 + sum(rates, _ZERO) / _HUNDRED
+        return taxes, factor
+
+    # --- shipping, wrapping, discounts --------------------------------------------------------------------------
+
+    def known_taxes(self) -> Iterable[dict]:
+        """The taxes to name a rate by: the order's line taxes first, then every tax fetched."""
+        yield from self.line_taxes
+        for tax in _items(self.payload.get("taxes")):
+            rate = _text(tax.get("rate"))
+            try:
+                yield {"name": _text(tax.get("name"), self.lang), "rate": float(Decimal(rate))}
+            except InvalidOperation:
+                continue
+
+    def tax_for_rate(self, rate: Decimal) -> dict:
+        for tax in self.known_taxes():
+            if Decimal(str(tax["rate"])) == rate and tax["name"]:
+                return tax
+        return {"name": f"{rate.normalize():f} %", "rate": float(rate)}
+
+    def taxes_from_amounts(self, incl: Decimal, excl: Decimal) -> list[dict]:
+        """The taxes of an amount PrestaShop gives with and without tax but without its tax (wrapping, cart rules):
+        the one known tax that turns ``excl`` into ``incl``, else the order's line taxes."""
+        if excl <= 0 or incl <= excl:
+            return []
+        for tax in self.known_taxes():
+            if _cents(excl * (1 + Decimal(str(tax["rate"])) / _HUNDRED)) == _cents(incl):
+                return [tax]
+        return list(self.line_taxes)
+
+    def shipping_and_discounts(self) -> tuple[dict | None, list[dict], list[str]]:
+        order = self.order
+        price = self.number(order, "total_shipping_tax_incl", "order")
+        carrier_id = _text(order.get("id_carrier"))
+        shipping = None
+        shipping_discount = _ZERO
+        if carrier_id not in _NO_ID or price > 0:
+            method = None
+            if carrier_id not in _NO_ID:
+                carrier = self.document("carriers", carrier_id, "order.id_carrier")
+                method = _text(carrier.get("name"), self.lang) or None
+            rate = self.number(order, "carrier_tax_rate", "order", required=False)
+            shipping = {"method": method, "price": _money(price), "taxes": [self.tax_for_rate(rate)] if rate else []}
+        cart_rules = {_text(rule.get("id")): rule for rule in _items(self.payload.get("cart_rules"))}
+        discounts, codes, total = [], [], _ZERO
+        for rule in self.of_order("order_cart_rules"):
+            path = f"order_cart_rules/{_text(rule.get('id'))}"
+            value = self.number(rule, "value", path)
+            value_excl = self.number(rule, "value_tax_excl", path, required=False)
+            total += value
+            code = _text(cart_rules.get(_text(rule.get("id_cart_rule")), {}).get("code"))
+            if code and code not in codes:
+                codes.append(code)
+            if _flag(rule, "free_shipping") and shipping is not None:
+                # A free-shipping rule's value holds the shipping it cancels, plus any reduction of its own.
+                taken = min(value, price - shipping_discount)
+                if value:
+                    value_excl -= value_excl * taken / value
+                value -= taken
+                shipping_discount += taken
+            if value > 0:
+                discounts.append(
+                    {
+                        "name": _text(rule.get("name"), self.lang) or path,
+                        "amount": _money(value),
+                        "taxes": self.taxes_from_amounts(value, value_excl),
+                    }
+                )
+        expected = self.number(order, "total_discounts_tax_incl", "order", required=False)
+        if _cents(total) != _cents(expected):
+            raise ChannelOrderError(
+                "missing_field",
+                f"order.total_discounts_tax_incl is {_cents(expected)} but the order_cart_rules of order "
+                f"{_text(order.get('id'))} add up to {_cents(total)}",
+            )
+        if shipping is not None:
+            shipping["discount_amount"] = _money(shipping_discount)
+        return shipping, discounts, codes
+
+    def fees(self) -> list[dict]:
+        incl = self.number(self.order, "total_wrapping_tax_incl", "order", required=False)
+        if incl <= 0:
+            return []
+        excl = self.number(self.order, "total_wrapping_tax_excl", "order", required=False)
+        return [
+            {
+                "kind": "gift_wrap",
+                "name": GIFT_WRAP_NAME,
+                "amount": _money(incl),
+                "taxes": self.taxes_from_amounts(incl, excl),
+            }
+        ]
+
+    # --- refunds ------------------------------------------------------------------------------------------------
+
+    def refunds(self) -> list[dict]:
+        """The order's credit slips (``order_slip``), tax included like the rest of the order."""
+        refunds = []
+        slips = sorted(self.of_order("order_slips"), key=lambda slip: int(_text(slip.get("id")) or 0))
+        for slip in slips:
+            slip_id = _text(slip.get("id"))
+            path = f"order_slip/{slip_id}"
+            products = self.number(slip, "total_products_tax_incl", path)
+            shipping = self.number(slip, "total_shipping_tax_incl", path, required=False)
+            lines = []
+            for index, detail in enumerate(_associated(slip, "order_slip_details")):
+                detail_path = f"{path}.associations.order_slip_details[{index}]"
+                lines.append(
+                    {
+                        "external_line_id": self.required(detail, "id_order_detail", detail_path),
+                        "quantity": _quantity(self.number(detail, "product_quantity", detail_path)),
+                        "amount": _money(self.number(detail, "amount_tax_incl", detail_path)),
+                    }
+                )
+            refunds.append(
+                {
+                    "external_id": slip_id,
+                    "date": self.date(slip, "date_add", path),
+                    "amount": _money(products + shipping),
+                    "lines": lines,
+                    "shipping_amount": _money(shipping),
+                }
+            )
+        return refunds
