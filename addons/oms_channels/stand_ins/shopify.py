@@ -111,31 +111,37 @@ class LocalShopify(OrdersServed, LocalJsonServer):
         operation = next((name for name in _OPERATIONS if re.search(rf"\b{name}\s*\(", query)), None)
         with self.lock:
             self.requests.append(RecordedRequest(request.method, request.path, operation, variables))
+        refusal = self._refusal(request)
+        if refusal is not None:
+            return refusal
+        if not query:
+            return _graphql_error('Parse error on "" (EOF) at [1, 1]', "PARSE_ERROR")
+        if operation is None:
+            return _graphql_error(
+                "This stand-in answers orders, inventorySetQuantities, fulfillmentCreate, refundCreate"
+            )
+        return getattr(self, f"_serve_{operation}")(variables)
+
+    def _refusal(self, request: Request) -> Response | None:
+        """What answers before the GraphQL operation runs, in this order: an injected failure or HTML page, an
+        unknown path or version (404), a refused token (401), an injected throttle; None: run the operation."""
         failure = self._injected_failure()
-        if failure:
-            return failure
         with self.lock:
-            html = self._html_pages.pop(0) if self._html_pages else None
-        if html:
-            return Response(html[1], status=html[0], mimetype="text/html")
+            html = None if failure else (self._html_pages.pop(0) if self._html_pages else None)
+        if failure or html:
+            return failure or Response(html[1], status=html[0], mimetype="text/html")
         try:
             _URLS.bind_to_environ(request.environ).match()
-        except HTTPException as exc:
-            return json_response({"errors": "Not Found"}, exc.code if exc.code != 405 else 404)
-        version = request.path.split("/")[3]
-        if not _VERSION.match(version):
+            found = bool(_VERSION.match(request.path.split("/")[3]))
+        except HTTPException:
+            found = False
+        if not found:
             return json_response({"errors": "Not Found"}, 404)
         if request.headers.get("X-Shopify-Access-Token") != self.access_token:
             return json_response({"errors": _INVALID_TOKEN}, 401)
         with self.lock:
             throttle = self._throttles.pop(0) if self._throttles else None
-        if throttle is not None:
-            return json_response(self._throttled_body(), throttle)
-        if not query:
-            return _graphql_error("Parse error on \"\" (EOF) at [1, 1]", "PARSE_ERROR")
-        if operation is None:
-            return _graphql_error("This stand-in answers orders, inventorySetQuantities, fulfillmentCreate, refundCreate")
-        return getattr(self, f"_serve_{operation}")(variables)
+        return None if throttle is None else json_response(self._throttled_body(), throttle)
 
     def _cost(self, requested: int, actual: int | None) -> dict:
         available = self.maximum_available - (actual or 0)
@@ -227,8 +233,10 @@ class LocalShopify(OrdersServed, LocalJsonServer):
     def _serve_fulfillmentCreate(self, variables: dict) -> Response:
         data = variables.get("fulfillment")
         groups = data.get("lineItemsByFulfillmentOrder") if isinstance(data, dict) else None
-        if not isinstance(groups, list) or not groups or not all(
-            isinstance(group, dict) and group.get("fulfillmentOrderId") for group in groups
+        if (
+            not isinstance(groups, list)
+            or not groups
+            or not all(isinstance(group, dict) and group.get("fulfillmentOrderId") for group in groups)
         ):
             error = {"field": ["fulfillment"], "message": "lineItemsByFulfillmentOrder is required"}
             return _mutation("fulfillmentCreate", {"fulfillment": None, "userErrors": [error]})
@@ -299,18 +307,20 @@ def _matches(updated: datetime, op: str, at: datetime) -> bool:
     }[op]
 
 
-def _sort_key(node: dict) -> tuple[datetime, str]:
-    return _parse(node["updatedAt"]), str(node.get("id"))
+def _sort_key(node: dict) -> tuple[datetime, int]:
+    """(updatedAt, numeric id): the fixture cursors' ``last_value`` / ``last_id``, so they can be replayed too."""
+    tail = str(node.get("id", "")).rsplit("/", 1)[-1]
+    return _parse(node["updatedAt"]), int(tail) if tail.isdigit() else 0
 
 
-def _encode_cursor(key: tuple[datetime, str]) -> str:
+def _encode_cursor(key: tuple[datetime, int]) -> str:
     raw = json.dumps({"last_id": key[1], "last_value": key[0].isoformat()})
     return base64.b64encode(raw.encode()).decode()
 
 
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         raw = json.loads(base64.b64decode(cursor, validate=True))
-        return _parse(raw["last_value"]), str(raw["last_id"])
+        return _parse(raw["last_value"]), int(raw["last_id"])
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"Invalid cursor for current pagination sort: {cursor!r}") from exc

@@ -1,8 +1,7 @@
 """The local Shopify stand-in answers as API.md documents the Admin GraphQL API (plain pytest with requests)."""
 
-import requests
-
 import pytest
+import requests
 
 from odoo.addons.oms_channels.stand_ins.shopify import FIXTURES, LocalShopify, fixture_order_nodes
 
@@ -49,6 +48,11 @@ def test_pull_over_two_pages_with_the_updated_at_filter(shop):
     overlap = post(shop, ORDERS_QUERY, {"first": 10, "query": "updated_at:>='2026-03-04T15:40:03Z'"})
     assert [node["name"] for node in overlap.json()["data"]["orders"]["nodes"]] == ["#1003", "#1004", "#1002"]
     assert shop.requests[0].operation == "orders"
+
+    # the fixture's own cursor (base64 JSON of the last id and updatedAt) is understood too
+    fixture_cursor = "eyJsYXN0X2lkIjo1ODEwMDAwMDAxMDAzLCJsYXN0X3ZhbHVlIjoiMjAyNi0wMy0wNCAxNTo0MDowMy4wMDAwMDAifQ=="
+    replayed = pull(shop, after=fixture_cursor).json()["data"]["orders"]
+    assert [node["name"] for node in replayed["nodes"]] == ["#1004", "#1002"]
 
 
 def test_first_over_250_and_a_bad_cursor_are_graphql_errors(shop):
