@@ -15,7 +15,6 @@ read-only key (``read_only=True``) is refused on writes. With "plain permalinks"
 which is served too. Push-back calls (stock, order notes, status updates, refunds) are recorded in lists.
 """
 
-import base64
 import math
 import time
 from collections import namedtuple
@@ -35,7 +34,6 @@ RecordedRequest = namedtuple("RecordedRequest", "method path query body")
 _PREFIX = "/wp-json"
 _URLS = Map(
     [
-        Rule("/wc/v3/system_status", endpoint="system_status", methods=["GET"]),
         Rule("/wc/v3/orders", endpoint="orders", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>", endpoint="order", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>", endpoint="order_update", methods=["PUT", "POST", "PATCH"]),
@@ -116,7 +114,8 @@ class LocalWooCommerce(OrdersServed, LocalJsonServer):
 
     def fail_next(self, n: int, status: int = 500, error: str = _CRITICAL_ERROR) -> None:
         """The next n requests answer WordPress's ``internal_server_error`` (the "critical error" of a PHP fatal)."""
-        self._script(n, lambda: _critical_error(status, error))
+        body = {"code": "internal_server_error", "message": error, "data": {"status": status}, "additional_errors": []}
+        self._script(n, lambda: json_response(body, status))
 
     def serve_html_next(self, n: int, page: str = "maintenance", retry_after: int = 600) -> None:
         """The next n requests answer an HTML page: ``maintenance`` (503 + Retry-After) or ``login`` (200, the
@@ -160,8 +159,8 @@ class LocalWooCommerce(OrdersServed, LocalJsonServer):
         """WooCommerce's authentication: the query-string credentials win over Basic; a wrong secret is an error,
         an unknown key a guest refused by the permission check."""
         key, secret = request.args.get("consumer_key"), request.args.get("consumer_secret")
-        if key is None:
-            key, secret = _basic_credentials(request)
+        if key is None and request.authorization and request.authorization.type == "basic":
+            key, secret = request.authorization.username, request.authorization.password
         if key == self.consumer_key and secret != self.consumer_secret:
             return wp_error(
                 "woocommerce_rest_authentication_error",
@@ -184,9 +183,6 @@ class LocalWooCommerce(OrdersServed, LocalJsonServer):
                 "woocommerce_rest_authentication_error", "The API key provided does not have write permissions.", 401
             )
         return None
-
-    def _serve_system_status(self, request: Request, body) -> Response:
-        return json_response({"environment": {"home_url": self.url, "version": "10.3.5"}, "settings": {}})
 
     def _serve_orders(self, request: Request, body) -> Response:
         args = request.args
@@ -329,14 +325,9 @@ class LocalWooCommerce(OrdersServed, LocalJsonServer):
             )
         with self.lock:
             self.stock_updates.append({"product_id": product_id, "variation_id": variation_id, "body": body})
-        return json_response(
-            {
-                "id": variation_id or product_id,
-                "manage_stock": body.get("manage_stock", True),
-                "stock_quantity": quantity,
-                "stock_status": "instock" if quantity > 0 else "outofstock",
-            }
-        )
+        status = "instock" if quantity > 0 else "outofstock"
+        answer = {"id": variation_id or product_id, "manage_stock": True, "stock_quantity": quantity}
+        return json_response({**answer, "stock_status": status})
 
     def _new_id(self) -> int:
         self._next_id += 1
@@ -361,11 +352,8 @@ def _int_param(args, name: str, default: int, low: int, high: int | None) -> int
 
 
 def _date_param(args, name: str) -> datetime | None:
-    raw = args.get(name)
-    if not raw:
-        return None
-    value = _parse_wp_date(raw)
-    if value is None:
+    value = _parse_wp_date(args.get(name)) if args.get(name) else None
+    if args.get(name) and value is None:
         raise _BadParam(name, "Invalid date.")
     return value
 
@@ -387,17 +375,6 @@ def _page_url(request: Request, page: int) -> str:
     return f"{request.base_url}?{urlencode([*query, ('page', page)])}"
 
 
-def _basic_credentials(request: Request) -> tuple[str | None, str | None]:
-    header = request.headers.get("Authorization", "")
-    if not header.lower().startswith("basic "):
-        return None, None
-    try:
-        key, _sep, secret = base64.b64decode(header[6:]).decode("utf-8").partition(":")
-    except ValueError:
-        return None, None
-    return key, secret
-
-
 def _lines_amount(lines: list) -> float:
     return sum(
         float(line.get("refund_total") or 0)
@@ -408,11 +385,6 @@ def _lines_amount(lines: list) -> float:
 
 def _invalid_order() -> Response:
     return wp_error("woocommerce_rest_shop_order_invalid_id", "Invalid ID.", 404)
-
-
-def _critical_error(status: int, message: str) -> Response:
-    body = {"code": "internal_server_error", "message": message, "data": {"status": status}, "additional_errors": []}
-    return json_response(body, status)
 
 
 def _now() -> str:
