@@ -3,5 +3,6 @@ imported by the addon.
 
 - ``orders``: what every channel server serves (orders), and :func:`make_order`, a valid channel order;
 - ``marketplace``: the marketplace REST API of ``services/rest_connector.py``;
-- ``edi_soap``: the EDI partner's SOAP service of ``services/soap_connector.py``.
+- ``edi_soap``: the EDI partner's SOAP service of ``services/soap_connector.py``;
+- ``prestashop``: a PrestaShop XML webservice (``/api/``) serving the platform's own documents.
 """
