@@ -62,12 +62,12 @@ _THROTTLE_PAGES = {
     503: "503 Service Temporarily Unavailable",
 }
 _MAINTENANCE_PAGE = (
-    "<!doctype html>\n<html lang=\"es\"><head><meta charset=\"utf-8\"><title>Tienda en mantenimiento</title></head>\n"
+    '<!doctype html>\n<html lang="es"><head><meta charset="utf-8"><title>Tienda en mantenimiento</title></head>\n'
     "<body><h1>Estamos en mantenimiento</h1><p>Volvemos enseguida.</p></body></html>\n"
 )
 _LOGIN_PAGE = (
-    "<!doctype html>\n<html><head><title>Iniciar sesión</title></head>\n<body><form method=\"post\" "
-    "action=\"/login\"><input name=\"email\"><input type=\"password\" name=\"password\"></form></body></html>\n"
+    '<!doctype html>\n<html><head><title>Iniciar sesión</title></head>\n<body><form method="post" '
+    'action="/login"><input name="email"><input type="password" name="password"></form></body></html>\n'
 )
 
 
@@ -159,7 +159,9 @@ class LocalPrestashop(LocalWsgiServer):
                 raise WebserviceError(exc.code, code, f"Method {request.method} is not valid here") from None
             resource = _ALIASES.get(arguments.get("resource", ""), arguments.get("resource", ""))
             if resource in self.forbidden_resources:
-                raise WebserviceError(401, 26, f'Resource of type "{resource}" is not allowed with this authentication key')
+                raise WebserviceError(
+                    401, 26, f'Resource of type "{resource}" is not allowed with this authentication key'
+                )
             body, status = getattr(self, f"_serve_{endpoint}")(request, **arguments)
         except WebserviceError as exc:
             body, status = _error_document(exc.code, exc.message), exc.status
@@ -335,7 +337,8 @@ def _node_document(record: PushRecord) -> str:
 
 
 def _error_document(code: int, message: str) -> str:
-    return f"<errors>\n<error>\n<code><![CDATA[{code}]]></code>\n<message><![CDATA[{message}]]></message>\n</error>\n</errors>"
+    error = f"<code><![CDATA[{code}]]></code>\n<message><![CDATA[{message}]]></message>"
+    return f"<errors>\n<error>\n{error}\n</error>\n</errors>"
 
 
 def _xml_response(inner: str, status: int, started: float) -> Response:

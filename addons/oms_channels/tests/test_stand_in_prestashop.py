@@ -129,11 +129,15 @@ def test_failures_and_html_pages(shop):
 def test_push_backs_are_recorded(shop):
     url = shop.url
     auth = (shop.key, "")
-    stock = requests.put(f"{url}/api/stock_availables/88", data=fixture("push_stock_available_put.xml"), auth=auth)
+    stock_body = fixture("push_stock_available_put.xml")
+    stock = requests.put(f"{url}/api/stock_availables/88", data=stock_body, auth=auth, timeout=5)
     assert stock.status_code == 200
     assert shop.stock_updates[0].id == 88 and shop.stock_updates[0].fields["quantity"] == "37"
     carrier = requests.put(
-        f"{url}/api/order_carriers/201", params={"sendemail": "1"}, data=fixture("push_order_carrier_put.xml"), auth=auth
+        f"{url}/api/order_carriers/201",
+        params={"sendemail": "1"},
+        data=fixture("push_order_carrier_put.xml"),
+        auth=auth,
     )
     assert carrier.status_code == 200
     record = shop.carrier_updates[0]
@@ -144,7 +148,7 @@ def test_push_backs_are_recorded(shop):
     assert history.status_code == 201 and ET.fromstring(history.content).findtext("order_history/id")
     assert shop.state_changes[0].fields["id_order_state"] == "4" and shop.state_changes[0].fields["id_order"] == "101"
     # the id in the body must be the one of the path; POST on stock_availables is not allowed
-    wrong = requests.put(f"{url}/api/stock_availables/89", data=fixture("push_stock_available_put.xml"), auth=auth)
+    wrong = requests.put(f"{url}/api/stock_availables/89", data=stock_body, auth=auth, timeout=5)
     assert wrong.status_code == 400
-    assert requests.post(f"{url}/api/stock_availables", data="<prestashop/>", auth=auth).status_code == 405
+    assert requests.post(f"{url}/api/stock_availables", data="<prestashop/>", auth=auth, timeout=5).status_code == 405
     assert len(shop.stock_updates) == 1
