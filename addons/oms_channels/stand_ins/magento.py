@@ -106,8 +106,8 @@ class LocalMagento(OrdersServed, LocalJsonServer):
     def add_order(self, order: dict) -> dict:
         return super().add_order(copy.deepcopy(order))
 
-    def add_orders(self, orders: list[dict]) -> None:
-        super().add_orders(copy.deepcopy(orders))
+    def add_orders(self, orders: list[dict]):
+        return super().add_orders(copy.deepcopy(orders))
 
     def order(self, entity_id: int) -> dict | None:
         with self.lock:
@@ -334,8 +334,8 @@ def _comparable(actual, value: str):
     if isinstance(actual, int | float) and not isinstance(actual, bool):
         try:
             return float(actual), float(value)
-        except ValueError:
-            pass
+        except ValueError:  # a number compared with text: as text, below
+            return str(actual), str(value).strip()
     return str(actual), str(value).strip()
 
 

@@ -138,12 +138,17 @@ def test_push_backs_are_recorded(shop):
         params={"sendemail": "1"},
         data=fixture("push_order_carrier_put.xml"),
         auth=auth,
+        timeout=5,
     )
     assert carrier.status_code == 200
     record = shop.carrier_updates[0]
     assert (record.id, record.fields["tracking_number"], record.query) == (201, "3230012345678901", {"sendemail": "1"})
     history = requests.post(
-        f"{url}/api/order_histories", params={"sendemail": "1"}, data=fixture("push_order_history_post.xml"), auth=auth
+        f"{url}/api/order_histories",
+        params={"sendemail": "1"},
+        data=fixture("push_order_history_post.xml"),
+        auth=auth,
+        timeout=5,
     )
     assert history.status_code == 201 and ET.fromstring(history.content).findtext("order_history/id")
     assert shop.state_changes[0].fields["id_order_state"] == "4" and shop.state_changes[0].fields["id_order"] == "101"
