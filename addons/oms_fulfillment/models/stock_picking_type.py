@@ -173,18 +173,12 @@ class StockPickingType(models.Model):
         ]
 
     def _oms_ship_days(self, pickings):
-        """picking id -> the day it leaves (ISO date): from its scheduled time, or now if that is later, by the
-        warehouse's clock, cut-off and working days, as rate shopping counts them."""
+        """picking id -> the day it leaves (ISO date): handed over at its scheduled time, or now if that is later,
+        the day rate shopping counts from (``stock.picking._oms_handovers``)."""
         self.ensure_one()
-        warehouse = self.warehouse_id.with_company(self.company_id)
         now = fields.Datetime.now()
-        handed_over = {picking.id: max(picking.scheduled_date, now) for picking in pickings}
-        local_days = [warehouse._oms_local(moment).date() for moment in handed_over.values()]
-        working = warehouse._oms_working_days(min(local_days), max(local_days))
-        return {
-            picking_id: warehouse._oms_ship_day(moment, working).isoformat()
-            for picking_id, moment in handed_over.items()
-        }
+        handovers = pickings._oms_handovers({picking: max(picking.scheduled_date, now) for picking in pickings})
+        return {picking.id: handover.ship_date.isoformat() for picking, handover in handovers.items()}
 
     def _oms_make_batches(self, groups, pickings):
         self.ensure_one()

@@ -6,7 +6,6 @@ import pytz
 from odoo import fields, models
 
 from ..services.routing import Candidate
-from ..services.working_days import ship_day
 
 DEFAULT_CUTOFF_HOUR = 17.0
 # Public holidays are read this far beyond the last day a computation starts from: no transit time reaches further.
@@ -100,11 +99,6 @@ class StockWarehouse(models.Model):
         ``last_day`` and beyond, as far as a transit time reaches)."""
         calendar = self._oms_company().resource_calendar_id
         return calendar._oms_working_days(first_day, (last_day or first_day) + WORKING_DAYS_AHEAD)
-
-    def _oms_ship_day(self, moment, working_days):
-        """The day a parcel handed over at ``moment`` (UTC) leaves the warehouse: that day before the cut-off on a
-        working day, else the next working day of ``working_days`` (see ``_oms_working_days``)."""
-        return ship_day(self._oms_local(moment), self._oms_cutoff(), working_days)
 
     def _oms_candidate(self):
         """This warehouse for the routing engine, without stock: orders add theirs (`_oms_candidate_stock`)."""
