@@ -15,6 +15,7 @@
         "data/oms_order_policy_data.xml",
         "data/mail_template_data.xml",
         "views/oms_channel_views.xml",
+        "views/oms_channel_platform_views.xml",
         "views/oms_channel_order_views.xml",
         "views/sale_order_views.xml",
         "views/oms_channel_cart_views.xml",

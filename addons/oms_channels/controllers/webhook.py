@@ -7,7 +7,7 @@ from odoo.http import request
 
 from ..services.cart_event import is_cart_event
 from ..services.payload import MAX_PAYLOAD_BYTES, ChannelOrderError, parse_payload
-from ..services.signature import SIGNATURE_HEADER, verify
+from ..services.platforms.staged import webhook_verdict
 
 _logger = logging.getLogger(__name__)
 
@@ -40,13 +40,18 @@ class ChannelWebhook(http.Controller):
             _logger.info("webhook for unknown or archived channel %s refused", channel_id)
             return self._answer(401, {"error": "invalid signature"})
         channel = channel.with_company(channel.company_id)
-        if not verify(channel.webhook_secret or "", body, request.httprequest.headers.get(SIGNATURE_HEADER)):
+        verdict = webhook_verdict(channel.platform, channel.webhook_secret or "", body, request.httprequest.headers)
+        if verdict == "refused":
             _logger.info("webhook for channel %s refused: bad signature", channel.code)
             channel._count_refused_webhook()
             return self._answer(401, {"error": "invalid signature"})
-        cart_answer = self._receive_cart_event(channel, body)
-        if cart_answer is not None:
-            return cart_answer
+        if verdict in ("ping", "other"):
+            # The platform checking the address, or a topic that is no order: heard, nothing kept.
+            return self._answer(200, {"received": verdict})
+        if channel.platform == "oms":
+            cart_answer = self._receive_cart_event(channel, body)
+            if cart_answer is not None:
+                return cart_answer
         staging = channel.env["oms.channel.order"]
         record = staging._receive(channel, [body], source="webhook", sender=sender)[:1]
         staging._trigger_import()

@@ -1,5 +1,6 @@
 from . import oms_channel
 from . import oms_channel_connection
+from . import oms_channel_platform
 from . import oms_channel_pull
 from . import oms_channel_stock_push
 from . import oms_channel_webhook
