@@ -4,10 +4,11 @@ ids, the bench order's date, the bench's products' SKUs and the bench's customer
 their e-mail, phone, VAT and address). Prices, quantities, discounts, shipping, fees and taxes stay the template's,
 so that every amount, and the platform's grand total, still adds up to the cent.
 
-``PlatformOrders(platform, run).served(order)`` is what the platform's stand-in serves: a JSON order (Shopify's
-GraphQL node, WooCommerce's and Magento's REST order), or for PrestaShop the webservice XML documents of the order
-and of what it references (customer, address, order details, cart rules, history). ``channel_order(served)`` is the
-channel order the platform's mapper makes of it, as the import will (the plain path's order is made from it).
+``PlatformOrders(platform, run).served(order, products)`` is what the platform's stand-in serves: a JSON order
+(Shopify's GraphQL node, WooCommerce's and Magento's REST order), or for PrestaShop the webservice XML documents of
+the order and of what it references (customer, address, order details, cart rules, history).
+``channel_order(served)`` is the channel order the platform's mapper makes of it, as the import will (the plain
+path's order is made from it).
 """
 
 import copy
@@ -19,17 +20,12 @@ from pathlib import Path
 from .data import customer_identity
 
 PLATFORMS = ("shopify", "woocommerce", "magento", "prestashop")
-# Files of each platform holding its fixture orders (PrestaShop's references are read by _prestashop_fixtures).
+# The files of each platform's fixture orders (PrestaShop's references are read by _prestashop_fixtures).
 ORDER_FILES = {
-    "shopify": ("graphql_orders_page1.json", "graphql_orders_page2.json"),
-    "woocommerce": (
-        "order_5098_es_b2b_tax_excluded_refunded.json",
-        "order_5101_es_tax_included_coupon.json",
-        "order_5102_pt_line_discount_fee.json",
-        "order_5103_gb_gbp_cancelled.json",
-    ),
-    "magento": ("orders-list-page-1.json", "orders-list-page-2.json"),
-    "prestashop": ("orders_page_1.xml", "orders_page_2.xml"),
+    "shopify": "graphql_orders_page*.json",
+    "woocommerce": "order_*.json",
+    "magento": "order-*.json",
+    "prestashop": "orders_page_*.xml",
 }
 # PrestaShop documents every order references, served once per stand-in.
 PRESTASHOP_SHARED = ("currencies", "countries", "states", "carriers", "order_states", "taxes")
@@ -75,9 +71,9 @@ class PlatformOrders:
     def __init__(self, platform, run):
         self.platform = platform
         self.run = run
-        self.templates = usable_templates(platform)
-        if platform == "prestashop":
-            self.documents = _prestashop_fixtures()
+        documents = _prestashop_fixtures() if platform == "prestashop" else None
+        self.shared = _shared_documents(documents) if documents else []
+        self.templates = _prestashop_templates(documents) if documents else usable_templates(platform)
 
     def external_id(self, order):
         return str(self.run * 1_000_000 + order["index"] + 1)
@@ -88,18 +84,12 @@ class PlatformOrders:
         template = self.templates[order["index"] % len(self.templates)]
         buyer = Buyer.of(order["customer"], self.run)
         skus = [products[(order["index"] * 7 + position) % len(products)]["sku"] for position in range(12)]
-        clone = globals()[f"_{self.platform}"]
+        clone = CLONES[self.platform]
         return clone(copy.deepcopy(template), self.external_id(order), order["date"], buyer, skus)
 
-    def shared_documents(self):
-        """PrestaShop: the documents every order references (currencies, countries, ...), [(resource, xml)]."""
-        if self.platform != "prestashop":
-            return []
-        return [(resource, _xml_document(resource, nodes)) for resource, nodes in _shared_nodes(self.documents)]
-
     def serve_shared(self, shop):
-        """Puts on a PrestaShop stand-in the documents every order references."""
-        for resource, xml in self.shared_documents():
+        """Puts on a PrestaShop stand-in the documents every order references (currencies, countries, ...)."""
+        for resource, xml in self.shared:
             shop.add_documents(resource, xml)
 
     def channel_order(self, served):
@@ -107,7 +97,7 @@ class PlatformOrders:
         from odoo.addons.oms_channels.services.platforms.staged import channel_order_of  # noqa: PLC0415
 
         if self.platform == "prestashop":
-            return channel_order_of("prestashop", prestashop_payload(served, self.shared_documents()))
+            return channel_order_of("prestashop", prestashop_payload(served, self.shared))
         return channel_order_of(self.platform, served)
 
 
@@ -117,24 +107,32 @@ def usable_templates(platform):
     from odoo.addons.oms_channels.services.platforms.staged import channel_order_of  # noqa: PLC0415
 
     folder = fixtures_dir() / platform
-    if platform == "prestashop":
-        documents = _prestashop_fixtures()
-        templates = []
-        for order in documents["orders"]:
-            served = [("orders", _xml_document("orders", [order]))]
-            served += [(name, _xml_document(name, _of_order(documents[name], order))) for name in PRESTASHOP_PER_ORDER]
-            served += [(name, _xml_document(name, documents[name])) for name in PRESTASHOP_TEMPLATE_ONLY]
-            payload = prestashop_payload(served, [(r, _xml_document(r, n)) for r, n in _shared_nodes(documents)])
-            templates.append((order, channel_order_of(platform, payload)))
-    else:
-        orders = [o for name in ORDER_FILES[platform] for o in orders_in(json.loads((folder / name).read_text()))]
-        templates = [(order, channel_order_of(platform, order)) for order in orders]
-    usable = [order for order, mapped in templates if mapped.get("status") != "cancelled" and not mapped.get("refunds")]
+    files = sorted(folder.glob(ORDER_FILES[platform]))
+    orders = [order for path in files for order in orders_in(json.loads(path.read_text(encoding="utf-8")))]
+    return _usable(platform, [(order, channel_order_of(platform, order)) for order in orders])
+
+
+def _usable(platform, mapped_templates):
+    usable = [
+        order for order, mapped in mapped_templates if mapped.get("status") != "cancelled" and not mapped.get("refunds")
+    ]
     if not usable:
         raise ValueError(f"no open {platform} fixture order without refunds")
-    if platform == "prestashop":
-        return [(order, {name: _of_order(documents[name], order) for name in PRESTASHOP_PER_ORDER}) for order in usable]
     return usable
+
+
+def _prestashop_templates(documents):
+    """(order, {resource: its nodes}) of the usable PrestaShop fixture orders."""
+    from odoo.addons.oms_channels.services.platforms.staged import channel_order_of  # noqa: PLC0415
+
+    shared, mapped = _shared_documents(documents), []
+    for order in documents["orders"]:
+        served = [("orders", _xml_document("orders", [order]))]
+        served += [(name, _xml_document(name, _of_order(documents[name], order))) for name in PRESTASHOP_PER_ORDER]
+        served += [(name, _xml_document(name, documents[name])) for name in PRESTASHOP_TEMPLATE_ONLY]
+        mapped.append((order, channel_order_of("prestashop", prestashop_payload(served, shared))))
+    usable = _usable("prestashop", mapped)
+    return [(order, {name: _of_order(documents[name], order) for name in PRESTASHOP_PER_ORDER}) for order in usable]
 
 
 def _shopify(node, order_id, date, buyer, skus):
@@ -274,8 +272,8 @@ def _prestashop_fixtures():
     """{resource: [element]} of the PrestaShop fixtures: orders (open or not) and every document they reference."""
     folder = fixtures_dir() / "prestashop"
     documents = {"orders": []}
-    for name in ORDER_FILES["prestashop"]:
-        root = ET.parse(folder / name).getroot()[0]
+    for path in sorted(folder.glob(ORDER_FILES["prestashop"])):
+        root = ET.parse(path).getroot()[0]
         documents["orders"] += [root] if root.find("id") is not None else list(root)
     for resource in (*PRESTASHOP_SHARED, *PRESTASHOP_PER_ORDER, *PRESTASHOP_TEMPLATE_ONLY):
         documents[resource] = list(ET.parse(folder / f"{resource}.xml").getroot()[0])
@@ -287,8 +285,8 @@ def _prestashop_fixtures():
     return documents
 
 
-def _shared_nodes(documents):
-    return [(resource, documents[resource]) for resource in PRESTASHOP_SHARED]
+def _shared_documents(documents):
+    return [(resource, _xml_document(resource, documents[resource])) for resource in PRESTASHOP_SHARED]
 
 
 def _of_order(nodes, order):
@@ -308,3 +306,6 @@ def _xml_document(resource, nodes):
     inner = "".join(ET.tostring(node, encoding="unicode") for node in nodes)
     head = f'<?xml version="1.0" encoding="UTF-8"?>\n<prestashop xmlns:xlink="{XLINK}">'
     return f"{head}<{resource}>{inner}</{resource}></prestashop>"
+
+
+CLONES = {"shopify": _shopify, "woocommerce": _woocommerce, "magento": _magento, "prestashop": _prestashop}
