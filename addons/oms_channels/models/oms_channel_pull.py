@@ -90,7 +90,8 @@ class OmsChannelPull(models.Model):
         try:
             connector = self._get_connector()
             batch = []
-            for payload in connector.fetch_orders(self.sync_cursor):
+            # The clients' contract (services/platforms/client.py): None, not an empty field's False, for "all".
+            for payload in connector.fetch_orders(self.sync_cursor or None):
                 batch.append(payload)
                 if len(batch) >= FETCH_BATCH_SIZE:
                     received |= staging_model._receive(self, batch)
