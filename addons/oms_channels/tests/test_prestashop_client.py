@@ -185,6 +185,15 @@ def test_server_error_forever_is_transient(shop):
     assert_no_secret(shop, str(error.value))
 
 
+def test_a_page_that_fails_ends_the_pull_after_the_oldest_orders(shop):
+    orders = client_of(shop).fetch_orders(None)
+    first = [next(orders)["order"]["id"], next(orders)["order"]["id"]]
+    shop.fail_next(1000)
+    with pytest.raises(ConnectorError, match="answered 500"):
+        next(orders)
+    assert first == ["101", "103"], "the cursor may move past these: nothing older is left behind"
+
+
 def test_wrong_key_names_the_webservice_key(shop):
     client = client_of(shop, key="X" * 32)
     for attempt in (client.test_connection, lambda: pulled_ids(client)):
@@ -213,6 +222,24 @@ def test_connection_says_what_works_or_what_to_enable(shop):
         client_of(shop).test_connection()
     assert "webservice is disabled: enable it" in str(error.value)
     assert len(shop.requests) == 2, "a disabled webservice is not retried"
+
+
+def test_pull_without_the_shops_configuration_takes_dates_as_utc(shop):
+    shop.forbid_resource("configurations")
+    client = client_of(shop)
+    assert "the key may not read configurations" in client.test_connection()
+    payloads = list(client.fetch_orders(datetime(2026, 11, 26, 18, 30)))
+    assert [payload["order"]["id"] for payload in payloads] == ["103", "102", "104"]
+    assert "timezone" not in payloads[0] and "shop_currency" not in payloads[0]
+    assert map_staged(payloads[0])["updated_at"] == "2026-11-26T18:30:00"
+
+
+def test_maintenance_page_after_retries_says_so(shop):
+    shop.serve_html_next(4, "maintenance")
+    with pytest.raises(ConnectorError) as error:
+        client_of(shop).test_connection()
+    assert "answered 503 after 4 attempts" in str(error.value) and "maintenance" in str(error.value)
+    assert_no_secret(shop, str(error.value))
 
 
 def test_html_page_is_a_clear_error(shop):

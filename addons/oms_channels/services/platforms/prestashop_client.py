@@ -47,6 +47,9 @@ SETTINGS = {
     "PS_OS_CANCELED": "cancelled_state_id",
     "PS_OS_SHIPPING": "shipped_state_id",
 }
+CONFIGURATIONS_NOT_READABLE = (
+    "; the key may not read configurations, so the shop's time zone is unknown: order dates are taken as UTC"
+)
 SHIPPED_TEMPLATE = "shipped"  # the mail template of the installer's "Shipped" state, kept when shops rename it
 
 
@@ -58,7 +61,7 @@ class PrestashopClient:
 
     @classmethod
     def from_credentials(cls, credentials: dict, **http_options) -> "PrestashopClient":
-        shop_url = (credentials.get("shop_url") or "").strip().rstrip("/")
+        shop_url = (credentials.get("shop_url") or "").strip().rstrip("/").removesuffix("/api")
         key = (credentials.get("webservice_key") or "").strip()
         if not shop_url or not key:
             raise ConnectorConfigurationError(f"{PLATFORM} needs the shop URL and the webservice key")
@@ -95,7 +98,7 @@ class PrestashopClient:
                 f"in the key's permissions ({WEBSERVICE_SETTINGS})"
             )
         shop = api.get("shopName") or PLATFORM
-        settings = "" if "configurations" in allowed else " (configurations not readable: dates read as UTC)"
+        settings = "" if "configurations" in allowed else CONFIGURATIONS_NOT_READABLE
         return f"Connected to {shop}: the webservice key may read orders and push stock and shipments{settings}"
 
     def fetch_orders(self, since=None):
