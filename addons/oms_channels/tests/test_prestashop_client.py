@@ -262,9 +262,15 @@ def test_stock_is_set_on_products_and_combinations_in_few_calls(shop):
     assert len(calls(shop, "stock_availables")) == 1
     assert [(update.id, update.fields["quantity"]) for update in shop.stock_updates] == [(88, "37"), (89, "4")]
     assert shop.stock_updates[0].fields["out_of_stock"] == "2", "the rest of the row is sent as it was"
+    gone = StockLevel(quantity=1, sku="OMS-GONE", channel_product_id="99")
+    unbound = StockLevel(quantity=1, sku="OMS-SKU-ONLY")
     with pytest.raises(ConnectorConfigurationError) as error:
-        client_of(shop).push_stock([*levels, StockLevel(quantity=1, sku="OMS-GONE", channel_product_id="99")])
-    assert "stock set for 2 product(s), not for: OMS-GONE: no stock_availables row for product 99-0" in str(error.value)
+        client_of(shop).push_stock([*levels, gone, unbound])
+    message = str(error.value)
+    assert message.startswith("PrestaShop stock set for 2 product(s), not for: ")
+    assert "OMS-GONE: no stock_availables row for product 99-0" in message
+    assert "OMS-SKU-ONLY: no PrestaShop product id" in message
+    assert_no_secret(shop, message)
 
 
 def test_shipment_sets_tracking_then_shipped_state_once(shop):

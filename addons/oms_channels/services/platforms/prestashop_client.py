@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import ConnectorConfigurationError, ConnectorError
 from .client import RefundRequest, Shipment, StockLevel
 from .prestashop_http import PLATFORM, WEBSERVICE_SETTINGS, PrestashopHttp, webservice_http
-from .prestashop_orders import PAGE_SIZE, OrderSync
+from .prestashop_orders import ID_BATCH, PAGE_SIZE, OrderSync
 
 # Resources and methods the connector uses; the key's permissions must tick them.
 NEEDED = {
@@ -97,7 +97,7 @@ class PrestashopClient:
                 f"{PLATFORM} webservice key lacks permissions: tick {', '.join(missing)} "
                 f"in the key's permissions ({WEBSERVICE_SETTINGS})"
             )
-        shop = api.get("shopName") or PLATFORM
+        shop = self.http.short(api.get("shopName") or "") or PLATFORM
         settings = "" if "configurations" in allowed else CONFIGURATIONS_NOT_READABLE
         return f"Connected to {shop}: the webservice key may read orders and push stock and shipments{settings}"
 
@@ -115,7 +115,8 @@ class PrestashopClient:
                     raise
                 rows = []  # not allowed for this key: optional
             settings = {}
-            for row in rows:  # the shop-wide row first, as multistore rows follow it
+            # The shop-wide row before a multistore shop's own.
+            for row in sorted(rows, key=lambda row: str(row.get("id_shop") or "0").strip() not in ("", "0")):
                 name = SETTINGS.get(str(row.get("name") or ""))
                 if name and name not in settings and str(row.get("value") or "").strip():
                     settings[name] = str(row["value"]).strip()
@@ -129,17 +130,17 @@ class PrestashopClient:
     def push_stock(self, levels: list[StockLevel]) -> int:
         """Sets each level's quantity on its ``stock_availables`` row; the rows of all levels in one lookup call
         per ``ID_BATCH`` products. Rows that cannot be found are named (by SKU) after the others are set."""
-        keys = {level: _product_key(level) for level in levels}
-        product_ids = sorted({key[0] for key in keys.values() if key}, key=int)
+        keys = [(level, _product_key(level)) for level in levels]
+        product_ids = sorted({key[0] for _level, key in keys if key}, key=int)
         rows = {}
-        for start in range(0, len(product_ids), 100):
-            batch = product_ids[start : start + 100]
+        for start in range(0, len(product_ids), ID_BATCH):
+            batch = product_ids[start : start + ID_BATCH]
             params = {"display": "full", "filter[id_product]": f"[{'|'.join(batch)}]"}
             for row in self.http.list("stock_availables", params, f"the stock of products {', '.join(batch)}"):
                 key = (str(row.get("id_product")).strip(), str(row.get("id_product_attribute") or "0").strip())
                 rows.setdefault(key, []).append(row)
         pushed, problems = 0, []
-        for level, key in keys.items():
+        for level, key in keys:
             label = level.sku or level.channel_product_id or "?"
             if key is None:
                 problems.append(f"{label}: no PrestaShop product id (12, or 12-45 for a combination)")

@@ -36,8 +36,9 @@ class PrestashopHttp(PlatformHttp):
         try:
             return read_document(response.content)
         except WebserviceDocumentError as exc:
+            said = "an error" if exc.errors else "something else than a webservice document"
             raise ConnectorError(
-                f"{self.platform} sent something else than a webservice document for {what}: {self.short(str(exc))}",
+                f"{self.platform} answered {what} with {said}: {self.short(str(exc))}",
                 transient=True,
                 status=response.status_code,
             ) from None
