@@ -16,7 +16,6 @@ from .prestashop import WebserviceDocumentError, read_document
 
 PLATFORM = "PrestaShop"
 WEBSERVICE_SETTINGS = "Advanced Parameters > Webservice"
-KEY_CODES = {"16", "17", "18", "19", "20", "21"}  # no key sent, empty, not 32 characters, unknown or disabled
 RESOURCE_NOT_ALLOWED = "26"
 METHOD_NOT_ALLOWED = "25"
 WEBSERVICE_DISABLED = "22"
@@ -92,7 +91,9 @@ def webservice_http(shop_url: str, key: str, **http_options) -> PrestashopHttp:
     """The calls to ``<shop_url>/api`` with the key as the HTTP Basic user name and an empty password."""
     http = PrestashopHttp(platform=PLATFORM, base_url=f"{shop_url}/api", secrets=(key,), auth=(key, ""), **http_options)
     # PrestaShop's own 503 (code 22, the webservice switched off) is no throttle: fail at once, say what to do.
-    http.session.hooks.setdefault("response", []).append(_refuse_disabled_webservice)
+    hooks = http.session.hooks.setdefault("response", [])
+    if _refuse_disabled_webservice not in hooks:  # a session given in http_options may serve several clients
+        hooks.append(_refuse_disabled_webservice)
     return http
 
 
