@@ -311,7 +311,12 @@ def creditmemo_of(memo_id: int, order: dict, body: dict) -> dict:
     discount), the shipping argument excluding tax plus its tax at the order's rate, and the adjustments."""
     items = {item.get("item_id"): item for item in order.get("items", [])}
     memo_items, total = [], 0.0
-    for line in body.get("items") or []:
+    wanted = body.get("items") or [  # no items named: Magento refunds what is left of every item
+        {"order_item_id": item_id, "qty": float(item.get("qty_ordered") or 0) - float(item.get("qty_refunded") or 0)}
+        for item_id, item in items.items()
+        if not item.get("parent_item_id")
+    ]
+    for line in wanted:
         item = items.get(line.get("order_item_id")) or {}
         share = float(line.get("qty") or 0) / float(item.get("qty_ordered") or 1)
         memo_item = {"order_item_id": line.get("order_item_id"), "qty": line.get("qty")}

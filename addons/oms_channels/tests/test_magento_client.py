@@ -302,3 +302,11 @@ def test_a_refund_magento_refuses_names_the_order(shop):
         client_of(shop).push_refund(unpaid)
     assert "order 102" in str(refused.value) and "creditmemo" in str(refused.value)
     assert_no_secret(shop, str(refused.value))
+
+
+def test_a_refund_of_an_amount_only_refunds_that_amount_not_the_whole_order(shop):
+    goodwill = dataclasses.replace(refund_of_101(key="RINV/2026/0010"), lines=(), shipping_amount=0.0, amount=5.0)
+    memo_id = client_of(shop).push_refund(goodwill)
+    memo = next(memo for memo in shop.creditmemos if str(memo["entity_id"]) == memo_id)
+    assert memo["grand_total"] == 5.0
+    assert shop.refunds[0][1]["items"] == [{"order_item_id": 1011, "qty": 0}]

@@ -34,21 +34,28 @@
 
 import logging
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import datetime
 from urllib.parse import quote
 
 from ..errors import ConnectorConfigurationError, ConnectorError
 from .client import PlatformHttp, RefundRequest, Shipment, StockLevel
 from .magento import STAGED_CREDITMEMOS
+from .magento_requests import (
+    creditmemo_request,
+    item_quantities,
+    magento_id,
+    number,
+    order_key,
+    orders_after,
+    search_criteria,
+    source_item,
+)
 
 _logger = logging.getLogger(__name__)
 
 PLATFORM = "Magento"
 PAGE_SIZE = 100  # at most 300 when the shop's Web API input limits are on
 STOCK_BATCH_SIZE = 100
-MAGENTO_TIME = "%Y-%m-%d %H:%M:%S"
-CENT = Decimal("0.01")
 BEARER_SETTING = (
     "Stores > Configuration > Services > OAuth > Consumer Settings > Allow OAuth Access Tokens to be used as "
     "standalone Bearer tokens = Yes"
@@ -100,6 +107,8 @@ class MagentoClient:
 
     @classmethod
     def from_credentials(cls, credentials: dict, **http_options) -> "MagentoClient":
+        """A client of the channel's ``base_url``, ``access_token`` and ``store_code``; ``http_options`` go to
+        :class:`PlatformHttp` (``timeout``, ``max_retries``, ``sleep``...), except ``page_size`` (orders per page)."""
         base_url = (credentials.get("base_url") or "").strip().rstrip("/")
         token = (credentials.get("access_token") or "").strip()
         if not base_url or not token:
@@ -123,7 +132,7 @@ class MagentoClient:
         return self.http.json(response, what)
 
     def test_connection(self) -> str:
-        answer = self._call("GET", "orders", "the orders list", params=_criteria([], page_size=1))
+        answer = self._call("GET", "orders", "the orders list", params=search_criteria([], page_size=1))
         total = answer.get("total_count") if isinstance(answer, dict) else None
         if not isinstance(total, int):
             raise ConnectorError("Magento answered the orders list without total_count: check the base URL")
@@ -133,33 +142,31 @@ class MagentoClient:
 
     def fetch_orders(self, since: datetime | None = None):
         """The orders updated since ``since`` (naive UTC), oldest first, each with its credit memos if refunded."""
-        after = None  # (updated_at, entity_id) of the last order read
+        last = None  # the last order read: the next page starts after it
         while True:
-            groups = _after(after) if after else ([[("updated_at", "gteq", _magento_time(since))]] if since else [])
-            page = self._call("GET", "orders", "an orders page", params=_criteria(groups, page_size=self.page_size))
-            items, total = _page(page)
+            criteria = search_criteria(orders_after(since, last), page_size=self.page_size)
+            items, total = _page(self._call("GET", "orders", "an orders page", params=criteria))
             self._attach_creditmemos(items)
             yield from items
             if total <= len(items) or not items:
                 return
-            last = (items[-1].get("updated_at"), items[-1].get("entity_id"))
-            if after is not None and (str(last[0]), _int(last[1])) <= (str(after[0]), _int(after[1])):
+            if last is not None and order_key(items[-1]) <= order_key(last):
                 raise ConnectorError("Magento answered an orders page that does not move on: its filter was ignored")
-            after = last
+            last = items[-1]
 
     def _attach_creditmemos(self, orders: list[dict]) -> None:
         refunded = [order.get("entity_id") for order in orders if _has_refunds(order)]
         if not refunded:
             return
         filters = [[("order_id", "in", ",".join(str(entity_id) for entity_id in refunded))]]
-        answer = self._call("GET", "creditmemos", "the credit memos", params=_criteria(filters))
+        answer = self._call("GET", "creditmemos", "the credit memos", params=search_criteria(filters))
         memos: dict[str, list] = {}
         for memo in _page(answer)[0]:
             memos.setdefault(str(memo.get("order_id")), []).append(memo)
         for order in orders:
             found = memos.get(str(order.get("entity_id")))
             if found:
-                order[STAGED_CREDITMEMOS] = sorted(found, key=lambda memo: _int(memo.get("entity_id")))
+                order[STAGED_CREDITMEMOS] = sorted(found, key=lambda memo: magento_id(memo.get("entity_id")))
 
     # --- stock ------------------------------------------------------------------------------------------------------
 
@@ -172,7 +179,7 @@ class MagentoClient:
         sourced = [level for level in levels if level.location_id]
         for start in range(0, len(sourced), STOCK_BATCH_SIZE):
             batch = sourced[start : start + STOCK_BATCH_SIZE]
-            body = {"sourceItems": [_source_item(level) for level in batch]}
+            body = {"sourceItems": [source_item(level) for level in batch]}
             with _naming(f"stock of SKU {', '.join(level.sku for level in batch[:5])}{'...' * (len(batch) > 5)}"):
                 self._call("POST", "inventory/source-items", "the stock update", json=body)
         for level in levels:
@@ -187,7 +194,7 @@ class MagentoClient:
         item_id = item.get("item_id") if isinstance(item, dict) else None
         if item_id in (None, ""):
             raise ConnectorError("Magento answered a stock item without item_id", transient=False)
-        body = {"stockItem": {"qty": _number(level.quantity), "is_in_stock": level.quantity > 0}}
+        body = {"stockItem": {"qty": number(level.quantity), "is_in_stock": level.quantity > 0}}
         self._call("PUT", f"products/{sku}/stockItems/{quote(str(item_id), safe='')}", "the stock update", json=body)
 
     # --- shipments --------------------------------------------------------------------------------------------------
@@ -197,9 +204,7 @@ class MagentoClient:
             raise ValueError("a shipment is pushed to Magento only with its tracking number")
         carrier = (shipment.carrier or "").strip()
         body = {
-            "items": [
-                {"order_item_id": _int(line.external_line_id), "qty": _number(line.quantity)} for line in shipment.lines
-            ],
+            "items": item_quantities(shipment.lines),
             "tracks": [
                 {
                     "track_number": shipment.tracking_number.strip(),
@@ -229,49 +234,12 @@ class MagentoClient:
 
     def _existing_creditmemo(self, order_id: str, marker: str) -> str | None:
         filters = [[("order_id", "eq", order_id)]]
-        answer = self._call("GET", "creditmemos", "the credit memos", params=_criteria(filters))
+        answer = self._call("GET", "creditmemos", "the credit memos", params=search_criteria(filters))
         for memo in _page(answer)[0]:
             comments = memo.get("comments") if isinstance(memo.get("comments"), list) else []
             if any(isinstance(note, dict) and marker in str(note.get("comment") or "") for note in comments):
                 return str(memo.get("entity_id"))
         return None
-
-
-def creditmemo_request(order: dict, refund: RefundRequest, marker: str) -> dict:
-    """The body of ``POST V1/order/<id>/refund`` whose credit memo totals ``refund.amount``: the lines by quantity
-    (Magento prices them from the order), the shipping excluding tax, the rest as an adjustment."""
-    if not isinstance(order, dict):
-        raise ConnectorError("Magento answered the order with something else than an order", transient=False)
-    currency = order.get("order_currency_code")
-    if currency and refund.currency and currency != refund.currency:
-        raise ConnectorConfigurationError(f"the refund is in {refund.currency}, the Magento order in {currency}")
-    items = {str(item.get("item_id")): item for item in order.get("items") or [] if isinstance(item, dict)}
-    lines, lines_total = [], Decimal(0)
-    for line in refund.lines:
-        item = items.get(str(line.external_line_id))
-        if item is None:
-            raise ConnectorConfigurationError(f"the Magento order has no item {line.external_line_id}")
-        if line.quantity <= 0:
-            continue
-        lines.append({"order_item_id": _int(line.external_line_id), "qty": _number(line.quantity)})
-        lines_total += _cents(_unit_refund(item) * Decimal(str(line.quantity)))
-    shipping_excl, shipping_incl = _shipping(order, Decimal(str(refund.shipping_amount)))
-    adjustment = Decimal(str(refund.amount)).quantize(CENT, ROUND_HALF_UP) - lines_total - shipping_incl
-    arguments = {
-        "shipping_amount": float(shipping_excl),
-        "adjustment_positive": float(max(adjustment, Decimal(0))),
-        "adjustment_negative": float(max(-adjustment, Decimal(0))),
-    }
-    if refund.restock:
-        arguments["extension_attributes"] = {"return_to_stock_items": [line["order_item_id"] for line in lines]}
-    comment = f"{marker} {refund.reason}" if refund.reason else marker
-    return {
-        "items": lines,
-        "notify": True,
-        "appendComment": True,
-        "comment": {"comment": comment, "is_visible_on_front": 0},
-        "arguments": arguments,
-    }
 
 
 # --- helpers --------------------------------------------------------------------------------------------------------
@@ -286,30 +254,6 @@ def _naming(subject: str):
         raise ConnectorConfigurationError(f"{subject}: {error}", status=error.status) from error
     except ConnectorError as error:
         raise ConnectorError(f"{subject}: {error}", transient=error.transient, status=error.status) from error
-
-
-def _criteria(groups: list, page_size: int | None = None) -> dict:
-    """``searchCriteria`` query parameters: ``groups`` of (field, condition, value) filters (OR within a group, AND
-    between groups), sorted updated_at then entity_id ascending when paged."""
-    params = {}
-    for g, group in enumerate(groups):
-        for f, (field, condition, value) in enumerate(group):
-            prefix = f"searchCriteria[filter_groups][{g}][filters][{f}]"
-            params[f"{prefix}[field]"], params[f"{prefix}[value]"] = field, value
-            params[f"{prefix}[condition_type]"] = condition
-    if page_size:
-        for position, field in enumerate(("updated_at", "entity_id")):
-            params[f"searchCriteria[sortOrders][{position}][field]"] = field
-            params[f"searchCriteria[sortOrders][{position}][direction]"] = "ASC"
-        params.update({"searchCriteria[pageSize]": page_size, "searchCriteria[currentPage]": 1})
-    return params
-
-
-def _after(last: tuple) -> list:
-    """What comes after the order ``last`` = (updated_at, entity_id) in the sort: at or after its time, and after
-    its time or its id (filter groups AND, filters within a group OR)."""
-    updated_at, entity_id = str(last[0]), str(last[1])
-    return [[("updated_at", "gteq", updated_at)], [("updated_at", "gt", updated_at), ("entity_id", "gt", entity_id)]]
 
 
 def _page(answer) -> tuple[list, int]:
@@ -328,55 +272,5 @@ def _has_refunds(order: dict) -> bool:
     return refunded > 0 or order.get("state") == "closed"
 
 
-def _magento_time(moment: datetime) -> str:
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment.strftime(MAGENTO_TIME)
-
-
-def _source_item(level: StockLevel) -> dict:
-    quantity = max(level.quantity, 0)
-    status = int(quantity > 0)  # 1 "in stock", 0 "out of stock"
-    return {"sku": level.sku, "source_code": level.location_id, "quantity": _number(quantity), "status": status}
-
-
-def _unit_refund(item: dict) -> Decimal:
-    """What Magento refunds per unit of an order item: its row, tax included, after discount, per unit ordered."""
-    row = sum(_decimal(item.get(key)) for key in ("row_total", "tax_amount", "discount_tax_compensation_amount"))
-    ordered = _decimal(item.get("qty_ordered")) or Decimal(1)
-    return (row - _decimal(item.get("discount_amount"))) / ordered
-
-
-def _shipping(order: dict, refunded_incl: Decimal) -> tuple[Decimal, Decimal]:
-    """(shipping argument excluding tax, what Magento will refund for it tax included), at the order's rate."""
-    excl, incl = _decimal(order.get("shipping_amount")), _decimal(order.get("shipping_incl_tax"))
-    if not refunded_incl or not excl or not incl:
-        return refunded_incl.quantize(CENT, ROUND_HALF_UP), refunded_incl.quantize(CENT, ROUND_HALF_UP)
-    argument = _cents(refunded_incl * excl / incl)
-    return argument, _cents(argument * incl / excl)
-
-
 def _order_path(order_id) -> str:
     return f"order/{quote(str(order_id), safe='')}"
-
-
-def _decimal(value) -> Decimal:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
-    except ArithmeticError:
-        return Decimal(0)
-
-
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, ROUND_HALF_UP)
-
-
-def _number(value: float):
-    """An integral quantity as an int (Magento echoes what it gets), else the float."""
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def _int(value):
-    """An id as Magento's JSON has it (a number) when it is one."""
-    text = str(value).strip()
-    return int(text) if text.isdigit() else text
