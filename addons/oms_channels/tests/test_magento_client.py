@@ -131,6 +131,17 @@ def test_a_server_failing_every_time_is_a_transient_error(shop):
     assert_no_secret(shop, str(failure.value))
 
 
+def test_a_later_page_failing_every_time_raises_after_the_pages_read(shop):
+    pulled = []
+    client = client_of(shop, page_size=2)
+    with pytest.raises(ConnectorError) as failure:
+        for payload in client.fetch_orders(None):
+            pulled.append(payload["entity_id"])
+            if len(pulled) == 2:  # page 1 read; every call from now on fails
+                shop.fail_next(50)
+    assert failure.value.transient and pulled == [100, 101]  # the pull's cursor stays: page 2 comes next run
+
+
 # --- test connection and refusals -----------------------------------------------------------------------------------
 
 
