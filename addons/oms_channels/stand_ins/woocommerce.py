@@ -14,7 +14,8 @@ key runs as a guest and is refused by the permission check (``woocommerce_rest_c
 read-only key (``read_only=True``) is refused on writes. With "plain permalinks" the route is ``/?rest_route=/wc/v3/…``,
 which is served too. Push-back calls (stock, order notes, status updates, refunds) are recorded in lists; refunds
 are served back as WooCommerce documents them (negative lines naming ``_refunded_item_id``), and ``add_refund`` serves
-one already made. Products (SKU look-up, batch stock updates): ``stand_ins/woocommerce_products.py``.
+one already made; notes are listed back (``GET orders/<id>/notes``, newest first). ``woocommerce_active = False``: a
+WordPress without WooCommerce. Products (SKU look-up, batch stock updates): ``stand_ins/woocommerce_products.py``.
 """
 
 import math
@@ -40,6 +41,7 @@ _URLS = Map(
         Rule("/wc/v3/orders", endpoint="orders", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>", endpoint="order", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>", endpoint="order_update", methods=["PUT", "POST", "PATCH"]),
+        Rule("/wc/v3/orders/<int:order_id>/notes", endpoint="notes", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>/notes", endpoint="note", methods=["POST"]),
         Rule("/wc/v3/orders/<int:order_id>/refunds", endpoint="refunds", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>/refunds", endpoint="refund", methods=["POST"]),
@@ -93,9 +95,11 @@ class LocalWooCommerce(ProductsServed, OrdersServed, LocalJsonServer):
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
         self.read_only = read_only
+        self.woocommerce_active = True  # False: WordPress answers, WooCommerce is off (rest_no_route everywhere)
         self.requests: list[RecordedRequest] = []
         self.stock_updates: list[dict] = []  # {"product_id", "variation_id" (None for simple), "body"}
         self.notes: list[tuple[int, dict]] = []  # (order id, body)
+        self._note_answers: list[tuple[int, dict]] = []  # (order id, the note as answered)
         self.order_updates: list[tuple[int, dict]] = []  # (order id, body), e.g. {"status": "completed"}
         self.refunds: list[tuple[int, dict]] = []  # (order id, body) of the refunds created
         self._refund_answers: list[tuple[int, dict]] = []  # (order id, the refund as answered)
@@ -164,10 +168,12 @@ class LocalWooCommerce(ProductsServed, OrdersServed, LocalJsonServer):
         if route is None and not request.path.startswith(_PREFIX + "/"):
             return Response("<html><body><h1>Not Found</h1></body></html>", status=404, mimetype="text/html")
         route = route or request.path[len(_PREFIX) :]
+        if not self.woocommerce_active:
+            return _no_route()
         try:
             endpoint, arguments = _URLS.bind("127.0.0.1").match(route, method=request.method)
         except HTTPException:
-            return wp_error("rest_no_route", "No route was found matching the URL and request method.", 404)
+            return _no_route()
         refusal = self._refusal(request)
         if refusal:
             return refusal
@@ -286,7 +292,14 @@ class LocalWooCommerce(ProductsServed, OrdersServed, LocalJsonServer):
                 "note": body["note"],
                 "customer_note": bool(body.get("customer_note", False)),
             }
+            self._note_answers.append((order_id, note))
         return json_response(note, 201)
+
+    def _serve_notes(self, request: Request, body, order_id: int) -> Response:
+        with self.lock:
+            if self._find_order(order_id) is None:
+                return _invalid_order()
+            return json_response([note for oid, note in reversed(self._note_answers) if oid == order_id])
 
     def _serve_refunds(self, request: Request, body, order_id: int) -> Response:
         with self.lock:
@@ -412,6 +425,10 @@ def _lines_amount(lines: list) -> float:
         + sum(float(tax.get("refund_total") or 0) for tax in line.get("refund_tax", []))
         for line in lines
     )
+
+
+def _no_route() -> Response:
+    return wp_error("rest_no_route", "No route was found matching the URL and request method.", 404)
 
 
 def _invalid_order() -> Response:

@@ -176,7 +176,13 @@ def test_html_pages_are_clear_errors(shop):
     with pytest.raises(ConnectorConfigurationError) as not_wordpress:
         WooCommerceClient.from_credentials(wrong_site).test_connection()
     assert "answered 404" in str(not_wordpress.value) and "check the site URL" in str(not_wordpress.value)
-    for error in (maintenance, not_wordpress):
+    shop.woocommerce_active = False
+    with pytest.raises(ConnectorConfigurationError) as no_woocommerce:
+        connect(shop).test_connection()
+    assert "rest_no_route" not in str(no_woocommerce.value)  # the platform's words, not its codes
+    assert "check the site URL" in str(no_woocommerce.value) and "WooCommerce is active" in str(no_woocommerce.value)
+    assert "Permalinks" in str(no_woocommerce.value)
+    for error in (maintenance, not_wordpress, no_woocommerce):
         assert_no_credentials(str(error.value))
 
 
@@ -312,6 +318,7 @@ def test_shipment_note_then_completed_only_when_everything_shipped(shop):
     assert "SEUR" in note["note"] and "1Z999AA10123456784" in note["note"] and SEUR_URL in note["note"]
     assert "Hervidor eléctrico Inox 1,7 L × 2" in note["note"]
     assert shop.order_updates == [], "not completed while a line has not shipped"
+    assert client.push_shipment(partial) == note_id and len(shop.notes) == 1, "pushed again: no second e-mail"
 
     rest = Shipment(
         order_external_id="5101",

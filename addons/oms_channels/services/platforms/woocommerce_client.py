@@ -18,7 +18,8 @@ exception of tests: ``woocommerce_http.py``), one at a time, through ``PlatformH
   ``woocommerce.REFUND_DOCUMENTS_KEY``, which ``map_staged`` passes to the mapper.
 - Stock: ``woocommerce_stock.py``.
 - Shipment: a note to the customer (``customer_note: true``, e-mailed by WooCommerce) naming the shipment's lines,
-  carrier, tracking number and link; then ``status: completed`` only when every line has shipped.
+  carrier, tracking number and link, unless a customer note already holds that tracking number (a shipment pushed
+  again); then ``status: completed`` only when every line has shipped.
 - Refund: ``POST orders/<id>/refunds`` recording money already given back (``api_refund: false``: the payment
   gateway is not asked to pay again) with ``api_restock: false`` whatever ``refund.restock`` says: the OMS owns the
   stock, takes returned goods back in Odoo and pushes absolute quantities, so a WooCommerce restock would show
@@ -150,13 +151,26 @@ class WooCommerceClient:
             tracking_number=shipment.tracking_number.strip(),
             link=f" ({shipment.tracking_url})" if shipment.tracking_url else "",
         )
-        body = {"note": note, "customer_note": True}
-        answer = self.http.json(self.http.call("POST", f"/orders/{order_id}/notes", json=body), "the shipment note")
-        if not isinstance(answer, dict) or answer.get("id") in (None, ""):
-            raise ConnectorError(f"WooCommerce answered the note of order {order_id} without its id")
+        note_id = self._customer_note_naming(order_id, shipment.tracking_number.strip())
+        if note_id is None:
+            body = {"note": note, "customer_note": True}
+            answer = self.http.json(self.http.call("POST", f"/orders/{order_id}/notes", json=body), "the note")
+            if not isinstance(answer, dict) or answer.get("id") in (None, ""):
+                raise ConnectorError(f"WooCommerce answered the note of order {order_id} without its id")
+            note_id = str(answer["id"])
         if shipment.complete:
             self.http.call("PUT", f"/orders/{order_id}", json={"status": "completed"})
-        return str(answer["id"])
+        return note_id
+
+    def _customer_note_naming(self, order_id: str, tracking_number: str) -> str | None:
+        """The id of a note the customer already got with this tracking number: a shipment pushed again (its
+        status update had failed) does not e-mail the customer twice."""
+        what = f"the notes of order {order_id}"
+        notes = self.http.json(self.http.call("GET", f"/orders/{order_id}/notes", params={"type": "customer"}), what)
+        for note in notes if isinstance(notes, list) else ():
+            if isinstance(note, dict) and note.get("customer_note") and tracking_number in str(note.get("note") or ""):
+                return str(note.get("id"))
+        return None
 
     def push_refund(self, refund: RefundRequest) -> str:
         order_id = _platform_id(refund.order_external_id)
