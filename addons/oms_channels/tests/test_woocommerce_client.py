@@ -375,4 +375,7 @@ def test_refund_of_shipping_splits_its_tax(shop):
     connect(shop).push_refund(refund)
     ((_, body),) = shop.refunds
     assert body["line_items"] == [{"id": 7003, "refund_total": 4.13, "refund_tax": [{"id": 1, "refund_total": 0.87}]}]
-    assert body["reason"] == "RINV/2026/00043"
+    assert body["reason"] == "[RINV/2026/00043]"
+    shorter_key = RefundRequest(order_external_id="5101", key="RINV/2026/0004", amount=1.0, currency="EUR")
+    connect(shop).push_refund(shorter_key)
+    assert len(shop.refunds) == 2, "a key is not found inside a longer one"

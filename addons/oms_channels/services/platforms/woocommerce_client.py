@@ -23,10 +23,12 @@ exception of tests: ``woocommerce_http.py``), one at a time, through ``PlatformH
 - Refund: ``POST orders/<id>/refunds`` recording money already given back (``api_refund: false``: the payment
   gateway is not asked to pay again) with ``api_restock: false`` whatever ``refund.restock`` says: the OMS owns the
   stock, takes returned goods back in Odoo and pushes absolute quantities, so a WooCommerce restock would show
-  goods before they are back. WooCommerce keeps no idempotency key: the credit note's key goes in ``reason``, and
-  an existing refund holding it is returned instead of a second one.
+  goods before they are back. WooCommerce keeps no idempotency key: the credit note's key goes in ``reason`` as
+  ``[<key>]``, and an existing refund holding it is returned instead of a second one.
 """
 
+import html
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -44,6 +46,8 @@ _WP_DATE = "%Y-%m-%dT%H:%M:%S"
 
 
 class WooCommerceClient:
+    """One WooCommerce shop, as ``client.py`` describes platform clients."""
+
     def __init__(self, http: WooCommerceHttp, per_page: int = PER_PAGE, shipment_note: str = SHIPMENT_NOTE):
         self.http = http
         self.per_page = max(1, min(PER_PAGE, per_page))
@@ -140,20 +144,9 @@ class WooCommerceClient:
         if not (shipment.tracking_number or "").strip():
             raise ValueError("a shipment without tracking number is not pushed to WooCommerce")
         order_id = _platform_id(shipment.order_external_id)
-        names = {str(item.get("id")): item.get("name") for item in _items(self._order(order_id), "line_items")}
-        lines = ", ".join(
-            f"{names.get(line.external_line_id) or line.external_line_id} × {_number(line.quantity)}"
-            for line in shipment.lines
-        )
-        note = self.shipment_note.format(
-            carrier=shipment.carrier,
-            lines=lines or "your order",
-            tracking_number=shipment.tracking_number.strip(),
-            link=f" ({shipment.tracking_url})" if shipment.tracking_url else "",
-        )
         note_id = self._customer_note_naming(order_id, shipment.tracking_number.strip())
         if note_id is None:
-            body = {"note": note, "customer_note": True}
+            body = {"note": self._shipment_note(order_id, shipment), "customer_note": True}
             answer = self.http.json(self.http.call("POST", f"/orders/{order_id}/notes", json=body), "the note")
             if not isinstance(answer, dict) or answer.get("id") in (None, ""):
                 raise ConnectorError(f"WooCommerce answered the note of order {order_id} without its id")
@@ -162,13 +155,31 @@ class WooCommerceClient:
             self.http.call("PUT", f"/orders/{order_id}", json={"status": "completed"})
         return note_id
 
+    def _shipment_note(self, order_id: str, shipment: Shipment) -> str:
+        """The note the customer reads: the shipment's lines by the order's names, carrier, tracking, link."""
+        names = {
+            str(item["id"]): html.unescape(str(item.get("name") or item["id"]))
+            for item in _items(self._order(order_id), "line_items")
+        }
+        lines = ", ".join(
+            f"{names.get(line.external_line_id, line.external_line_id)} × {_number(line.quantity)}"
+            for line in shipment.lines
+        )
+        return self.shipment_note.format(
+            carrier=shipment.carrier,
+            lines=lines or "your order",
+            tracking_number=shipment.tracking_number.strip(),
+            link=f" ({shipment.tracking_url})" if shipment.tracking_url else "",
+        )
+
     def _customer_note_naming(self, order_id: str, tracking_number: str) -> str | None:
         """The id of a note the customer already got with this tracking number: a shipment pushed again (its
         status update had failed) does not e-mail the customer twice."""
         what = f"the notes of order {order_id}"
         notes = self.http.json(self.http.call("GET", f"/orders/{order_id}/notes", params={"type": "customer"}), what)
+        naming = re.compile(rf"(?<![\w-]){re.escape(tracking_number)}(?![\w-])")
         for note in notes if isinstance(notes, list) else ():
-            if isinstance(note, dict) and note.get("customer_note") and tracking_number in str(note.get("note") or ""):
+            if isinstance(note, dict) and note.get("customer_note") and naming.search(str(note.get("note") or "")):
                 return str(note.get("id"))
         return None
 
@@ -178,15 +189,16 @@ class WooCommerceClient:
         existing = self.http.json(
             self.http.call("GET", path, params={"per_page": 100}), f"the refunds of order {order_id}"
         )
+        marker = f"[{refund.key}]"
         for document in existing if isinstance(existing, list) else ():
-            if isinstance(document, dict) and refund.key in str(document.get("reason") or ""):
+            if isinstance(document, dict) and marker in str(document.get("reason") or ""):
                 return str(document.get("id"))
         order = self._order(order_id)
         if str(order.get("currency") or refund.currency).upper() != refund.currency.upper():
             raise ValueError(f"refund in {refund.currency} for WooCommerce order {order_id} in {order.get('currency')}")
         body = {
             "amount": f"{Decimal(str(refund.amount)).quantize(_CENT, ROUND_HALF_UP)}",
-            "reason": f"{refund.reason} [{refund.key}]" if refund.reason else refund.key,
+            "reason": f"{refund.reason} {marker}" if refund.reason else marker,
             "api_refund": False,
             "api_restock": False,
             "line_items": _refund_items(order, refund),
