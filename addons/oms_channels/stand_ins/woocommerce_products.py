@@ -6,7 +6,7 @@ the batch endpoints that set stock, answering as ``tests/fixtures/platforms/wooc
 
 - ``GET products?sku=a,b`` finds products **and** variations by exact SKU (WooCommerce widens the post type to
   ``product_variation`` when ``sku`` is given); ``GET products?include=1,2`` finds products only, never variations;
-  ``GET products/<id>`` answers a variation too (with its ``parent_id``).
+  ``GET products/<id>`` answers a variation too, with its ``parent_id`` (what the client assumes; not confirmed).
 - ``POST products/batch`` and ``POST products/<id>/variations/batch`` ``{"update": [{"id", ...}]}`` (at most 100)
   answer 200 with each item on its own: the product, or ``{"id", "error": {...}}`` (an unknown id, or a variation
   sent to ``products/batch``). The per-item error code of an unknown variation is not confirmed.

@@ -9,8 +9,9 @@ OMS does not know, so the products are found first, with as few calls as possibl
    back, else by its SKU (the SKU is what both sides show).
 2. Levels still unmatched that carry the shop's id: ``GET products?include=<id>,...`` (one call per 100 ids) finds
    simple and variable products, never variations;
-3. what is left, one ``GET products/<id>`` each (WooCommerce answers a variation there too, with its parent; not
-   confirmed in the docs, read from the products controller): bindings normally carry SKUs, so this stays rare.
+3. what is left, one ``GET products/<id>`` each, read for its ``type`` and ``parent_id`` (that WooCommerce answers a
+   variation's id there too is not confirmed: the docs show only products); bindings normally carry SKUs, so
+   this stays rare, and an id it does not answer is named among the failures.
 
 Then one ``POST products/batch`` per 100 products and one ``POST products/<parent>/variations/batch`` per parent
 (per 100 variations). WooCommerce answers a batch 200 with each item on its own: items refused there, and levels
