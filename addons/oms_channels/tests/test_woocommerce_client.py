@@ -13,6 +13,7 @@ import pytest
 
 from odoo.addons.oms_channels.services.channel_order import parse_channel_order
 from odoo.addons.oms_channels.services.errors import ConnectorConfigurationError, ConnectorError
+from odoo.addons.oms_channels.services.payload import ChannelOrderError
 from odoo.addons.oms_channels.services.platforms import woocommerce
 from odoo.addons.oms_channels.services.platforms.client import (
     RefundLine,
@@ -227,6 +228,8 @@ def test_webhook_signature_and_topic(name, topic):
     assert not woocommerce.is_ping(body, headers)
     if topic == "cancel":
         assert woocommerce.deleted_order_id(body) == "5103"
+        with pytest.raises(ChannelOrderError, match="moved to the trash"):
+            woocommerce.map_staged(json.loads(body))  # staged by mistake, it says what it is
     else:
         order = json.loads(body)
         assert parse_channel_order(woocommerce.map_staged(order)).external_id == str(order["id"])

@@ -62,6 +62,12 @@ def map_staged(payload) -> dict:
     """The channel order of a staged payload: an order the client pulled (with its refund documents under
     ``REFUND_DOCUMENTS_KEY`` when it has refunds) or the body of an ``order.created`` / ``order.updated`` webhook
     (refunds without their detail)."""
+    if isinstance(payload, dict) and set(payload) == {"id"}:
+        raise ChannelOrderError(
+            "malformed",
+            f"WooCommerce order {payload['id']} was moved to the trash (order.deleted carries only its id): "
+            "it is no order to import; cancel it in the OMS",
+        )
     refunds = payload.get(REFUND_DOCUMENTS_KEY) if isinstance(payload, dict) else None
     if refunds is not None and not isinstance(refunds, list):
         raise ChannelOrderError("malformed", f"{REFUND_DOCUMENTS_KEY} must be an array (got {json_type(refunds)})")
