@@ -7,7 +7,7 @@ from odoo.http import request
 
 from ..services.cart_event import is_cart_event
 from ..services.payload import MAX_PAYLOAD_BYTES, ChannelOrderError, parse_payload
-from ..services.platforms.staged import webhook_verdict
+from ..services.platforms.staged import deleted_order_ref, webhook_verdict
 
 _logger = logging.getLogger(__name__)
 
@@ -48,6 +48,12 @@ class ChannelWebhook(http.Controller):
         if verdict in ("ping", "other"):
             # The platform checking the address, or a topic that is no order: heard, nothing kept.
             return self._answer(200, {"received": verdict})
+        if verdict == "deleted":
+            record = channel.env["oms.channel.order"]._receive_deletion(
+                channel, deleted_order_ref(channel.platform, body)
+            )
+            request.env.cr.commit()
+            return self._answer(200, {"reference": record.external_ref or None, "state": record.state or None})
         if channel.platform == "oms":
             cart_answer = self._receive_cart_event(channel, body)
             if cart_answer is not None:

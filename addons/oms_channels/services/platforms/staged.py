@@ -67,9 +67,10 @@ def raw_external_id(platform: str, payload) -> str | None:
 
 
 def webhook_verdict(platform: str, secret: str, body: bytes, headers) -> str:
-    """What a body pushed to a channel's webhook address is: ``order`` (signed, an order: staged), ``ping`` (a
-    platform checking the address: answered, nothing kept), ``other`` (signed, a topic that is no order: answered,
-    nothing kept) or ``refused`` (no valid signature under the channel's secret, or a platform without webhooks)."""
+    """What a body pushed to a channel's webhook address is: ``order`` (signed, an order: staged), ``deleted``
+    (signed, the platform threw an order away: cancelled, the body not staged), ``ping`` (a platform checking the
+    address: answered, nothing kept), ``other`` (signed, a topic that is no order: answered, nothing kept) or
+    ``refused`` (no valid signature under the channel's secret, or a platform without webhooks)."""
     if platform == "oms":
         return "order" if verify(secret, body, headers.get(SIGNATURE_HEADER)) else "refused"
     if platform not in WEBHOOK_PLATFORMS:
@@ -79,4 +80,12 @@ def webhook_verdict(platform: str, secret: str, body: bytes, headers) -> str:
         return "ping"
     if not secret or not module.verify_webhook(secret, body, headers):
         return "refused"
-    return "order" if module.webhook_topic(headers) else "other"
+    topic = module.webhook_topic(headers)
+    if platform == "woocommerce" and topic == "cancel":
+        return "deleted"  # the order moved to the trash: the body names it, it is not an order
+    return "order" if topic else "other"
+
+
+def deleted_order_ref(platform: str, body: bytes) -> str | None:
+    """The external id a ``deleted`` webhook body names (WooCommerce's ``{"id": N}``), or None."""
+    return _module(platform).deleted_order_id(body) if platform == "woocommerce" else None
