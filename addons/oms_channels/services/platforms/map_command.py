@@ -32,18 +32,18 @@ USAGE = "usage: scripts/map-order.sh oms|shopify|woocommerce|magento|prestashop 
 
 def main(argv: list[str], out=sys.stdout) -> int:
     if len(argv) < 2 or argv[0] not in ("oms", *PLATFORM_LABELS):
-        out.write(USAGE + "\n")
+        out.write(f"{USAGE}\n")
         return 2
     platform, paths = argv[0], [Path(name) for name in argv[1:]]
     try:
         payloads = read_payloads(platform, paths)
     except (OSError, ValueError) as error:
-        out.write(f"cannot read the files: {error}" + "\n")
+        out.write(f"cannot read the files: {error}\n")
         return 2
     problems = 0
     for payload in payloads:
         problems += report(platform, payload, out)
-    out.write(f"{len(payloads)} order(s), {problems} with problems" + "\n")
+    out.write(f"{len(payloads)} order(s), {problems} with problems\n")
     return 1 if problems else 0
 
 
@@ -52,9 +52,9 @@ def report(platform: str, payload, out) -> int:
     try:
         order = channel_order_of(platform, payload)
     except ChannelOrderError as error:
-        out.write(f"== order that does not map\nPROBLEM ({error.category}): {error}\n" + "\n")
+        out.write(f"== order that does not map\nPROBLEM ({error.category}): {error}\n\n")
         return 1
-    out.write(f"== order {order.get('external_id')}" + "\n")
+    out.write(f"== order {order.get('external_id')}\n")
     out.write(json.dumps(order, indent=2, ensure_ascii=False, default=str) + "\n")
     problems = []
     try:
@@ -65,7 +65,7 @@ def report(platform: str, payload, out) -> int:
         difference = totals_difference(parsed)
         if difference:
             problems.append(f"PROBLEM (total_mismatch): {difference}")
-    out.write("\n".join(problems or ["no problem"]) + "\n" + "\n")
+    out.write("\n".join(problems or ["no problem"]) + "\n\n")
     return 1 if problems else 0
 
 
