@@ -238,7 +238,8 @@ def test_maintenance_page_after_retries_says_so(shop):
     shop.serve_html_next(4, "maintenance")
     with pytest.raises(ConnectorError) as error:
         client_of(shop).test_connection()
-    assert "answered 503 after 4 attempts" in str(error.value) and "maintenance" in str(error.value)
+    assert "answered 503 with an HTML page" in str(error.value) and "after 4 attempts" in str(error.value)
+    assert "maintenance" in str(error.value)
     assert_no_secret(shop, str(error.value))
 
 

@@ -18,7 +18,7 @@ import requests
 
 from odoo.addons.oms_intelligent.services.http_errors import error_detail
 
-from ..errors import ConnectorConfigurationError, ConnectorError
+from ..errors import ConnectorConfigurationError
 from .client import DEFAULT_HINTS, PlatformHttp, is_html
 
 PLATFORM = "WooCommerce"
@@ -78,28 +78,7 @@ def _is_loopback(host: str) -> bool:
 
 
 class WooCommerceHttp(PlatformHttp):
-    """``PlatformHttp`` with WooCommerce's refusal messages, and the HTML page named when retries end on one."""
-
-    def __post_init__(self):  # pylint: disable=missing-return
-        # A dataclass hook: it returns nothing.
-        super().__post_init__()
-        self._html_seen = False
-        self.session.hooks["response"].append(self._remember_html)
-
-    def _remember_html(self, response, *args, **kwargs):  # pylint: disable=unused-argument
-        self._html_seen = is_html(response)
-
-    def call(self, method: str, path: str, **kwargs) -> requests.Response:
-        self._html_seen = False
-        try:
-            return super().call(method, path, **kwargs)
-        except ConnectorConfigurationError:
-            raise
-        except ConnectorError as exc:
-            if not self._html_seen:
-                raise
-            # A maintenance page (503 + Retry-After) or a host's 429 page: say so, not only the status.
-            raise ConnectorError(f"{exc}; {_HTML_HINT}", transient=exc.transient, status=exc.status) from None
+    """``PlatformHttp`` with WooCommerce's refusal messages."""
 
     def refusal(self, response: requests.Response) -> str:
         status = response.status_code
