@@ -17,6 +17,7 @@ PLATFORM_LABELS = {
 }
 # Magento 2 (open source) and PrestaShop have no order webhooks of their own: they are pulled.
 WEBHOOK_PLATFORMS = ("shopify", "woocommerce")
+_PAGE_SIZE_OPTIONS = {"woocommerce": "per_page"}
 _CLIENTS = {
     "shopify": "ShopifyClient",
     "woocommerce": "WooCommerceClient",
@@ -31,9 +32,12 @@ def _module(platform: str, suffix: str = ""):
     return importlib.import_module(f"{__package__}.{platform}{suffix}")
 
 
-def platform_client(platform: str, credentials: dict, **http_options):
-    """The client of ``platform`` built from the channel's credentials (the keys of client.py)."""
+def platform_client(platform: str, credentials: dict, *, page_size: int | None = None, **http_options):
+    """The client of ``platform`` built from the channel's credentials (the keys of client.py), asking for
+    ``page_size`` orders per page of a pull (the client's default when None)."""
     client_class = getattr(_module(platform, "_client"), _CLIENTS[platform])
+    if page_size:
+        http_options[_PAGE_SIZE_OPTIONS.get(platform, "page_size")] = page_size
     return client_class.from_credentials(credentials, **http_options)
 
 
