@@ -146,7 +146,8 @@ class LocalShopify(ShopifyReads, OrdersServed, LocalJsonServer):
 
     def _refusal(self, request: Request) -> Response | None:
         """What answers before the GraphQL operation runs, in this order: an injected failure or HTML page, an
-        unknown path or version (404), a refused token (401), an injected throttle; None: run the operation."""
+        unknown path or version (a malformed one, or one newer than ``api_version``: 404), a refused token (401), an
+        injected throttle; None: run the operation."""
         failure = self._injected_failure()
         with self.lock:
             html = None if failure else (self._html_pages.pop(0) if self._html_pages else None)
@@ -154,7 +155,9 @@ class LocalShopify(ShopifyReads, OrdersServed, LocalJsonServer):
             return failure or Response(html[1], status=html[0], mimetype="text/html")
         try:
             _URLS.bind_to_environ(request.environ).match()
-            found = bool(_VERSION.match(request.path.split("/")[3]))
+            version = request.path.split("/")[3]
+            # a version after the newest this shop serves does not exist yet
+            found = bool(_VERSION.match(version)) and version <= self.api_version
         except HTTPException:
             found = False
         if not found:
@@ -238,6 +241,14 @@ class LocalShopify(ShopifyReads, OrdersServed, LocalJsonServer):
         for index, item in enumerate(data["quantities"]):
             if not (isinstance(item, dict) and item.get("inventoryItemId") and item.get("locationId")):
                 errors.append({"field": ["input", "quantities", str(index)], "message": "Invalid", "code": "INVALID"})
+            elif item["locationId"] not in self.locations:
+                errors.append(
+                    {
+                        "field": ["input", "quantities", str(index), "locationId"],
+                        "message": "The specified location could not be found.",
+                        "code": "INVALID_LOCATION",
+                    }
+                )
             elif item["inventoryItemId"] not in known:
                 errors.append(
                     {

@@ -1,7 +1,8 @@
 """What the local Shopify (:mod:`.shopify`) answers besides the orders pages and the push-back mutations: the shop,
 one order (``order(id:)``: the rest of its line items, its fulfillment orders, payments and refunds), the variants
 of the catalogue (``nodes(ids:)`` / ``productVariants(query: "sku:...")`` and the primary ``location``), and access
-scopes the app may be denied (``deny_scope``).
+scopes the app may be denied (``deny_scope``); stock is set only at ``locations`` (the primary one unless a test adds
+others).
 
 Made up from the orders served: the catalogue is the variants of their lines; each order has one fulfillment order
 at the primary location (its line items' remaining quantities fall as ``fulfillmentCreate`` ships them), one
@@ -29,6 +30,7 @@ class ShopifyReads:
     def __init__(self):
         super().__init__()
         self.denied_scopes: set[str] = set()
+        self.locations: set[str] = {PRIMARY_LOCATION}  # where inventory may be set
         self.fulfilled: dict[str, int] = defaultdict(int)  # fulfillment order line item id -> quantity shipped
         self.created_refunds: dict[str, list[dict]] = defaultdict(list)  # order gid -> [{id, note}]
 
