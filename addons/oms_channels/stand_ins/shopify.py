@@ -13,11 +13,11 @@ does not parse GraphQL): ``orders(`` answers ``data.orders {nodes, pageInfo}`` f
 ``updated_at`` terms of ``variables.query``, sorted by ``updatedAt`` ascending (the connector's ``sortKey:
 UPDATED_AT``), ``first`` per page, with opaque base64 cursors; a query costing more than ``max_query_cost`` (2 + 7
 points an order here) is refused with MAX_COST_EXCEEDED; an order with more line items than the query's
-``lineItems(first: N)`` is served with N of them and ``hasNextPage``. ``inventorySetQuantities``,
-``fulfillmentCreate`` and ``refundCreate`` are recorded (their ``input`` / ``fulfillment`` variables) and answered
-with no ``userErrors`` when their ids and quantities are the shop's. ``shop {``, ``order(``, ``nodes(`` /
-``productVariants(`` are answered as :mod:`.shopify_reads` says. Nodes are served whole, whatever fields the query
-asks for.
+``lineItems(first: N)`` (or a refund with more lines than ``refundLineItems(first: M)``) is served with the first ones
+and ``hasNextPage``. ``inventorySetQuantities``, ``fulfillmentCreate`` and ``refundCreate`` are recorded (their
+``input`` / ``fulfillment`` variables) and answered with no ``userErrors`` when their ids and quantities are the
+shop's. ``shop {``, ``order(``, ``node(``, ``nodes(`` / ``productVariants(`` are answered as :mod:`.shopify_reads`
+says. Nodes are served whole, whatever fields the query asks for.
 """
 
 import base64
@@ -35,7 +35,7 @@ from werkzeug.wrappers import Request, Response
 from odoo.addons.oms_intelligent.stand_ins.http_server import LocalJsonServer, json_response
 
 from .orders import OrdersServed
-from .shopify_reads import ShopifyReads, line_items_page
+from .shopify_reads import ShopifyReads, cut_nested
 
 RecordedRequest = namedtuple("RecordedRequest", "method path operation variables")
 
@@ -52,6 +52,7 @@ _OPERATIONS = (
     ("shop", r"\bshop\s*\{", None),
     ("orders", r"\borders\s*\(", "read_orders"),
     ("order", r"\border\s*\(", "read_orders"),
+    ("node", r"\bnode\s*\(", "read_orders"),
     ("variants", r"\b(nodes|productVariants)\s*\(", "read_products"),
 )
 MAX_QUERY_COST = 1000
@@ -214,13 +215,10 @@ class LocalShopify(ShopifyReads, OrdersServed, LocalJsonServer):
             selected = [(key, node) for key, node in selected if key > after]
         page = selected[:first]
         end = _encode_cursor(page[-1][0]) if page else None
-        line_items = re.search(r"\blineItems\s*\(\s*first:\s*(\d+)", query)
         body = {
             "data": {
                 "orders": {
-                    "nodes": [
-                        _with_line_items(node, int(line_items.group(1)) if line_items else None) for _key, node in page
-                    ],
+                    "nodes": [cut_nested(node, query) for _key, node in page],
                     "pageInfo": {"hasNextPage": len(selected) > first, "endCursor": end},
                 }
             },
@@ -323,14 +321,6 @@ class LocalShopify(ShopifyReads, OrdersServed, LocalJsonServer):
 
 def _graphql_error(message: str, code: str = "INVALID_VARIABLE") -> Response:
     return json_response({"errors": [{"message": message, "extensions": {"code": code}}]})
-
-
-def _with_line_items(node: dict, first: int | None) -> dict:
-    """The node with its first line items only, when it has more than the query asks for."""
-    lines = (node.get("lineItems") or {}).get("nodes") or []
-    if first is None or len(lines) <= first:
-        return node
-    return {**node, "lineItems": line_items_page(node, first, None)}
 
 
 def _mutation(name: str, payload: dict) -> Response:

@@ -1,5 +1,6 @@
 """What the local Shopify (:mod:`.shopify`) answers besides the orders pages and the push-back mutations: the shop,
-one order (``order(id:)``: the rest of its line items, its fulfillment orders, payments and refunds), the variants
+one order (``order(id:)``: the rest of its line items, its fulfillment orders, payments and refunds), the rest of a
+refund's lines (``node(id:) { ... on Refund }``), the variants
 of the catalogue (``nodes(ids:)`` / ``productVariants(query: "sku:...")`` and the primary ``location``), and access
 scopes the app may be denied (``deny_scope``); stock is set only at ``locations`` (the primary one unless a test adds
 others).
@@ -21,6 +22,7 @@ PRIMARY_LOCATION = "gid://shopify/Location/80100000001"
 _PAID = ("PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED", "REFUNDED")
 _AUTHORISED = ("AUTHORIZED", "VOIDED")
 _LINE_ITEMS_FIRST = re.compile(r"\blineItems\s*\(\s*first:\s*(\d+)")
+_REFUND_LINES_FIRST = re.compile(r"\brefundLineItems\s*\(\s*first:\s*(\d+)")
 _SKU_TERM = re.compile(r'sku:(?:"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|(\S+))')
 
 
@@ -84,8 +86,21 @@ class ShopifyReads:
             }
         found = _LINE_ITEMS_FIRST.search(query)
         if found:
-            order["lineItems"] = line_items_page(node, int(found.group(1)), variables.get("after"))
+            lines = (node.get("lineItems") or {}).get("nodes") or []
+            order["lineItems"] = connection_page(lines, int(found.group(1)), variables.get("after"))
         return json_response({"data": {"order": order}})
+
+    def _serve_node(self, variables: dict, query: str):
+        """A refund's line items, page after page (the only node this stand-in serves)."""
+        with self.lock:
+            refunds = [refund for order in self.orders for refund in order.get("refunds") or []]
+        refund = next((refund for refund in refunds if refund.get("id") == variables.get("id")), None)
+        found = _REFUND_LINES_FIRST.search(query)
+        if refund is None or not found:
+            return json_response({"data": {"node": None}})
+        lines = (refund.get("refundLineItems") or {}).get("nodes") or []
+        page = connection_page(lines, int(found.group(1)), variables.get("after"))
+        return json_response({"data": {"node": {"refundLineItems": page}}})
 
     def _serve_variants(self, variables: dict, query: str):
         catalogue = self.catalogue()
@@ -191,13 +206,32 @@ class ShopifyReads:
         return errors
 
 
-def line_items_page(node: dict, first: int, after: str | None) -> dict:
-    """A page of the order's line items, with an opaque cursor (base64 of the next index)."""
-    lines = (node.get("lineItems") or {}).get("nodes") or []
+def connection_page(nodes: list, first: int, after: str | None) -> dict:
+    """A page of a nested connection (an order's or a refund's lines), with an opaque cursor (base64 of the next
+    index)."""
     start = json.loads(base64.b64decode(after))["index"] if after else 0
-    page = lines[start : start + first]
+    page = nodes[start : start + first]
     end = base64.b64encode(json.dumps({"index": start + len(page)}).encode()).decode()
-    return {"pageInfo": {"hasNextPage": start + first < len(lines), "endCursor": end}, "nodes": page}
+    return {"pageInfo": {"hasNextPage": start + first < len(nodes), "endCursor": end}, "nodes": page}
+
+
+def cut_nested(node: dict, query: str) -> dict:
+    """An order node as a query asking ``lineItems(first: N)`` and ``refundLineItems(first: M)`` sees it: at most
+    N lines and M lines a refund, with ``hasNextPage`` where more are left (the node itself when nothing is cut)."""
+    lines_first, refund_first = _LINE_ITEMS_FIRST.search(query), _REFUND_LINES_FIRST.search(query)
+    lines = (node.get("lineItems") or {}).get("nodes") or []
+    if lines_first and len(lines) > int(lines_first.group(1)):
+        node = {**node, "lineItems": connection_page(lines, int(lines_first.group(1)), None)}
+    refunds = node.get("refunds") or []
+    if refund_first and any(
+        len((r.get("refundLineItems") or {}).get("nodes") or []) > int(refund_first.group(1)) for r in refunds
+    ):
+        first = int(refund_first.group(1))
+        refunds = [
+            {**r, "refundLineItems": connection_page(r["refundLineItems"]["nodes"], first, None)} for r in refunds
+        ]
+        node = {**node, "refunds": refunds}
+    return node
 
 
 def _transactions(node: dict) -> list[dict]:

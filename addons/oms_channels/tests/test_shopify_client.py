@@ -216,8 +216,19 @@ def test_a_large_order_comes_with_every_line(shop):
     pulled = {node["name"]: node for node in client.fetch_orders(datetime(2026, 3, 15))}
     lines = pulled["#9999"]["lineItems"]["nodes"]
     assert len(lines) == 75 and len({line["id"] for line in lines}) == 75
-    assert len(order_calls(shop, "order")) == 2  # 20 lines in the page, then 50 and 5
+    assert len(order_calls(shop, "order")) == 2  # 10 lines in the page, then 50 and 15
     assert len(parse_channel_order(map_staged(pulled["#9999"])).lines) == 75
+
+
+def test_a_refund_with_many_lines_comes_whole(shop):
+    client, _waits = connect(shop)
+    refunded = next(node for node in shop.orders if node["name"] == "#1002")
+    template = refunded["refunds"][0]["refundLineItems"]["nodes"][0]
+    refunded["refunds"][0]["refundLineItems"]["nodes"] = [copy.deepcopy(template) for _ in range(13)]
+    [node] = [node for node in client.fetch_orders(datetime(2026, 3, 10)) if node["name"] == "#1002"]
+    assert len(node["refunds"][0]["refundLineItems"]["nodes"]) == 13
+    assert len(order_calls(shop, "node")) == 1  # 10 lines in the page, the 3 others after
+    assert len(parse_channel_order(map_staged(node)).refunds[0].lines) == 13
 
 
 # --- webhooks ------------------------------------------------------------------------------------------------------
@@ -379,7 +390,8 @@ def test_a_refund_is_sent_once_on_the_orders_payment(shop):
     ]
     assert client.push_refund(refund(restock=True, shipping_amount=2.0, amount=14.5)) == refund_id  # asked twice
     assert len(shop.refunds) == 1
-    client.push_refund(refund(key="RINV/2026/00013"))
+    client.push_refund(refund(key="RINV/2026/0001"))  # another credit note, whose key is part of the first's
+    assert len(shop.refunds) == 2
     assert shop.refunds[-1]["refundLineItems"][0]["restockType"] == "NO_RESTOCK" and "shipping" not in shop.refunds[-1]
 
 

@@ -25,7 +25,7 @@ _ADMIN_URL = re.compile(r"^(?:https?://)?admin\.shopify\.com/store/([\w-]+)", re
 _SCOPE = re.compile(r"`(\w+)`")
 MAX_THROTTLE_WAITS = 20  # consecutive THROTTLED answers to one call before giving the run up (transient)
 MAX_THROTTLE_WAIT = 60.0  # seconds; a full bucket refills in maximumAvailable / restoreRate (20 s on Standard plans)
-DEFAULT_PAGE_SIZE = 10
+DEFAULT_PAGE_SIZE = 2  # about 450 points an order (shopify_queries): two stay under the 1000 a query may cost
 
 
 class QueryTooCostly(ConnectorConfigurationError):
@@ -99,7 +99,7 @@ class ShopifyClient:
             if not isinstance(orders, dict) or not isinstance(orders.get("nodes"), list):
                 raise ConnectorError("Shopify answered the orders query without orders", transient=True)
             for node in orders["nodes"]:
-                yield self._with_every_line(node)
+                yield self._whole(node)
             page = orders.get("pageInfo") or {}
             if page.get("hasNextPage") is not True:
                 return
@@ -173,27 +173,45 @@ class ShopifyClient:
         named = ", ".join(sorted(codes)) or "no code"
         return ConnectorError(f"Shopify refused {what} ({named}): {messages}", transient=transient)
 
-    def _with_every_line(self, node: dict) -> dict:
-        """The node with the rest of its line items when the orders query could not carry them all."""
-        lines = node.get("lineItems") if isinstance(node, dict) else None
-        if not isinstance(lines, dict) or (lines.get("pageInfo") or {}).get("hasNextPage") is not True:
+    def _whole(self, node: dict) -> dict:
+        """The order node with the rest of its line items and of its refunds' lines, when the orders query could not
+        carry them all (the mapper refuses an order whose lines have a next page)."""
+        if not isinstance(node, dict):
             return node
-        nodes, page = list(lines.get("nodes") or []), lines["pageInfo"]
+        lines = node.get("lineItems")
+        if _has_next_page(lines):
+            what = f"the lines of order {node.get('name')}"
+            node = {
+                **node,
+                "lineItems": self._rest_of(lines, shopify_queries.ORDER_LINE_ITEMS, node.get("id"), "order", what),
+            }
+        refunds = node.get("refunds")
+        if isinstance(refunds, list) and any(_has_next_page(refund.get("refundLineItems")) for refund in refunds):
+            node = {**node, "refunds": [self._whole_refund(refund, node.get("name")) for refund in refunds]}
+        return node
+
+    def _whole_refund(self, refund: dict, order_name) -> dict:
+        lines = refund.get("refundLineItems")
+        if not _has_next_page(lines):
+            return refund
+        what = f"the lines of a refund of order {order_name}"
+        rest = self._rest_of(lines, shopify_queries.REFUND_LINE_ITEMS, refund.get("id"), "node", what)
+        return {**refund, "refundLineItems": rest}
+
+    def _rest_of(self, connection: dict, query: str, owner_id: str, root: str, what: str) -> dict:
+        """A nested connection with all its nodes, read page after page from its owner (``data[root]``)."""
+        nodes, page = list(connection.get("nodes") or []), connection.get("pageInfo") or {}
+        key = "lineItems" if root == "order" else "refundLineItems"
         while page.get("hasNextPage") is True:
-            variables = {"id": node.get("id"), "after": page.get("endCursor")}
             data, _cost = self.graphql(
-                shopify_queries.ORDER_LINE_ITEMS,
-                variables,
-                what=f"the lines of order {node.get('name')}",
-                scope="read_orders",
+                query, {"id": owner_id, "after": page.get("endCursor")}, what=what, scope="read_orders"
             )
-            more = ((data.get("order") or {}).get("lineItems")) or {}
+            more = (data.get(root) or {}).get(key)
+            if not isinstance(more, dict):
+                raise ConnectorError(f"Shopify did not answer {what}", transient=True)
             nodes.extend(more.get("nodes") or [])
             page = more.get("pageInfo") or {}
-        return {
-            **node,
-            "lineItems": {"pageInfo": {"hasNextPage": False, "endCursor": page.get("endCursor")}, "nodes": nodes},
-        }
+        return {"pageInfo": {"hasNextPage": False, "endCursor": page.get("endCursor")}, "nodes": nodes}
 
 
 # --- helpers --------------------------------------------------------------------------------------------------------
@@ -225,6 +243,10 @@ def throttle_wait(cost: dict) -> float:
     if requested is None or available is None or not restore:
         return 1.0
     return min(max((requested - available) / restore, 0.1), MAX_THROTTLE_WAIT)
+
+
+def _has_next_page(connection) -> bool:
+    return isinstance(connection, dict) and (connection.get("pageInfo") or {}).get("hasNextPage") is True
 
 
 def _cost(body: dict) -> dict:

@@ -101,6 +101,7 @@ def _user_error_subject(error: dict, skus: list[str]) -> str:
 
 
 def push_shipment(client, shipment) -> str:
+    """The fulfillment's id (ids joined by commas when the lines ship from several Shopify locations)."""
     if not (shipment.tracking_number or "").strip():
         raise ValueError("A shipment is sent to Shopify only with its tracking number")
     order_id = gid("Order", shipment.order_external_id)
@@ -176,12 +177,13 @@ def push_refund(client, refund) -> str:
     order = data.get("order")
     if not order:
         raise ConnectorConfigurationError(f"Shopify has no order {legacy_id(order_id)}")
+    marker = f"[{refund.key}]"  # bracketed: key 1 must not be found in the note of key 12
     for existing in order.get("refunds") or []:
-        if refund.key in str(existing.get("note") or ""):
+        if marker in str(existing.get("note") or ""):
             return legacy_id(existing.get("id"))  # already made (a retry after a crash): once only
     refund_input = {
         "orderId": order_id,
-        "note": f"OMS refund {refund.key}" + (f": {refund.reason}" if refund.reason else ""),
+        "note": f"OMS refund {marker}" + (f": {refund.reason}" if refund.reason else ""),
         "notify": False,
         "currency": refund.currency,
         "refundLineItems": [

@@ -1,18 +1,27 @@
 """The GraphQL documents :mod:`.shopify_client` sends to the Shopify Admin API (facts and sources in
 ``tests/fixtures/platforms/shopify/API.md``).
 
-The pull asks for what :mod:`.shopify_shapes` reads and no more: every nested object adds to the query's calculated
-cost, and a single query may not cost more than 1000 points, so nested connections ask for few nodes and the client
-fetches the rest of a large order's lines with :data:`ORDER_LINE_ITEMS`.
+The pull asks for what :mod:`.shopify_shapes` reads and no more (the shop's money only for the total): every object
+adds a point to the query's calculated cost, nested connections multiply it, and Shopify runs no query costing more
+than 1000 points. So the orders query asks for few nested nodes (about 450 points an order), and the client fetches
+the rest of a large order's lines (:data:`ORDER_LINE_ITEMS`) and of a large refund's (:data:`REFUND_LINE_ITEMS`).
 """
 
-LINE_ITEMS_PER_ORDER = 20  # in the orders query; more lines are fetched per order, LINE_ITEMS_PER_PAGE at a time
+LINE_ITEMS_PER_ORDER = 10  # more are fetched, order by order, LINE_ITEMS_PER_PAGE at a time
+REFUNDS_PER_ORDER = 5  # a plain list, without pagination: an order's later refunds are not read
+REFUND_LINES_PER_REFUND = 10
 LINE_ITEMS_PER_PAGE = 50
 FULFILLMENT_LINE_ITEMS = 100
 
 _MONEY = """
 fragment Money on MoneyBag {
   shopMoney { amount currencyCode }
+  presentmentMoney { amount currencyCode }
+}
+"""
+
+_PAID = """
+fragment Paid on MoneyBag {
   presentmentMoney { amount currencyCode }
 }
 """
@@ -24,23 +33,31 @@ fragment Address on MailingAddress {
 }
 """
 
-_TAX_LINE = "taxLines { title rate ratePercentage priceSet { ...Money } }"
+_TAX_LINE = "taxLines { title rate ratePercentage }"
 
 _LINE_ITEM = f"""
 fragment OmsLineItem on LineItem {{
   id name title sku quantity currentQuantity requiresShipping
   variant {{ id legacyResourceId }}
   product {{ id legacyResourceId }}
-  originalUnitPriceSet {{ ...Money }}
-  discountAllocations {{ allocatedAmountSet {{ ...Money }} }}
+  originalUnitPriceSet {{ ...Paid }}
+  discountAllocations {{ allocatedAmountSet {{ ...Paid }} }}
   {_TAX_LINE}
 }}
 """
 
+_REFUND_LINE = """
+fragment OmsRefundLine on RefundLineItem {
+  lineItem { id } quantity subtotalSet { ...Paid } totalTaxSet { ...Paid }
+}
+"""
+
 ORDERS = (
     _MONEY
+    + _PAID
     + _ADDRESS
     + _LINE_ITEM
+    + _REFUND_LINE
     + f"""
 query OmsOrders($first: Int!, $after: String, $query: String!) {{
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
@@ -49,7 +66,7 @@ query OmsOrders($first: Int!, $after: String, $query: String!) {{
       email phone note customAttributes {{ key value }} customerLocale
       taxesIncluded currencyCode presentmentCurrencyCode displayFinancialStatus discountCodes
       totalPriceSet {{ ...Money }}
-      originalTotalDutiesSet {{ ...Money }} originalTotalAdditionalFeesSet {{ ...Money }}
+      originalTotalDutiesSet {{ ...Paid }} originalTotalAdditionalFeesSet {{ ...Paid }}
       customer {{ firstName lastName defaultEmailAddress {{ emailAddress }} defaultPhoneNumber {{ phoneNumber }} }}
       billingAddress {{ ...Address }}
       shippingAddress {{ ...Address }}
@@ -57,13 +74,14 @@ query OmsOrders($first: Int!, $after: String, $query: String!) {{
         pageInfo {{ hasNextPage endCursor }}
         nodes {{ ...OmsLineItem }}
       }}
-      shippingLines(first: 5) {{
-        nodes {{ title code isRemoved originalPriceSet {{ ...Money }} discountedPriceSet {{ ...Money }} {_TAX_LINE} }}
+      shippingLines(first: 3) {{
+        nodes {{ title code isRemoved originalPriceSet {{ ...Paid }} discountedPriceSet {{ ...Paid }} {_TAX_LINE} }}
       }}
-      refunds(first: 10) {{
-        id legacyResourceId createdAt note totalRefundedSet {{ ...Money }}
-        refundLineItems(first: 20) {{
-          nodes {{ lineItem {{ id }} quantity subtotalSet {{ ...Money }} totalTaxSet {{ ...Money }} }}
+      refunds(first: {REFUNDS_PER_ORDER}) {{
+        id legacyResourceId createdAt note totalRefundedSet {{ ...Paid }}
+        refundLineItems(first: {REFUND_LINES_PER_REFUND}) {{
+          pageInfo {{ hasNextPage endCursor }}
+          nodes {{ ...OmsRefundLine }}
         }}
       }}
     }}
@@ -74,7 +92,7 @@ query OmsOrders($first: Int!, $after: String, $query: String!) {{
 )
 
 ORDER_LINE_ITEMS = (
-    _MONEY
+    _PAID
     + _LINE_ITEM
     + f"""
 query OmsOrderLineItems($id: ID!, $after: String) {{
@@ -82,6 +100,23 @@ query OmsOrderLineItems($id: ID!, $after: String) {{
     lineItems(first: {LINE_ITEMS_PER_PAGE}, after: $after) {{
       pageInfo {{ hasNextPage endCursor }}
       nodes {{ ...OmsLineItem }}
+    }}
+  }}
+}}
+"""
+)
+
+REFUND_LINE_ITEMS = (
+    _PAID
+    + _REFUND_LINE
+    + f"""
+query OmsRefundLineItems($id: ID!, $after: String) {{
+  node(id: $id) {{
+    ... on Refund {{
+      refundLineItems(first: {LINE_ITEMS_PER_PAGE}, after: $after) {{
+        pageInfo {{ hasNextPage endCursor }}
+        nodes {{ ...OmsRefundLine }}
+      }}
     }}
   }}
 }}
