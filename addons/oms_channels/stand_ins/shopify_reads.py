@@ -88,7 +88,10 @@ class ShopifyReads:
         if found:
             lines = (node.get("lineItems") or {}).get("nodes") or []
             order["lineItems"] = connection_page(lines, int(found.group(1)), variables.get("after"))
-        return json_response({"data": {"order": order}})
+        data = {"order": order}
+        if re.search(r"^\s*location\s*\{", query, re.MULTILINE):  # the root field: the primary location
+            data["location"] = {"id": PRIMARY_LOCATION}
+        return json_response({"data": data})
 
     def _serve_node(self, variables: dict, query: str):
         """A refund's line items, page after page (the only node this stand-in serves)."""

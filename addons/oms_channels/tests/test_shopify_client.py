@@ -376,7 +376,12 @@ def test_a_refund_is_sent_once_on_the_orders_payment(shop):
     assert sent["orderId"] == "gid://shopify/Order/5810000001002"
     assert "RINV/2026/00012" in sent["note"] and sent["currency"] == "GBP"
     assert sent["refundLineItems"] == [
-        {"lineItemId": "gid://shopify/LineItem/16100000010022", "quantity": 1, "restockType": "RETURN"}
+        {
+            "lineItemId": "gid://shopify/LineItem/16100000010022",
+            "quantity": 1,
+            "restockType": "RETURN",
+            "locationId": "gid://shopify/Location/80100000001",
+        }
     ]
     assert sent["shipping"] == {"amount": "2.00"}
     assert sent["transactions"] == [

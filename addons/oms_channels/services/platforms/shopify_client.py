@@ -22,7 +22,7 @@ from .client import PlatformHttp
 DEFAULT_API_VERSION = "2026-01"
 _API_VERSION = re.compile(r"^(\d{4}-(01|04|07|10)|unstable)$")
 _ADMIN_URL = re.compile(r"^(?:https?://)?admin\.shopify\.com/store/([\w-]+)", re.IGNORECASE)
-_SCOPE = re.compile(r"`(\w+)`")
+_SCOPE = re.compile(r"[`\"'](\w+)[`\"'] access scope")
 MAX_THROTTLE_WAITS = 20  # consecutive THROTTLED answers to one call before giving the run up (transient)
 MAX_THROTTLE_WAIT = 60.0  # seconds; a full bucket refills in maximumAvailable / restoreRate (20 s on Standard plans)
 DEFAULT_PAGE_SIZE = 2  # about 450 points an order (shopify_queries): two stay under the 1000 a query may cost
@@ -60,8 +60,8 @@ class ShopifyClient:
             402: "the shop is frozen (its Shopify bill is unpaid)",
             403: "the app lacks an access scope it needs: read_orders, write_inventory, write_orders, "
             "write_merchant_managed_fulfillment_orders",
-            404: f"check the shop domain (name.myshopify.com) and the API version {version}: Shopify serves each "
-            "quarterly version for about a year",
+            404: f"check the shop domain (name.myshopify.com) and that the API version {version} exists (a "
+            f"quarterly version such as {DEFAULT_API_VERSION})",
             423: "the shop is locked",
         }
         http = PlatformHttp(
@@ -162,7 +162,8 @@ class ShopifyClient:
 
     def _failure(self, errors, codes: set, what: str, scope: str) -> ConnectorError:
         messages = self.http.short("; ".join(_messages(errors)))
-        if "ACCESS_DENIED" in codes:
+        # some denials come without a code, only "... access denied" in their message
+        if "ACCESS_DENIED" in codes or "access denied" in messages.lower():
             needed = _denied_scope(errors) or scope
             return ConnectorConfigurationError(
                 f"Shopify denied access to {what} ({messages}): give the app the {needed} access scope"
@@ -186,12 +187,14 @@ class ShopifyClient:
                 "lineItems": self._rest_of(lines, shopify_queries.ORDER_LINE_ITEMS, node.get("id"), "order", what),
             }
         refunds = node.get("refunds")
-        if isinstance(refunds, list) and any(_has_next_page(refund.get("refundLineItems")) for refund in refunds):
+        if isinstance(refunds, list) and any(
+            isinstance(refund, dict) and _has_next_page(refund.get("refundLineItems")) for refund in refunds
+        ):
             node = {**node, "refunds": [self._whole_refund(refund, node.get("name")) for refund in refunds]}
         return node
 
-    def _whole_refund(self, refund: dict, order_name) -> dict:
-        lines = refund.get("refundLineItems")
+    def _whole_refund(self, refund, order_name) -> dict:
+        lines = refund.get("refundLineItems") if isinstance(refund, dict) else None
         if not _has_next_page(lines):
             return refund
         what = f"the lines of a refund of order {order_name}"
@@ -284,7 +287,8 @@ def _messages(errors) -> list[str]:
 
 
 def _denied_scope(errors) -> str | None:
-    """The scope an ACCESS_DENIED error names ("Required access: `read_orders` access scope.")."""
+    """The scope an ACCESS_DENIED error names ("Required access: `read_orders` access scope.", quoted with
+    backticks or double quotes)."""
     for error in errors if isinstance(errors, list) else ():
         if not isinstance(error, dict):
             continue

@@ -181,6 +181,7 @@ def push_refund(client, refund) -> str:
     for existing in order.get("refunds") or []:
         if marker in str(existing.get("note") or ""):
             return legacy_id(existing.get("id"))  # already made (a retry after a crash): once only
+    restock = {"restockType": "RETURN", "locationId": (data.get("location") or {}).get("id")}
     refund_input = {
         "orderId": order_id,
         "note": f"OMS refund {marker}" + (f": {refund.reason}" if refund.reason else ""),
@@ -190,7 +191,7 @@ def push_refund(client, refund) -> str:
             {
                 "lineItemId": gid("LineItem", line.external_line_id),
                 "quantity": int(round(line.quantity)),
-                "restockType": "RETURN" if refund.restock else "NO_RESTOCK",
+                **(restock if refund.restock else {"restockType": "NO_RESTOCK"}),
             }
             for line in refund.lines
             if int(round(line.quantity)) > 0

@@ -187,6 +187,7 @@ query OmsRefundContext($id: ID!) {
     refunds(first: 250) { id note }
     transactions(first: 50) { id kind status gateway parentTransaction { id } }
   }
+  location { id }
 }
 """
 
