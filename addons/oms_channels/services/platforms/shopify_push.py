@@ -11,6 +11,7 @@
   so that a refund asked twice (a retry after a crash) is made once.
 """
 
+import math
 from collections import defaultdict
 
 from ..errors import ConnectorConfigurationError
@@ -68,7 +69,7 @@ def _quantities(client, batch: list) -> tuple[list[dict], list[str], list[str]]:
             continue
         location_id = gid("Location", level.location_id) if level.location_id else location
         # one quantity per item and location: Shopify refuses duplicates, the last level wins
-        items[(item, location_id)] = (level.sku or level.channel_product_id, max(0, int(level.quantity)))
+        items[(item, location_id)] = (level.sku or level.channel_product_id, _whole_units(level.quantity))
     quantities = [
         {"inventoryItemId": item, "locationId": location_id, "quantity": quantity}
         for (item, location_id), (_name, quantity) in items.items()
@@ -245,6 +246,11 @@ def gid(kind: str, value) -> str:
 def legacy_id(value) -> str:
     """The numeric id of a gid (``gid://shopify/Refund/123`` -> ``123``); a numeric id stays as given."""
     return str(value or "").split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+def _whole_units(quantity: float) -> int:
+    """Shopify counts whole units: a fraction left is not sellable (rounded first: 2.9999999 is 3), none below 0."""
+    return max(0, math.floor(round(quantity, 6)))
 
 
 def _quoted(sku: str) -> str:
