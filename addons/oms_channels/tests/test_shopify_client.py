@@ -1,8 +1,7 @@
 """The Shopify client against the local Shopify (plain pytest): what a channel manager sees of a pull, of its
-failures and of the push-backs, and the webhook checks."""
+failures and of the push-backs."""
 
 import copy
-import json
 from datetime import datetime
 
 import pytest
@@ -16,12 +15,11 @@ from odoo.addons.oms_channels.services.platforms.client import (
     ShipmentLine,
     StockLevel,
 )
-from odoo.addons.oms_channels.services.platforms.shopify import map_staged, verify_webhook, webhook_topic
+from odoo.addons.oms_channels.services.platforms.shopify import map_staged
 from odoo.addons.oms_channels.services.platforms.shopify_client import ShopifyClient, shop_base_url
-from odoo.addons.oms_channels.stand_ins.shopify import FIXTURES, LocalShopify, fixture_order_nodes
+from odoo.addons.oms_channels.stand_ins.shopify import LocalShopify, fixture_order_nodes
 
 TOKEN = "shpat_local_test_token"
-WEBHOOK_SECRET = "oms-fixture-webhook-secret"
 
 
 @pytest.fixture
@@ -229,38 +227,6 @@ def test_a_refund_with_many_lines_comes_whole(shop):
     assert len(node["refunds"][0]["refundLineItems"]["nodes"]) == 13
     assert len(order_calls(shop, "node")) == 1  # 10 lines in the page, the 3 others after
     assert len(parse_channel_order(map_staged(node)).refunds[0].lines) == 13
-
-
-# --- webhooks ------------------------------------------------------------------------------------------------------
-
-DELIVERIES = json.loads((FIXTURES / "webhook_headers.json").read_text(encoding="utf-8"))["deliveries"]
-
-
-@pytest.mark.parametrize("name", sorted(DELIVERIES))
-def test_webhook_signatures(name):
-    body = (FIXTURES / name).read_bytes()
-    headers = DELIVERIES[name]
-    assert verify_webhook(WEBHOOK_SECRET, body, headers)
-    assert verify_webhook(WEBHOOK_SECRET, body, {key.lower(): value for key, value in headers.items()})
-    assert not verify_webhook(WEBHOOK_SECRET, body.replace(b"}", b" }", 1), headers)
-    signature = headers["X-Shopify-Hmac-Sha256"]
-    assert not verify_webhook(WEBHOOK_SECRET, body, {**headers, "X-Shopify-Hmac-Sha256": "A" + signature[1:]})
-    assert not verify_webhook(WEBHOOK_SECRET, body, {**headers, "X-Shopify-Hmac-Sha256": "not base64!"})
-    assert not verify_webhook("another-secret", body, headers)
-    assert not verify_webhook("", body, headers)
-    assert not verify_webhook(WEBHOOK_SECRET, body, {"X-Shopify-Topic": headers["X-Shopify-Topic"]})
-    assert parse_channel_order(map_staged(json.loads(body))).external_id
-
-
-def test_webhook_topics():
-    def topic(value):
-        return webhook_topic({"x-shopify-topic": value})
-
-    assert topic("orders/create") == "create"
-    assert [topic(t) for t in ("orders/updated", "orders/paid", "orders/edited")] == ["update"] * 3
-    assert topic("orders/cancelled") == "cancel"
-    assert [topic(t) for t in ("refunds/create", "orders/delete", "products/update", "")] == [None] * 4
-    assert webhook_topic({}) is None
 
 
 # --- push-backs ----------------------------------------------------------------------------------------------------
