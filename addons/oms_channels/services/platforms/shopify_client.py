@@ -40,9 +40,10 @@ class ShopifyClient:
         self.endpoint = f"/admin/api/{api_version}/graphql.json"
 
     @classmethod
-    def from_credentials(cls, credentials: dict, **http_options) -> "ShopifyClient":
+    def from_credentials(cls, credentials: dict, *, page_size: int | None = None, **http_options) -> "ShopifyClient":
         """``shop_domain`` ("myshop.myshopify.com", its https URL, or the stand-in's http URL), ``access_token``
-        (the Admin API access token), ``api_version`` ("2026-01")."""
+        (the Admin API access token), ``api_version`` ("2026-01"). ``page_size`` may only lower the orders per page:
+        a page of more would cost more than the 1000 points a query may."""
         domain = str(credentials.get("shop_domain") or "").strip()
         token = str(credentials.get("access_token") or "").strip()
         version = str(credentials.get("api_version") or DEFAULT_API_VERSION).strip()
@@ -72,7 +73,7 @@ class ShopifyClient:
             hints=hints,
             **http_options,
         )
-        return cls(http, version)
+        return cls(http, version, min(page_size or DEFAULT_PAGE_SIZE, DEFAULT_PAGE_SIZE))
 
     # --- the contract -----------------------------------------------------------------------------------------------
 
@@ -86,7 +87,8 @@ class ShopifyClient:
 
     def fetch_orders(self, since: datetime | None = None) -> Iterator[dict]:
         """Order nodes updated after ``since``, oldest first, each with all its line items."""
-        variables = {"first": self.page_size, "after": None, "query": f"updated_at:>'{_iso(since)}'" if since else ""}
+        # ">=": an order updated in the cursor's own second after the last pull is not lost (a replay is harmless).
+        variables = {"first": self.page_size, "after": None, "query": f"updated_at:>='{_iso(since)}'" if since else ""}
         while True:
             try:
                 data, cost = self.graphql(shopify_queries.ORDERS, variables, what="the orders", scope="read_orders")
