@@ -164,11 +164,16 @@ class OmsChannelOrderImportValues(models.Model):
                     "The sale order would total %(total)s, but the channel's grand total is %(grand_total)s "
                     "(difference %(difference)s): it was not imported, nor confirmed. Check the channel's Taxes "
                     "(rates, included in price or not) and the products' taxes, then retry.",
-                    total=format_amount(self.env, order.amount_total, currency),
-                    grand_total=format_amount(self.env, grand_total, currency),
-                    difference=format_amount(self.env, order.amount_total - grand_total, currency),
+                    total=self._amount_text(order.amount_total, currency),
+                    grand_total=self._amount_text(grand_total, currency),
+                    difference=self._amount_text(order.amount_total - grand_total, currency),
                 ),
             )
+
+    @api.model
+    def _amount_text(self, amount, currency):
+        """An amount as an error message shows it, plain text: 62.73 EUR, -0.05 EUR."""
+        return f"{currency.round(amount):.{currency.decimal_places}f} {currency.name}"
 
     # --- errors -------------------------------------------------------------------------------------------------
 
