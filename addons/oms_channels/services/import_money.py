@@ -37,7 +37,7 @@ from .channel_order_money import Tax
 
 RATE_PRECISION = 4  # digits of account.tax.amount
 DISCOUNT_DIGITS = 2  # Odoo's "Discount" decimal precision
-PRICE_SEARCH_STEPS = 25  # unit prices tried above the lowered one (step 3)
+PRICE_SEARCH_STEPS = 1000  # unit prices tried above the lowered one (step 3): large lines need a few hundred
 
 
 class TaxNotFound(Exception):
