@@ -193,6 +193,7 @@ class OmsChannelOrderImportValues(models.Model):
 
     def _tax_error_message(self, reason, params):
         basis = self.env._("included in price") if params["include"] else self.env._("excluded from price")
+        rate = format(params["rate"], "g")
         if reason == "no_twin":
             return self.env._(
                 "%(path)s: tax %(tax)s (%(rate)s%%) is mapped on channel %(channel)s to %(odoo_tax)s, which is not "
@@ -200,7 +201,7 @@ class OmsChannelOrderImportValues(models.Model):
                 " add one, or change the row in the channel's Taxes",
                 path=params["path"],
                 tax=params["tax"],
-                rate=f"{params['rate']:g}",
+                rate=rate,
                 channel=self.channel_id.name,
                 odoo_tax=params["odoo_tax"],
                 basis=basis,
@@ -211,7 +212,7 @@ class OmsChannelOrderImportValues(models.Model):
             "Taxes, or add a sale tax of %(rate)s%% %(basis)s to company %(company)s",
             path=params["path"],
             tax=params["tax"],
-            rate=f"{params['rate']:g}",
+            rate=rate,
             channel=self.channel_id.name,
             basis=basis,
             company=self.channel_id.company_id.name,

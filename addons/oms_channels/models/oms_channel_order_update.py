@@ -112,10 +112,11 @@ class OmsChannelOrderUpdate(models.Model):
         texts = []
         for refund_line in refund.lines:
             line = by_ref.get(refund_line.external_line_id)
+            quantity = format(refund_line.quantity, "g")
             texts.append(
                 self.env._(
                     "%(quantity)s × %(product)s: %(amount)s",
-                    quantity=f"{refund_line.quantity:g}",
+                    quantity=quantity,
                     product=line.product_id.display_name if line else refund_line.external_line_id,
                     amount=format_amount(self.env, refund_line.amount, order.currency_id),
                 )
