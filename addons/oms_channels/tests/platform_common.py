@@ -10,7 +10,8 @@ from .common import ChannelCase
 from .platform_shops import FILL
 
 STAND_INS = {
-    "shopify": (LocalShopify, {"access_token": "shpat_platform_world"}),
+    # Its bucket refills at once: a throttled query waits a fraction of a second, not Shopify's 20 s.
+    "shopify": (LocalShopify, {"access_token": "shpat_platform_world", "restore_rate": 100_000}),
     "woocommerce": (LocalWooCommerce, {"consumer_key": "ck_platform_world", "consumer_secret": "cs_platform_world"}),
     "magento": (LocalMagento, {"access_token": "magento-platform-world"}),
     "prestashop": (LocalPrestashop, {"key": "PLATFORMWORLDKEY0123456789ABCDEF"}),

@@ -7,6 +7,7 @@ from pathlib import Path
 from odoo.tests import tagged
 
 from .platform_common import PlatformCase
+from .platform_shops import cancel_on_platform
 
 FIXTURES = Path(__file__).parent / "fixtures" / "platforms"
 # Orders of each platform's fixtures, and those cancelled on the platform.
@@ -63,3 +64,52 @@ class TestPlatformPull(PlatformCase):
     def test_prestashop_orders_pulled_over_pages_and_imported_to_the_cent(self):
         _channel, shop = self.pull_everything("prestashop")
         self.assertGreaterEqual(len([r for r in shop.requests if r.path.rstrip("/").endswith("/api/orders")]), 2)
+
+    # --- throttling, server errors, the cursor ------------------------------------------------------------------
+
+    def survive(self, platform, disturb):
+        channel, shop = self.platform_channel(platform)
+        disturb(shop)
+        self.assertTrue(channel._sync_orders(), channel.last_sync_message)
+        self.assert_pulled_to_the_cent(channel)
+
+    def test_shopify_throttled_query_and_server_error_survived_nothing_lost(self):
+        self.survive("shopify", lambda shop: (shop.throttle_next(2), shop.fail_next(1)))
+
+    def test_woocommerce_429_and_500_survived_nothing_lost(self):
+        self.survive("woocommerce", lambda shop: (shop.throttle_next(1, retry_after=0), shop.fail_next(1)))
+
+    def test_magento_429_and_500_survived_nothing_lost(self):
+        self.survive("magento", lambda shop: (shop.throttle_next(1, retry_after=0), shop.fail_next(1)))
+
+    def test_prestashop_429_and_500_survived_nothing_lost(self):
+        self.survive("prestashop", lambda shop: (shop.throttle_next(1, retry_after=0), shop.fail_next(1)))
+
+    def test_a_shop_failing_for_good_ends_the_pull_with_its_reason_and_keeps_the_cursor(self):
+        for platform in ORDERS:
+            with self.subTest(platform=platform):
+                channel, shop = self.platform_channel(platform, code=f"DOWN-{platform.upper()}")
+                shop.fail_next(4)  # every attempt of the first call
+                self.assertFalse(channel._sync_orders())
+                self.assertFalse(channel.last_sync_ok)
+                self.assertIn("500", channel.last_sync_message)
+                self.assertNotIn(shop.url, channel.last_sync_message)
+                self.assertFalse(channel.sync_cursor, "nothing staged: the next run asks from the same point")
+                self.assertTrue(channel._sync_orders(), channel.last_sync_message)
+                self.assert_pulled_to_the_cent(channel)
+
+    # --- what happens on the platform later ---------------------------------------------------------------------
+
+    def test_an_order_cancelled_on_the_platform_after_import_is_cancelled_in_odoo(self):
+        first_open = {"shopify": "5810000001001", "woocommerce": "5101", "magento": "101", "prestashop": "101"}
+        for platform, external_id in first_open.items():
+            with self.subTest(platform=platform):
+                channel, shop = self.platform_channel(platform, code=f"CANCEL-{platform.upper()}")
+                channel._sync_orders()
+                order = self.staging(external_id, channel).sale_order_id
+                self.assertEqual(order.state, "sale")
+                cancel_on_platform(platform, shop, external_id)
+                self.assertTrue(channel._sync_orders(), channel.last_sync_message)
+                self.assertEqual(order.state, "cancel")
+                self.assertEqual(self.staging(external_id, channel).state, "cancelled")
+                self.assertEqual(self.sale_orders(channel).mapped("oms_channel_ref").count(external_id), 1)
