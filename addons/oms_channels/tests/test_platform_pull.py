@@ -113,3 +113,21 @@ class TestPlatformPull(PlatformCase):
                 self.assertEqual(order.state, "cancel")
                 self.assertEqual(self.staging(external_id, channel).state, "cancelled")
                 self.assertEqual(self.sale_orders(channel).mapped("oms_channel_ref").count(external_id), 1)
+
+    def test_an_order_pushed_by_webhook_then_pulled_is_one_sale_order(self):
+        webhooks = {
+            "shopify": ("5810000001001", FIXTURES / "shopify" / "webhook_orders_create_1001.json"),
+            "woocommerce": ("5101", FIXTURES / "woocommerce" / "webhook_order_created_5101.body.json"),
+        }
+        for platform, (external_id, body) in webhooks.items():
+            with self.subTest(platform=platform):
+                channel, _shop = self.platform_channel(platform, code=f"BOTH-{platform.upper()}")
+                channel._receive_orders([body.read_bytes()], source="webhook")
+                order = self.staging(external_id, channel).sale_order_id
+                self.assertEqual(order.state, "sale", self.staging(external_id, channel).error_message)
+                channel._sync_orders()
+                staged = self.staging(external_id, channel)
+                self.assertEqual(staged.sale_order_id, order)
+                self.assertGreaterEqual(staged.receive_count, 2)
+                self.assertEqual(self.sale_orders(channel).mapped("oms_channel_ref").count(external_id), 1)
+                self.assertFalse(staged.update_pending, "the pulled version is the same order: nothing to review")
