@@ -196,7 +196,18 @@ class TestImportPlatformValues(ChannelCase):
         orders = prestashop_orders()
         self.assert_imported_as_the_platform_says(self.import_orders("PRESTA", orders), orders)
 
-    def test_gift_message_and_the_gift_wrap_line_reach_the_sale_order(self):
+    def test_the_channel_and_the_sale_order_show_the_platform_values(self):
+        channel_form = self.env["oms.channel"].get_view(view_type="form")["arch"]
+        for field_name in ("tax_map_ids", "fee_product_id", "gift_wrap_product_id", "discount_product_id"):
+            self.assertIn(f'name="{field_name}"', channel_form)
+        order_form = self.env["sale.order"].get_view(view_type="form")["arch"]
+        for field_name in ("oms_platform_reference", "oms_coupon_codes", "oms_gift_message", "oms_shop_grand_total"):
+            self.assertIn(f'name="{field_name}"', order_form)
+        channel = self.platform_channel("DEFAULTS")
+        self.assertEqual(channel.fee_product_id, self.env.ref("oms_channels.product_channel_fee"))
+        self.assertEqual(channel.discount_product_id, self.env.ref("oms_channels.product_channel_discount"))
+
+    def test_gift_message_reaches_the_sale_order(self):
         orders = magento_orders()
         channel = self.import_orders("MAGENTO-GIFT", orders)
         with_message = [order for order in orders if order.get("gift_message")]
