@@ -297,3 +297,44 @@ class TestImportPlatformValues(ChannelCase):
         new_activities = order.activity_ids - activities
         self.assertEqual(len(new_activities), 1)
         self.assertEqual(new_activities.user_id, channel.user_id)
+
+    def test_credit_note_made_for_a_platform_refund_is_linked_to_it_once(self):
+        mapped = one(prestashop_orders(), "103")  # refunded on PrestaShop before the import: 1 x 6.60 GBP
+        channel = self.import_orders("PRESTA-CREDIT", [mapped])
+        order = self.staging(mapped["external_id"], channel).sale_order_id
+        refund = order.oms_channel_refund_ids
+        refunded_line = order.order_line.filtered(lambda line: line.oms_channel_line_ref == "1006")
+
+        def credit_note(amount):
+            move = self.env["account.move"].create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": order.partner_id.id,
+                    "currency_id": order.currency_id.id,
+                    "invoice_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": refunded_line.product_id.id,
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [(6, 0, refunded_line.tax_id.ids)],
+                                "sale_line_ids": [(6, 0, refunded_line.ids)],
+                            },
+                        )
+                    ],
+                }
+            )
+            move.action_post()
+            return move
+
+        answering = credit_note(6.60)
+        self.assertEqual(answering.amount_total, 6.60)
+        self.assertEqual(answering.oms_channel_refund_id, refund, "the push-back must not send it")
+        self.assertEqual(refund.move_ids, answering)
+        self.assertFalse(credit_note(6.60).oms_channel_refund_id, "a platform refund is answered once")
+        self.assertFalse(credit_note(3.30).oms_channel_refund_id, "another amount is a refund made in Odoo")
+        self.assertEqual(
+            (answering | credit_note(1.00))._oms_match_platform_refunds(), answering, "what the push-back skips"
+        )
