@@ -28,3 +28,4 @@ from . import oms_channel_money
 from . import oms_channel_refund
 from . import sale_order_channel_extra
 from . import sale_order_line_channel
+from . import account_move_channel_refund
