@@ -90,7 +90,6 @@ class OmsChannelPull(models.Model):
         try:
             connector = self._get_connector()
             batch = []
-            # The clients' contract (services/platforms/client.py): None, not an empty field's False, for "all".
             for payload in connector.fetch_orders(self.sync_cursor or None):
                 batch.append(payload)
                 if len(batch) >= FETCH_BATCH_SIZE:

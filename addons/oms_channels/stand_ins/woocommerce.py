@@ -12,7 +12,11 @@ Authentication: HTTP Basic (key, secret) or the query-string fallback ``consumer
 wins when both are sent. A wrong secret answers 401 ``woocommerce_rest_authentication_error``; an unknown or missing
 key runs as a guest and is refused by the permission check (``woocommerce_rest_cannot_view``/``…cannot_edit``); a
 read-only key (``read_only=True``) is refused on writes. With "plain permalinks" the route is ``/?rest_route=/wc/v3/…``,
-which is served too. Push-back calls (stock, order notes, status updates, refunds) are recorded in lists.
+which is served too. Push-back calls (stock, order notes, status updates, refunds) are recorded in lists; refunds
+are served back as WooCommerce documents them (negative lines naming ``_refunded_item_id``), and ``add_refund`` serves
+one already made; notes are listed back (``GET orders/<id>/notes``, newest first). ``woocommerce_active = False``: a
+WordPress without WooCommerce. Products (SKU look-up, batch stock updates): ``stand_ins/woocommerce_products.py``;
+push-backs (status updates, notes, refunds): ``stand_ins/woocommerce_pushbacks.py``.
 """
 
 import math
@@ -28,6 +32,8 @@ from werkzeug.wrappers import Request, Response
 from odoo.addons.oms_intelligent.stand_ins.http_server import LocalJsonServer, json_response
 
 from .orders import OrdersServed
+from .woocommerce_products import ProductsServed
+from .woocommerce_pushbacks import PushBacksServed
 
 RecordedRequest = namedtuple("RecordedRequest", "method path query body")
 
@@ -37,10 +43,19 @@ _URLS = Map(
         Rule("/wc/v3/orders", endpoint="orders", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>", endpoint="order", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>", endpoint="order_update", methods=["PUT", "POST", "PATCH"]),
+        Rule("/wc/v3/orders/<int:order_id>/notes", endpoint="notes", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>/notes", endpoint="note", methods=["POST"]),
         Rule("/wc/v3/orders/<int:order_id>/refunds", endpoint="refunds", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>/refunds", endpoint="refund", methods=["POST"]),
+        Rule("/wc/v3/products", endpoint="products", methods=["GET"]),
+        Rule("/wc/v3/products/batch", endpoint="product_batch", methods=["POST", "PUT", "PATCH"]),
+        Rule("/wc/v3/products/<int:product_id>", endpoint="product", methods=["GET"]),
         Rule("/wc/v3/products/<int:product_id>", endpoint="stock", methods=["PUT", "POST", "PATCH"]),
+        Rule(
+            "/wc/v3/products/<int:product_id>/variations/batch",
+            endpoint="variation_batch",
+            methods=["POST", "PUT", "PATCH"],
+        ),
         Rule(
             "/wc/v3/products/<int:product_id>/variations/<int:variation_id>",
             endpoint="stock",
@@ -76,20 +91,19 @@ def wp_error(code: str, message: str, status: int, headers: dict | None = None, 
     return response
 
 
-class LocalWooCommerce(OrdersServed, LocalJsonServer):
+class LocalWooCommerce(PushBacksServed, ProductsServed, OrdersServed, LocalJsonServer):
     def __init__(self, consumer_key: str = "ck_test", consumer_secret: str = "cs_test", read_only: bool = False):
         super().__init__()
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
         self.read_only = read_only
+        self.woocommerce_active = True  # False: WordPress answers, WooCommerce is off (rest_no_route everywhere)
         self.requests: list[RecordedRequest] = []
         self.stock_updates: list[dict] = []  # {"product_id", "variation_id" (None for simple), "body"}
-        self.notes: list[tuple[int, dict]] = []  # (order id, body)
-        self.order_updates: list[tuple[int, dict]] = []  # (order id, body), e.g. {"status": "completed"}
-        self.refunds: list[tuple[int, dict]] = []  # (order id, body) of the refunds created
-        self._refund_answers: list[tuple[int, dict]] = []  # (order id, the refund as answered)
         self._scripted: list = []  # factories of the answers asked for, served before anything else
         self._next_id = 9300
+
+    _wp_error = staticmethod(wp_error)  # for the products and push-backs mixins
 
     # --- failure injection -----------------------------------------------------------------------------------------
 
@@ -146,10 +160,12 @@ class LocalWooCommerce(OrdersServed, LocalJsonServer):
         if route is None and not request.path.startswith(_PREFIX + "/"):
             return Response("<html><body><h1>Not Found</h1></body></html>", status=404, mimetype="text/html")
         route = route or request.path[len(_PREFIX) :]
+        if not self.woocommerce_active:
+            return _no_route()
         try:
             endpoint, arguments = _URLS.bind("127.0.0.1").match(route, method=request.method)
         except HTTPException:
-            return wp_error("rest_no_route", "No route was found matching the URL and request method.", 404)
+            return _no_route()
         refusal = self._refusal(request)
         if refusal:
             return refusal
@@ -240,79 +256,7 @@ class LocalWooCommerce(OrdersServed, LocalJsonServer):
     def _serve_order(self, request: Request, body, order_id: int) -> Response:
         with self.lock:
             order = self._find_order(order_id)
-        return json_response(order) if order else _invalid_order()
-
-    def _serve_order_update(self, request: Request, body, order_id: int) -> Response:
-        if not isinstance(body, dict):
-            return wp_error("rest_invalid_json", "Invalid JSON body passed.", 400)
-        with self.lock:
-            order = self._find_order(order_id)
-            if order is None:
-                return _invalid_order()
-            self.order_updates.append((order_id, body))
-            if "status" in body:
-                order["status"] = body["status"]
-            return json_response(order)
-
-    def _serve_note(self, request: Request, body, order_id: int) -> Response:
-        if not (isinstance(body, dict) and isinstance(body.get("note"), str) and body["note"]):
-            return wp_error("rest_missing_callback_param", "Missing parameter(s): note", 400, params=["note"])
-        with self.lock:
-            if self._find_order(order_id) is None:
-                return _invalid_order()
-            self.notes.append((order_id, body))
-            note = {
-                "id": self._new_id(),
-                "author": "system",
-                "date_created_gmt": _now(),
-                "note": body["note"],
-                "customer_note": bool(body.get("customer_note", False)),
-            }
-        return json_response(note, 201)
-
-    def _serve_refunds(self, request: Request, body, order_id: int) -> Response:
-        with self.lock:
-            if self._find_order(order_id) is None:
-                return _invalid_order()
-            return json_response([refund for oid, refund in self._refund_answers if oid == order_id])
-
-    def _serve_refund(self, request: Request, body, order_id: int) -> Response:
-        if not isinstance(body, dict):
-            return wp_error("rest_invalid_json", "Invalid JSON body passed.", 400)
-        lines = body.get("line_items") or []
-        try:
-            amount = float(body["amount"]) if body.get("amount") not in (None, "") else _lines_amount(lines)
-        except (TypeError, ValueError, KeyError):
-            return wp_error(
-                "rest_invalid_param", "Invalid parameter(s): amount", 400, params={"amount": "not a number"}
-            )
-        if amount <= 0:
-            return wp_error("woocommerce_rest_invalid_order_refund", "Refund amount must be greater than zero.", 400)
-        if body.get("api_refund", True) not in (False, "false", 0, "0"):
-            return wp_error(
-                "woocommerce_rest_cannot_create_order_refund",
-                "The payment gateway for this order does not support automatic refunds.",
-                500,
-            )
-        with self.lock:
-            order = self._find_order(order_id)
-            if order is None:
-                return _invalid_order()
-            self.refunds.append((order_id, body))
-            refund = {
-                "id": self._new_id(),
-                "date_created_gmt": _now(),
-                "amount": f"{amount:.2f}",
-                "reason": body.get("reason", ""),
-                "refunded_payment": False,
-                "meta_data": body.get("meta_data", []),
-                "line_items": lines,
-            }
-            self._refund_answers.append((order_id, refund))
-            order.setdefault("refunds", []).append(
-                {"id": refund["id"], "reason": refund["reason"], "total": f"-{amount:.2f}"}
-            )
-        return json_response(refund, 201)
+        return json_response(order) if order else self._invalid_order()
 
     def _serve_stock(self, request: Request, body, product_id: int, variation_id: int | None = None) -> Response:
         quantity = body.get("stock_quantity") if isinstance(body, dict) else None
@@ -375,17 +319,5 @@ def _page_url(request: Request, page: int) -> str:
     return f"{request.base_url}?{urlencode([*query, ('page', page)])}"
 
 
-def _lines_amount(lines: list) -> float:
-    return sum(
-        float(line.get("refund_total") or 0)
-        + sum(float(tax.get("refund_total") or 0) for tax in line.get("refund_tax", []))
-        for line in lines
-    )
-
-
-def _invalid_order() -> Response:
-    return wp_error("woocommerce_rest_shop_order_invalid_id", "Invalid ID.", 404)
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+def _no_route() -> Response:
+    return wp_error("rest_no_route", "No route was found matching the URL and request method.", 404)

@@ -33,19 +33,24 @@ are in ``tests/fixtures/platforms/magento/API.md``. How it maps:
 - **Refunds**: one per credit memo when the caller passes them (``GET /V1/creditmemos`` filtered on ``order_id``),
   else one cumulative refund from the order's own ``*_refunded`` fields (its amount grows with each credit memo).
   Refund amounts are money returned (tax included whatever the basis).
+- **Staged payload** (:func:`map_staged`): the order as the client's ``fetch_orders`` yields it (an item of
+  ``GET /V1/orders``) with, for an order with refunds, its credit memos (``GET /V1/creditmemos``) under
+  ``oms_creditmemos`` (:data:`STAGED_CREDITMEMOS`, a name Magento never uses), kept as received.
 - **Addresses**: ``billing_address``; the shipping address only under
   ``extension_attributes.shipping_assignments[0].shipping.address``. ``state`` is ``region_code`` else ``region``.
 """
 
-from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..payload import ChannelOrderError
-from ..value_reader import format_datetime, is_blank, show
+from ..value_reader import is_blank
+from .magento_people import OrderPeople
+from .magento_read import ZERO, _cent, _list, _number, _object, _objects, _out, _plain, _quantity, _taxes, _text
+from .magento_refunds import OrderRefunds
 
 PLATFORM = "magento"
-CENT = Decimal("0.01")
-ZERO = Decimal(0)
+# Where the client puts an order's credit memos in the payload it yields (Magento's own fields never start "oms_").
+STAGED_CREDITMEMOS = "oms_creditmemos"
 # Tax detail types of Adobe Commerce gift wrapping in item_applied_taxes (unconfirmed: Magento_GiftWrapping's
 # tax collector codes), per gift-wrapping amount.
 _GIFT_WRAP_TAX_TYPES = {"gw": ("quote_gw",), "gw_items": ("item_gw",), "gw_card": ("printed_card",)}
@@ -57,6 +62,18 @@ def map_order(payload: dict, *, creditmemos: list | None = None, prices_include_
     if not isinstance(payload, dict):
         raise ChannelOrderError("malformed", "order must be a JSON object")
     return _OrderMapper(payload, creditmemos, prices_include_tax).map()
+
+
+def map_staged(payload: dict) -> dict:
+    """Map what ``MagentoClient.fetch_orders`` yields (and the staging keeps): the order, its credit memos under
+    ``oms_creditmemos`` when it has refunds (else the order's own ``*_refunded`` totals give the refund)."""
+    if not isinstance(payload, dict):
+        raise ChannelOrderError("malformed", "order must be a JSON object")
+    creditmemos = payload.get(STAGED_CREDITMEMOS)
+    if creditmemos is not None and not isinstance(creditmemos, list):
+        raise ChannelOrderError("malformed", f"{STAGED_CREDITMEMOS} must be a list of credit memos")
+    order = {key: value for key, value in payload.items() if key != STAGED_CREDITMEMOS}
+    return map_order(order, creditmemos=creditmemos)
 
 
 def prices_include_tax(order: dict) -> bool:
@@ -77,7 +94,7 @@ def prices_include_tax(order: dict) -> bool:
             return False
         percent, discount = _number(item.get("discount_percent")), _number(item.get("discount_amount"))
         row_incl, row_excl = _number(item.get("row_total_incl_tax")), _number(item.get("row_total"))
-        if percent and discount and row_incl is not None and row_excl is not None:
+        if percent and 0 < percent <= 100 and discount and row_incl is not None and row_excl is not None:
             if _cent(row_incl * percent / 100) == _cent(discount):
                 return True
             if _cent(row_excl * percent / 100) == _cent(discount):
@@ -85,22 +102,23 @@ def prices_include_tax(order: dict) -> bool:
     return bool(_number(order.get("discount_tax_compensation_amount")))
 
 
-class _OrderMapper:
+class _OrderMapper(OrderPeople, OrderRefunds):
     def __init__(self, order: dict, creditmemos: list | None, include_tax: bool | None):
-        self.order = order
+        super().__init__(order)
         self.creditmemos = creditmemos
-        self.extension = order.get("extension_attributes") or {}
+        self.extension = _object(order.get("extension_attributes"), "extension_attributes")
         self.include_tax = prices_include_tax(order) if include_tax is None else include_tax
         self.spread = ZERO  # Magento's discounts spread over the mapped lines and the shipping
         self.item_taxes = {}  # item_id -> applied taxes of the product
         self.other_taxes = {}  # type -> applied taxes (shipping, gift wrapping)
-        for detail in _list(self.extension.get("item_applied_taxes")):
-            if not isinstance(detail, dict):
-                continue
-            if detail.get("type") == "product" and not is_blank(detail.get("item_id")):
-                self.item_taxes[str(detail["item_id"])] = detail.get("applied_taxes")
-            elif detail.get("type") != "product":
-                self.other_taxes.setdefault(detail.get("type"), []).extend(_list(detail.get("applied_taxes")))
+        details = _objects(self.extension.get("item_applied_taxes"), "extension_attributes.item_applied_taxes")
+        for path, detail in details:
+            kind = _text(detail.get("type"), f"{path}.type")
+            applied = _objects(detail.get("applied_taxes"), f"{path}.applied_taxes")
+            if kind == "product" and not is_blank(detail.get("item_id")):
+                self.item_taxes[str(detail["item_id"])] = applied
+            elif kind != "product":
+                self.other_taxes.setdefault(kind, []).extend(applied)
 
     # --- the order --------------------------------------------------------------------------------------------------
 
@@ -134,28 +152,32 @@ class _OrderMapper:
             "note": _text(order.get("customer_note")),
             "refunds": self.refunds(lines),
         }
-        assignments = _list(self.extension.get("shipping_assignments"))
-        shipping_address = ((assignments[0] or {}).get("shipping") or {}).get("address") if assignments else None
+        shipping_address = self.assigned_shipping().get("address")
         if shipping_address:
             path = "extension_attributes.shipping_assignments[0].shipping.address"
             mapped["shipping_address"] = self.address(shipping_address, path, required=False)
         if shipping is not None:
             mapped["shipping"] = shipping
         if not is_blank(order.get("base_currency_code")):
-            mapped["shop_currency"] = order["base_currency_code"]
+            mapped["shop_currency"] = _text(order["base_currency_code"], "base_currency_code")
             base_total = self.amount(order, "base_grand_total")
             if base_total is not None:
                 mapped["shop_grand_total"] = _out(base_total)
         return mapped
+
+    def assigned_shipping(self) -> dict:
+        """The shipping of the order's first shipping assignment (its address and method), {} when none."""
+        assignments = _objects(self.extension.get("shipping_assignments"), "extension_attributes.shipping_assignments")
+        if not assignments:
+            return {}
+        path, assignment = assignments[0]
+        return _object(assignment.get("shipping"), f"{path}.shipping")
 
     def paid(self, grand_total: Decimal, state: str) -> bool:
         total_paid = self.amount(self.order, "total_paid") or ZERO
         if grand_total > 0:
             return total_paid >= grand_total
         return state in _PAID_STATES
-
-    def date(self, key: str) -> str | None:
-        return _date(self.order.get(key), key)
 
     # --- lines ------------------------------------------------------------------------------------------------------
 
@@ -231,9 +253,9 @@ class _OrderMapper:
         order's applied tax of the item's ``tax_percent``, or its only applied tax."""
         if not _number(data.get(tax_key)):
             return []
-        applied = [tax for tax in _list(self.extension.get("applied_taxes")) if isinstance(tax, dict)]
+        applied = _objects(self.extension.get("applied_taxes"), "extension_attributes.applied_taxes")
         if percent is not None:
-            same = [tax for tax in applied if _number(tax.get("percent")) == percent]
+            same = [(path, tax) for path, tax in applied if _number(tax.get("percent")) == percent]
             return _taxes(same) or [{"name": f"{_plain(percent)}%", "rate": float(percent), "code": None}]
         return _taxes(applied) if len(applied) == 1 else []
 
@@ -241,8 +263,7 @@ class _OrderMapper:
 
     def shipping(self) -> dict | None:
         order = self.order
-        assignments = _list(self.extension.get("shipping_assignments"))
-        method = ((assignments[0] or {}).get("shipping") or {}).get("method") if assignments else None
+        method = self.assigned_shipping().get("method")
         method = method or order.get("shipping_method") or order.get("shipping_description")
         if is_blank(method) and not self.amount(order, "shipping_amount"):
             return None  # a virtual order
@@ -273,8 +294,7 @@ class _OrderMapper:
                     "taxes": _taxes(taxes),
                 }
             )
-        for index, fee in enumerate(_list(self.extension.get("custom_fees"))):
-            path = f"extension_attributes.custom_fees[{index}]"
+        for path, fee in _objects(self.extension.get("custom_fees"), "extension_attributes.custom_fees"):
             amount = self.amount(fee, "custom_fee_amount", path=path, required=True)
             if amount:
                 name = fee.get("custom_fee_label") or fee.get("custom_fee_code")
@@ -305,226 +325,3 @@ class _OrderMapper:
         if not codes and not is_blank(self.order.get("coupon_code")):
             codes = [str(self.order["coupon_code"])]
         return codes
-
-    # --- people and messages ----------------------------------------------------------------------------------------
-
-    def customer(self) -> dict:
-        order = self.order
-        billing = order.get("billing_address") or {}
-        name = _name(order.get("customer_firstname"), order.get("customer_lastname")) or _name(
-            billing.get("firstname"), billing.get("lastname")
-        )
-        if not name:
-            raise ChannelOrderError("missing_field", "customer_firstname, customer_lastname and billing names empty")
-        return {
-            "name": name,
-            "email": _text(order.get("customer_email")) or _text(billing.get("email")),
-            "phone": _text(billing.get("telephone")),
-            "company": _text(billing.get("company")),
-            "vat": _text(order.get("customer_taxvat")) or _text(billing.get("vat_id")),
-        }
-
-    def address(self, data, path: str, *, required: bool) -> dict | None:
-        if not isinstance(data, dict) or not data:
-            if required:
-                raise ChannelOrderError("missing_field", f"{path} is missing")
-            return None
-        street = [str(line).strip() for line in _list(data.get("street")) if not is_blank(line)]
-        if isinstance(data.get("street"), str):
-            street = [line.strip() for line in data["street"].split("\n") if line.strip()]
-        if not street:
-            raise ChannelOrderError("missing_field", f"{path}.street is empty")
-        return {
-            "name": _name(data.get("firstname"), data.get("lastname")),
-            "company": _text(data.get("company")),
-            "street": street[0],
-            "street2": ", ".join(street[1:]) or None,
-            "city": _text(data.get("city")),
-            "zip": _text(data.get("postcode")),
-            "state": _text(data.get("region_code")) or _text(data.get("region")),
-            "country_code": _text(data.get("country_id")),
-            "phone": _text(data.get("telephone")),
-            "email": _text(data.get("email")),
-        }
-
-    def gift_message(self) -> str | None:
-        messages = []
-        order_message = self.extension.get("gift_message")
-        if isinstance(order_message, dict):
-            messages.append(_gift_text(order_message, None))
-        for item in _list(self.order.get("items")):
-            if isinstance(item, dict) and is_blank(item.get("parent_item_id")):
-                message = (item.get("extension_attributes") or {}).get("gift_message")
-                if isinstance(message, dict):
-                    messages.append(_gift_text(message, item.get("name")))
-        return "\n\n".join(message for message in messages if message) or None
-
-    # --- refunds ----------------------------------------------------------------------------------------------------
-
-    def refunds(self, lines: list[dict]) -> list[dict]:
-        line_ids = {line["external_line_id"] for line in lines}
-        if self.creditmemos is not None:
-            return [self.creditmemo(index, memo, line_ids) for index, memo in enumerate(self.creditmemos)]
-        total = self.amount(self.order, "total_refunded")
-        if not total:
-            return []
-        refund_lines = []
-        for index, item in enumerate(self.order["items"]):
-            if str(item.get("item_id")) not in line_ids or not self.amount(item, "qty_refunded"):
-                continue
-            path = f"items[{index}]"
-            amount = (
-                (self.amount(item, "amount_refunded", path=path) or ZERO)
-                + (self.amount(item, "tax_refunded", path=path) or ZERO)
-                + (self.amount(item, "discount_tax_compensation_refunded", path=path) or ZERO)
-                - (self.amount(item, "discount_refunded", path=path) or ZERO)
-            )
-            quantity = self.amount(item, "qty_refunded", path=path)
-            refund_lines.append(
-                {"external_line_id": str(item["item_id"]), "quantity": _quantity(quantity), "amount": _out(amount)}
-            )
-        shipping = (self.amount(self.order, "shipping_refunded") or ZERO) + (
-            self.amount(self.order, "shipping_tax_refunded") or ZERO
-        )
-        return [
-            {
-                "external_id": f"{self.order['entity_id']}-refunded",
-                "date": self.date("updated_at"),
-                "amount": _out(total),
-                "lines": refund_lines,
-                "shipping_amount": _out(shipping),
-            }
-        ]
-
-    def creditmemo(self, index: int, memo: dict, line_ids: set) -> dict:
-        path = f"creditmemos[{index}]"
-        if not isinstance(memo, dict):
-            raise ChannelOrderError("malformed", f"{path} must be an object")
-        refund_lines = []
-        for item_index, item in enumerate(_list(memo.get("items"))):
-            item_path = f"{path}.items[{item_index}]"
-            line_id = str(self.required(item, "order_item_id", path=item_path))
-            quantity = self.amount(item, "qty", path=item_path) or ZERO
-            if line_id not in line_ids or not quantity:
-                continue  # a configurable's child row, or an item not refunded
-            amount = (
-                (self.amount(item, "row_total", path=item_path) or ZERO)
-                + (self.amount(item, "tax_amount", path=item_path) or ZERO)
-                + (self.amount(item, "discount_tax_compensation_amount", path=item_path) or ZERO)
-                - (self.amount(item, "discount_amount", path=item_path) or ZERO)
-            )
-            refund_lines.append({"external_line_id": line_id, "quantity": _quantity(quantity), "amount": _out(amount)})
-        shipping = self.amount(memo, "shipping_incl_tax", path=path)
-        if shipping is None:
-            shipping = (self.amount(memo, "shipping_amount", path=path) or ZERO) + (
-                self.amount(memo, "shipping_tax_amount", path=path) or ZERO
-            )
-        return {
-            "external_id": str(self.required(memo, "entity_id", path=path)),
-            "date": _date(memo.get("created_at"), f"{path}.created_at"),
-            "amount": _out(self.amount(memo, "grand_total", path=path, required=True)),
-            "lines": refund_lines,
-            "shipping_amount": _out(shipping),
-        }
-
-    # --- reading values ---------------------------------------------------------------------------------------------
-
-    def required(self, data: dict, key: str, *, path: str = ""):
-        value = data.get(key) if isinstance(data, dict) else None
-        if is_blank(value):
-            raise ChannelOrderError("missing_field", f"{_path(path, key)} is missing")
-        return value
-
-    def amount(self, data, key: str, *, path: str = "", required: bool = False) -> Decimal | None:
-        value = data.get(key) if isinstance(data, dict) else None
-        if is_blank(value):
-            if required:
-                raise ChannelOrderError("missing_field", f"{_path(path, key)} is missing")
-            return None
-        number = _number(value)
-        if number is None:
-            raise ChannelOrderError("invalid_value", f"{_path(path, key)} is not a number (got {show(value)})")
-        return number
-
-
-# --- helpers ------------------------------------------------------------------------------------------------------
-
-
-def _number(value) -> Decimal | None:
-    """A Magento amount (a JSON number, or a string in the gift-wrapping fields) as Decimal, None if not one."""
-    if isinstance(value, bool) or is_blank(value):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
-
-
-def _date(value, path: str) -> str | None:
-    """A Magento date ("2026-03-02 09:12:44", UTC without offset) as the schema's ISO 8601 UTC text."""
-    if is_blank(value):
-        return None
-    try:
-        return format_datetime(datetime.fromisoformat(str(value).strip().replace(" ", "T")))
-    except ValueError:
-        raise ChannelOrderError("invalid_value", f"{path} is not a date (got {show(value)})") from None
-
-
-def _quantity(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _cent(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _out(value: Decimal) -> float:
-    return float(_cent(value))
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def _list(value) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _text(value) -> str | None:
-    return None if is_blank(value) else str(value).strip()
-
-
-def _name(first, last) -> str | None:
-    return " ".join(part for part in (_text(first), _text(last)) if part) or None
-
-
-def _path(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _taxes(applied) -> list[dict]:
-    """Magento applied taxes ({code, title, percent, amount}) -> [{name, rate, code}], one per rate code."""
-    taxes, seen = [], set()
-    for tax in _list(applied):
-        if not isinstance(tax, dict):
-            continue
-        percent = _number(tax.get("percent"))
-        code = _text(tax.get("code"))
-        key = code or (tax.get("title"), percent)
-        if percent is None or key in seen:
-            continue
-        seen.add(key)
-        taxes.append(
-            {"name": _text(tax.get("title")) or code or f"{_plain(percent)}%", "rate": float(percent), "code": code}
-        )
-    return taxes
-
-
-def _gift_text(message: dict, item_name) -> str | None:
-    text = _text(message.get("message"))
-    if not text:
-        return None
-    head = " → ".join(part for part in (_text(message.get("sender")), _text(message.get("recipient"))) if part)
-    prefix = f"[{item_name}] " if item_name else ""
-    return f"{prefix}{head}: {text}" if head else f"{prefix}{text}"

@@ -32,18 +32,18 @@ USAGE = "usage: scripts/map-order.sh oms|shopify|woocommerce|magento|prestashop 
 
 def main(argv: list[str], out=sys.stdout) -> int:
     if len(argv) < 2 or argv[0] not in ("oms", *PLATFORM_LABELS):
-        print(USAGE, file=out)
+        out.write(f"{USAGE}\n")
         return 2
     platform, paths = argv[0], [Path(name) for name in argv[1:]]
     try:
         payloads = read_payloads(platform, paths)
     except (OSError, ValueError) as error:
-        print(f"cannot read the files: {error}", file=out)
+        out.write(f"cannot read the files: {error}\n")
         return 2
     problems = 0
     for payload in payloads:
         problems += report(platform, payload, out)
-    print(f"{len(payloads)} order(s), {problems} with problems", file=out)
+    out.write(f"{len(payloads)} order(s), {problems} with problems\n")
     return 1 if problems else 0
 
 
@@ -52,10 +52,10 @@ def report(platform: str, payload, out) -> int:
     try:
         order = channel_order_of(platform, payload)
     except ChannelOrderError as error:
-        print(f"== order that does not map\nPROBLEM ({error.category}): {error}\n", file=out)
+        out.write(f"== order that does not map\nPROBLEM ({error.category}): {error}\n\n")
         return 1
-    print(f"== order {order.get('external_id')}", file=out)
-    print(json.dumps(order, indent=2, ensure_ascii=False, default=str), file=out)
+    out.write(f"== order {order.get('external_id')}\n")
+    out.write(json.dumps(order, indent=2, ensure_ascii=False, default=str) + "\n")
     problems = []
     try:
         parsed = parse_channel_order(order)
@@ -65,7 +65,7 @@ def report(platform: str, payload, out) -> int:
         difference = totals_difference(parsed)
         if difference:
             problems.append(f"PROBLEM (total_mismatch): {difference}")
-    print("\n".join(problems or ["no problem"]) + "\n", file=out)
+    out.write("\n".join(problems or ["no problem"]) + "\n\n")
     return 1 if problems else 0
 
 
@@ -93,7 +93,7 @@ def orders_in(document) -> list:
 
 def prestashop_payloads(paths: list[Path]) -> list:
     """Webservice XML documents: the first holds the order(s), the others what they reference."""
-    from .prestashop import order_payload, read_document  # noqa: PLC0415 - lxml only for PrestaShop files
+    from .prestashop_documents import order_payload, read_document  # noqa: PLC0415 - lxml only for PrestaShop files
 
     orders = next(iter(read_document(paths[0].read_bytes()).values()))
     references = {}
