@@ -184,11 +184,12 @@ def _print(args, platform, paths, server_seconds, counts, templates):
         f"intake {platform}: {oms_rate:.1f} orders/s vs plain Odoo create+confirm {plain_rate:.1f} orders/s"
         f" (ratio {ratio:.2f}, goal >= 0.9) on {args.orders:,} orders from {templates} fixture orders"
     )
+    rounds = f"{len(round_ratios)} round{'s' if len(round_ratios) > 1 else ''} of {args.round}"
     print(
         f"intake {platform}: {oms.queries / oms.orders:.1f} SQL queries/order vs plain Odoo"
-        f" {plain.queries / plain.orders:.1f}; {oms.seconds:.1f} s vs {plain.seconds:.1f} s in {len(round_ratios)}"
-        f" rounds of {args.round} taken in turns, ratio per round: median {statistics.median(round_ratios):.2f},"
-        f" {min(round_ratios):.2f} to {max(round_ratios):.2f}"
+        f" {plain.queries / plain.orders:.1f}; {oms.seconds:.1f} s vs {plain.seconds:.1f} s in {rounds} taken in"
+        f" turns, ratio per round: median {statistics.median(round_ratios):.2f}, {min(round_ratios):.2f} to"
+        f" {max(round_ratios):.2f}"
     )
     print(
         f"intake {platform}: the stand-in (same process) took {1000 * server_seconds:.0f} ms of the intake's time;"
