@@ -14,6 +14,7 @@ from . import oms_channel_order_lookups
 from . import oms_channel_order_import
 from . import oms_channel_order_quarantine
 from . import oms_channel_product
+from . import oms_channel_location
 from . import sale_order
 from . import stock_picking
 from . import oms_channel_cart
@@ -22,3 +23,5 @@ from . import oms_stock_position
 from . import oms_order_policy
 from . import oms_order_hold
 from . import oms_channel_customer_key
+from . import sale_order_line_channel
+from . import account_move_channel_refund

@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..services.errors import ConnectorError
+from ..services.platforms.client import StockLevel
 
 
 class OmsChannelStockPush(models.Model):
@@ -19,10 +21,27 @@ class OmsChannelStockPush(models.Model):
     last_stock_push_at = fields.Datetime("Last Stock Push", copy=False, readonly=True)
     last_stock_push_ok = fields.Boolean("Last Stock Push Succeeded", copy=False, readonly=True)
     last_stock_push_message = fields.Text("Last Stock Push Outcome", copy=False, readonly=True)
+    location_ids = fields.One2many(
+        "oms.channel.location",
+        "channel_id",
+        string="Platform Locations",
+        help="The platform's stock locations and the warehouses each shows; without any, one quantity per product "
+        "over the warehouses the channel sells stock from.",
+    )
 
     @api.model
     def _cron_push_stock(self):
-        for channel in self.search([("active", "=", True), ("push_stock", "=", True), ("connector", "=", "rest")]):
+        # Platform channels push through their platform's API whether their orders arrive by pull or by webhook.
+        channels = self.search(
+            [
+                ("active", "=", True),
+                ("push_stock", "=", True),
+                "|",
+                ("connector", "=", "rest"),
+                ("platform", "!=", "oms"),
+            ]
+        )
+        for channel in channels:
             try:
                 channel._push_stock()
             except (ConnectorError, UserError) as error:
@@ -37,6 +56,8 @@ class OmsChannelStockPush(models.Model):
 
     def _push_stock(self):
         self.ensure_one()
+        if self.platform != "oms":
+            return self._push_platform_stock()
         items = self._stock_to_push()
         self._get_connector().push_stock(items)
         self.write(
@@ -55,9 +76,7 @@ class OmsChannelStockPush(models.Model):
         the channel's own when the binding has one. One grouped query for all products.
         """
         self.ensure_one()
-        warehouses = self.stock_warehouse_ids or self.env["stock.warehouse"].search(
-            [("company_id", "=", self.company_id.id)]
-        )
+        warehouses = self._stock_warehouses()
         sku_of = {
             binding.product_id: binding.external_sku or binding.product_id.default_code
             for binding in self.product_binding_ids
@@ -89,3 +108,82 @@ class OmsChannelStockPush(models.Model):
             for product, sku in sorted(sku_of.items(), key=lambda item: item[1] or "")
             if sku
         ]
+
+    def _stock_warehouses(self):
+        return self.stock_warehouse_ids or self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)])
+
+    def _push_platform_stock(self):
+        levels = self._platform_stock_levels()
+        self._get_connector().push_stock(levels)
+        self.write(
+            {
+                "last_stock_push_at": fields.Datetime.now(),
+                "last_stock_push_ok": True,
+                "last_stock_push_message": self.env._(
+                    "Stock of %(products)s product(s) sent to %(locations)s location(s).",
+                    products=len({(level.sku, level.channel_product_id) for level in levels}),
+                    locations=len(self.location_ids) or 1,
+                ),
+            }
+        )
+        return levels
+
+    def _platform_stock_levels(self):
+        """The quantity of each bound product at each platform location: what the location's warehouses can
+        promise (on hand, less reserved, less held in open carts), summed over those warehouses only, never over
+        the company's whole stock; one level per product (location None) over the warehouses the channel sells
+        from when no location is mapped. A warehouse short of its carts' holds lowers the location's total: what a
+        cart holds will be shipped from somewhere. Two grouped queries, whatever the number of products.
+        """
+        self.ensure_one()
+        bindings = self.product_binding_ids.filtered(
+            lambda binding: binding.external_id or binding.external_sku or binding.product_id.default_code
+        ).sorted(lambda binding: binding.product_id.id)
+        locations = [(location.platform_location_id, location.warehouse_ids) for location in self.location_ids]
+        locations = locations or [(None, self._stock_warehouses())]
+        all_warehouses = self.env["stock.warehouse"].union(*(warehouses for __, warehouses in locations))
+        promise = self._promise_by_warehouse(bindings.product_id, all_warehouses)
+        return [
+            StockLevel(
+                quantity=max(sum(promise.get((binding.product_id.id, id_), 0.0) for id_ in warehouses.ids), 0.0),
+                sku=binding.external_sku or binding.product_id.default_code or None,
+                channel_product_id=binding.external_id or None,
+                location_id=location_id,
+            )
+            for location_id, warehouses in locations
+            for binding in bindings
+        ]
+
+    def _promise_by_warehouse(self, products, warehouses):
+        """{(product id, warehouse id): on hand - reserved - held in open carts} of these products there."""
+        promise = {
+            (product.id, warehouse.id): quantity - reserved
+            for product, warehouse, quantity, reserved in self.env["stock.quant"]._read_group(
+                [
+                    ("product_id", "in", products.ids),
+                    ("location_id.usage", "=", "internal"),
+                    ("location_id.warehouse_id", "in", warehouses.ids),
+                ],
+                ["product_id", "warehouse_id"],
+                ["quantity:sum", "reserved_quantity:sum"],
+            )
+        }
+        # The carts of every channel hold stock where the stock position says they do.
+        for model in ("oms.channel", "oms.channel.cart", "oms.channel.cart.line"):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT hold.product_id, hold.warehouse_id, SUM(hold.quantity)
+                  FROM (%s) hold
+                 WHERE hold.product_id = ANY(%s) AND hold.warehouse_id = ANY(%s)
+                 GROUP BY hold.product_id, hold.warehouse_id
+                """,
+                self.env["oms.stock.position"]._cart_hold_query(),
+                products.ids,
+                warehouses.ids,
+            )
+        )
+        for product_id, warehouse_id, held in self.env.cr.fetchall():
+            promise[product_id, warehouse_id] = promise.get((product_id, warehouse_id), 0.0) - float(held)
+        return promise

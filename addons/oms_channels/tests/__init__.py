@@ -7,3 +7,4 @@ from . import test_stock_position_carts
 from . import test_intake_hardening
 from . import test_translation_intake
 from . import test_webhook_fuzz
+from . import test_platform_pushback
