@@ -2,6 +2,7 @@
 with its own lines, a refund per credit note, once."""
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import ChannelCase
@@ -65,6 +66,32 @@ class PlatformChannelCase(ChannelCase):
         order.set_delivery_line(self.carrier, 5.0)
         order.order_line.filtered("is_delivery").tax_id = self.vat
         return order
+
+    def two_orders_credit_note(self):
+        """A posted credit note of a lamp of each of two orders of the shop."""
+        first, second = self.platform_order("1001"), self.platform_order("1002")
+        (first | second).action_confirm()
+        lines = (first | second).order_line.filtered(lambda line: line.product_id == self.lamp)
+        credit_note = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.lamp.id,
+                            "quantity": 1,
+                            "price_unit": 45.0,
+                            "tax_ids": [Command.set(self.vat.ids)],
+                            "sale_line_ids": [Command.set(line.ids)],
+                        }
+                    )
+                    for line in lines
+                ],
+            }
+        )
+        credit_note.action_post()
+        return credit_note
 
     def deliver(self, picking, quantities, tracking=None):
         """Validate ``picking`` with {product: quantity} done (a backorder for the rest), by the carrier."""
@@ -283,3 +310,38 @@ class TestPlatformRefunds(PlatformChannelCase):
         order.oms_channel_id = self.channel
         lamp_line = order.order_line.filtered(lambda line: line.product_id == self.lamp)
         self.assertFalse(self.credit_note(invoice, {lamp_line: 1}).oms_refund_push_state)
+
+    def test_a_credit_note_of_two_orders_is_not_sent_and_says_why(self):
+        credit_note = self.two_orders_credit_note()
+        self.assertEqual(credit_note.oms_refund_push_state, "to_push")
+        self.env["account.move"]._cron_push_channel_refunds()
+        self.assertEqual(credit_note.oms_refund_push_state, "failed")
+        self.assertIn("refunds 2 channel orders", credit_note.oms_refund_push_message)
+        self.assertIn("refunds 2 channel orders", credit_note.message_ids[0].body)
+        self.env["account.move"]._cron_push_channel_refunds()
+        self.assertEqual(
+            len(credit_note.message_ids.filtered(lambda message: "not sent to channel" in (message.body or ""))),
+            1,
+            "the same reason is noted once, not at every retry",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestPushbackSpanish(PlatformChannelCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("es_ES")
+        cls.env["ir.module.module"]._load_module_terms(["oms_channels"], ["es_ES"], overwrite=True)
+        cls.spanish = cls.env(context=dict(cls.env.context, lang="es_ES"))
+
+    def test_locations_and_refund_state_read_in_spanish(self):
+        labels = self.spanish["oms.channel"].fields_get(["location_ids"], ["string"])
+        self.assertEqual(labels["location_ids"]["string"], "Ubicaciones de la plataforma")
+        states = self.spanish["account.move"].fields_get(["oms_refund_push_state"], ["selection"])
+        self.assertEqual(dict(states["oms_refund_push_state"]["selection"])["failed"], "Fallido")
+
+    def test_a_refund_not_sent_says_why_in_spanish(self):
+        credit_note = self.two_orders_credit_note().with_context(lang="es_ES")
+        with self.assertRaisesRegex(UserError, "reembolsa 2 pedidos de canal"):
+            credit_note._oms_refund_request()
