@@ -288,6 +288,29 @@ class TestPlatformRefunds(PlatformChannelCase):
         other = self.credit_note(invoice, {kettle_line: 1})
         self.assertNotEqual(other._oms_refund_request().key, request.key, "one key per credit note")
 
+    def test_a_refund_of_returned_goods_asks_the_platform_to_restock(self):
+        for product, quantity in ((self.kettle, 3), (self.lamp, 1)):
+            self.env["stock.quant"]._update_available_quantity(product, self.warehouse.lot_stock_id, quantity)
+        order, invoice = self.invoiced_order()
+        delivery = self.deliver(order.picking_ids, {self.kettle: 3, self.lamp: 1})
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=delivery.id, active_model="stock.picking")
+            .create({"picking_id": delivery.id})
+        )
+        for line in wizard.product_return_moves:
+            line.quantity = 1 if line.product_id == self.lamp else 0
+        returned = wizard._create_return()
+        returned.move_ids.write({"quantity": 1, "picked": True})
+        returned.button_validate()
+        self.assertEqual(returned.state, "done")
+        lamp_line = order.order_line.filtered(lambda line: line.product_id == self.lamp)
+        request = self.credit_note(invoice, {lamp_line: 1})._oms_refund_request()
+        self.assertTrue(request.restock)
+        self.assertEqual(
+            [(line.external_line_id, line.quantity, line.amount) for line in request.lines], [("L-L", 1.0, 54.45)]
+        )
+
     def test_refund_is_marked_once(self):
         order, invoice = self.invoiced_order()
         lamp_line = order.order_line.filtered(lambda line: line.product_id == self.lamp)
