@@ -25,6 +25,7 @@
     ],
     "demo": [
         "demo/oms_channel_demo.xml",
+        "demo/oms_channel_platform_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
 }

@@ -186,6 +186,22 @@ class OmsChannelOrderReceipt(models.Model):
         return clean_text(str(value))[:size] or False
 
     @api.model
+    def _receive_deletion(self, channel, external_ref):
+        """The platform threw an order away (WooCommerce's trash; its pull never shows it again): an order not
+        imported yet is cancelled, an imported one is cancelled as a channel's cancellation is (flagged for a
+        person when it has shipped). The staged payload stays the last order received. Returns the staged order,
+        empty when this order never came."""
+        record = self.search([("channel_id", "=", channel.id), ("external_ref", "=", external_ref or "")], limit=1)
+        if record.state == "imported":
+            previous = record._payload_data()
+            record._apply_update(previous, {**previous, "status": "cancelled"})
+        elif record.state in ("new", "error"):
+            record._oms_write({"state": "cancelled"})
+        if record:
+            record._count_receipt()
+        return record
+
+    @api.model
     def _receive_oversize(self, channel, beginning, size, sender):
         """Record a webhook body larger than the limit, cut to it: its signature cannot be checked without reading
         all of it, so it is never imported; staff learn that the channel tried to send an order."""

@@ -56,6 +56,19 @@ class OmsChannelPlatform(models.Model):
         default="default", groups=MANAGER_GROUP, help="Magento store view code of the REST paths (rest/<code>/V1)."
     )
     webservice_key = fields.Char(groups=MANAGER_GROUP, copy=False, help="PrestaShop webservice key.")
+    sync_page_size = fields.Integer(
+        "Orders per Page",
+        default=50,
+        help="Orders asked for in one call of a pull; fewer when a shop's large orders make its answers slow.",
+    )
+
+    _sql_constraints = [
+        (
+            "sync_page_size_range",
+            "CHECK(sync_page_size BETWEEN 1 AND 100)",
+            "A pull asks for 1 to 100 orders per page.",
+        ),
+    ]
 
     @api.onchange("platform")
     def _onchange_platform(self):
@@ -83,7 +96,7 @@ class OmsChannelPlatform(models.Model):
             )
         renamed = CLIENT_KEYS[self.platform]
         values = {renamed.get(name, name): credentials[name] for name in PLATFORM_CREDENTIALS[self.platform]}
-        return platform_client(self.platform, values)
+        return platform_client(self.platform, values, page_size=self.sync_page_size)
 
     def _platform_secrets(self):
         """The platform credentials, for the messages every OMS user reads never to show them."""

@@ -14,10 +14,18 @@
   too; filters in a group OR, groups AND), ``searchCriteria[sortOrders][i][field|direction]`` (default DESC),
   ``searchCriteria[pageSize]``/``[currentPage]`` (no pageSize: everything; a page past the end answers the last page
   again, as Magento's collections clamp it); answers ``{"items", "search_criteria", "total_count"}``;
+- ``GET /V1/orders/<id>``; ``GET /V1/creditmemos`` with the same search criteria (``creditmemos``, set with
+  ``add_creditmemos``; each with its ``comments``); ``GET /V1/stockItems/<sku>`` (``stock_items``, set with
+  ``add_stock_item``);
 - push-backs recorded: ``POST /V1/inventory/source-items`` (``source_item_updates``, answers ``[]``),
+  ``PUT /V1/products/<sku>/stockItems/<item id>`` (``stock_item_updates``, answers the item id),
   ``POST /V1/order/<id>/ship`` (``shipments``, answers the shipment id; the order's ``qty_shipped`` rise and a fully
   shipped invoiced order becomes ``complete``), ``POST /V1/order/<id>/refund`` (``refunds``, answers the credit memo
-  id; refused on an order never invoiced);
+  id; refused on an order never invoiced; the credit memo is added to ``creditmemos``, its ``grand_total`` computed
+  from the order's items, the shipping excluding tax (Magento's default "display shipping excluding tax" in sales
+  documents) plus its tax, and the adjustments);
+- ``deny(*endpoints)``: the integration lacks those endpoints' ACL resources (right token, same 401 naming the
+  resource, as Magento answers an authorization failure);
 - on demand: ``throttle_next`` (429 as the backpressure limiter answers, or a front end's 503 with Retry-After),
   ``fail_next`` (500 in Magento's error shape), ``html_next`` (an HTML maintenance page), ``delay_next``.
 
@@ -26,7 +34,6 @@ Unconfirmed (API.md): the ACL names, and the page-size refusal's code and messag
 
 import copy
 import itertools
-import re
 import time
 from collections import namedtuple
 from datetime import datetime, timezone
@@ -37,6 +44,7 @@ from werkzeug.wrappers import Request, Response
 
 from odoo.addons.oms_intelligent.stand_ins.http_server import LocalJsonServer, json_response
 
+from .magento_search import SearchCriteriaError, parse_search_criteria, search
 from .orders import OrdersServed
 
 RecordedRequest = namedtuple("RecordedRequest", "method path query store_code")
@@ -46,45 +54,33 @@ _ACL = {
     "source_items": "Magento_InventoryApi::source_item",
     "ship": "Magento_Sales::ship",
     "refund": "Magento_Sales::creditmemo",
+    "order": "Magento_Sales::actions_view",
+    "creditmemos": "Magento_Sales::sales_creditmemo",
+    "stock_item": "Magento_CatalogInventory::cataloginventory",
+    "update_stock_item": "Magento_CatalogInventory::cataloginventory",
 }
 _ROUTES = [
     ("/orders", "orders", "GET"),
     ("/inventory/source-items", "source_items", "POST"),
     ("/order/<int:order_id>/ship", "ship", "POST"),
     ("/order/<int:order_id>/refund", "refund", "POST"),
+    ("/orders/<int:order_id>", "order", "GET"),
+    ("/creditmemos", "creditmemos", "GET"),
+    ("/stockItems/<sku>", "stock_item", "GET"),
+    ("/products/<sku>/stockItems/<int:item_id>", "update_stock_item", "PUT"),
 ]
 _URLS = Map(
     [Rule(f"/rest/V1{path}", endpoint=endpoint, methods=[method]) for path, endpoint, method in _ROUTES]
     + [Rule(f"/rest/<store_code>/V1{path}", endpoint=endpoint, methods=[method]) for path, endpoint, method in _ROUTES]
 )
-_KEY = re.compile(r"^searchCriteria((?:\[[^\]]*\])+)$")
-_CAMEL = {
-    "filterGroups": "filter_groups",
-    "conditionType": "condition_type",
-    "sortOrders": "sort_orders",
-    "pageSize": "page_size",
-    "currentPage": "current_page",
-}
-_CONDITIONS = {
-    "eq": lambda a, b: a == b,
-    "neq": lambda a, b: a != b,
-    "gt": lambda a, b: a > b,
-    "gteq": lambda a, b: a >= b,
-    "from": lambda a, b: a >= b,
-    "lt": lambda a, b: a < b,
-    "lteq": lambda a, b: a <= b,
-    "to": lambda a, b: a <= b,
-}
 _MAINTENANCE_PAGE = (
     "<!doctype html><html><head><title>Service Temporarily Unavailable</title></head><body>"
     "<h1>Service Temporarily Unavailable</h1><p>The server is temporarily unable to service your request due to "
     "maintenance downtime or capacity problems. Please try again later.</p></body></html>"
 )
+# A credit memo item's amounts, the order item's prorated: the first three add up, the discount comes off.
+_ITEM_AMOUNTS = ("row_total", "tax_amount", "discount_tax_compensation_amount", "discount_amount")
 _NO_ENTITY = "The entity that was requested doesn't exist. Verify the entity and try again."
-
-
-class SearchCriteriaError(ValueError):
-    pass
 
 
 class LocalMagento(OrdersServed, LocalJsonServer):
@@ -97,6 +93,10 @@ class LocalMagento(OrdersServed, LocalJsonServer):
         self.source_item_updates: list[list[dict]] = []
         self.shipments: list[tuple[int, dict]] = []
         self.refunds: list[tuple[int, dict]] = []
+        self.creditmemos: list[dict] = []
+        self.stock_items: dict[str, dict] = {}
+        self.stock_item_updates: list[tuple[str, int, dict]] = []
+        self.denied: set[str] = set()
         self._throttles: list[tuple[int, int | None]] = []
         self._html_pages: list[int] = []
         self._ids = itertools.count(1)
@@ -112,6 +112,24 @@ class LocalMagento(OrdersServed, LocalJsonServer):
     def order(self, entity_id: int) -> dict | None:
         with self.lock:
             return next((order for order in self.orders if order.get("entity_id") == entity_id), None)
+
+    def add_creditmemos(self, creditmemos: list[dict]) -> None:
+        """Credit memos as ``GET /V1/creditmemos`` lists them (``order_id``, ``items[].order_item_id``, ...)."""
+        with self.lock:
+            self.creditmemos.extend(copy.deepcopy(creditmemos))
+
+    def add_stock_item(self, sku: str, qty: float = 0) -> dict:
+        """A product's legacy stock item (``GET /V1/stockItems/<sku>``)."""
+        with self.lock:
+            item = {"item_id": next(self._ids), "product_id": next(self._ids), "stock_id": 1, "qty": qty}
+            item["is_in_stock"] = qty > 0
+            self.stock_items[sku] = item
+            return item
+
+    def deny(self, *endpoints: str) -> None:
+        """The integration lacks these endpoints' ACL resources (``orders``, ``source_items``, ``ship``...)."""
+        with self.lock:
+            self.denied.update(endpoints)
 
     def throttle_next(self, n: int, status: int = 429, retry_after: int | None = None) -> None:
         """The next n requests are throttled: 429 as Magento's backpressure limiter answers (no Retry-After), or,
@@ -140,7 +158,8 @@ class LocalMagento(OrdersServed, LocalJsonServer):
             return refusal
         if endpoint is None:
             return routing_error
-        if not self.bearer_enabled or request.headers.get("Authorization") != f"Bearer {self.access_token}":
+        authorized = self.bearer_enabled and request.headers.get("Authorization") == f"Bearer {self.access_token}"
+        if not authorized or endpoint in self.denied:
             return json_response(
                 {
                     "message": "The consumer isn't authorized to access %resources.",
@@ -248,106 +267,86 @@ class LocalMagento(OrdersServed, LocalJsonServer):
                 return error_response(_NO_ENTITY, 404)
             if not order.get("total_invoiced") or order.get("state") in ("closed", "canceled"):
                 return error_response("We can't create creditmemo for the order.", 400)
+            memo = creditmemo_of(next(self._ids), order, body)
             order["updated_at"] = _now()
+            order["total_refunded"] = round(float(order.get("total_refunded") or 0) + memo["grand_total"], 2)
             self.refunds.append((order_id, body))
-            return json_response(next(self._ids))
+            self.creditmemos.append(memo)
+            return json_response(memo["entity_id"])
+
+    def _serve_order(self, request: Request, order_id: int) -> Response:
+        order = self.order(order_id)
+        return json_response(copy.deepcopy(order)) if order else error_response(_NO_ENTITY, 404)
+
+    def _serve_creditmemos(self, request: Request) -> Response:
+        try:
+            with self.lock:
+                matching = search(copy.deepcopy(self.creditmemos), parse_search_criteria(request.args))
+        except SearchCriteriaError as exc:
+            return error_response(str(exc), 400)
+        return json_response({"items": matching, "total_count": len(matching)})
+
+    def _serve_stock_item(self, request: Request, sku: str) -> Response:
+        with self.lock:
+            item = copy.deepcopy(self.stock_items.get(sku))
+        if item is None:
+            return error_response('The Product with the "%1" SKU doesn\'t exist.', 404, [sku])
+        return json_response(item)
+
+    def _serve_update_stock_item(self, request: Request, sku: str, item_id: int) -> Response:
+        body = request.get_json(silent=True)
+        stock_item = body.get("stockItem") if isinstance(body, dict) else None
+        if not isinstance(stock_item, dict) or not isinstance(stock_item.get("qty"), int | float):
+            return error_response('"stockItem" is required: {"qty", "is_in_stock"}', 400)
+        with self.lock:
+            if sku not in self.stock_items:
+                return error_response('The Product with the "%1" SKU doesn\'t exist.', 404, [sku])
+            self.stock_items[sku].update(qty=stock_item["qty"], is_in_stock=bool(stock_item.get("is_in_stock")))
+            self.stock_item_updates.append((sku, item_id, body))
+            return json_response(self.stock_items[sku]["item_id"])
+
+
+def creditmemo_of(memo_id: int, order: dict, body: dict) -> dict:
+    """The credit memo Magento would make of a refund request: each item's share of its row (tax included, after
+    discount), the shipping argument excluding tax plus its tax at the order's rate, and the adjustments."""
+    items = {item.get("item_id"): item for item in order.get("items", [])}
+    memo_items, total = [], 0.0
+    wanted = body.get("items") or [  # no items named: Magento refunds what is left of every item
+        {"order_item_id": item_id, "qty": float(item.get("qty_ordered") or 0) - float(item.get("qty_refunded") or 0)}
+        for item_id, item in items.items()
+        if not item.get("parent_item_id")
+    ]
+    for line in wanted:
+        item = items.get(line.get("order_item_id")) or {}
+        share = float(line.get("qty") or 0) / float(item.get("qty_ordered") or 1)
+        memo_item = {"order_item_id": line.get("order_item_id"), "qty": line.get("qty")}
+        memo_item.update({key: round(float(item.get(key) or 0) * share, 2) for key in _ITEM_AMOUNTS})
+        memo_items.append(memo_item)
+        total += sum(memo_item[key] for key in _ITEM_AMOUNTS[:3]) - memo_item["discount_amount"]
+    arguments = body.get("arguments") or {}
+    shipping = float(arguments.get("shipping_amount") or 0)
+    shipping_excl, shipping_incl = float(order.get("shipping_amount") or 0), float(order.get("shipping_incl_tax") or 0)
+    shipping_incl_tax = round(shipping * shipping_incl / shipping_excl, 2) if shipping_excl else shipping
+    total += shipping_incl_tax + float(arguments.get("adjustment_positive") or 0)
+    total -= float(arguments.get("adjustment_negative") or 0)
+    comment = (body.get("comment") or {}).get("comment")
+    return {
+        "entity_id": memo_id,
+        "order_id": order.get("entity_id"),
+        "created_at": _now(),
+        "grand_total": round(total, 2),
+        "shipping_amount": shipping,
+        "shipping_incl_tax": shipping_incl_tax,
+        "adjustment_positive": float(arguments.get("adjustment_positive") or 0),
+        "adjustment_negative": float(arguments.get("adjustment_negative") or 0),
+        "items": memo_items,
+        "comments": [{"comment": comment, "parent_id": memo_id}] if comment else [],
+    }
 
 
 def error_response(message: str, status: int, parameters=None) -> Response:
     """Magento's error shape (``error-response`` in the schema); ``trace`` only in developer mode, so absent."""
     return json_response({"message": message, "parameters": parameters if parameters is not None else []}, status)
-
-
-def parse_search_criteria(args) -> dict:
-    """``searchCriteria[...]`` query keys into the snake_case ``search_criteria`` Magento echoes."""
-    tree: dict = {}
-    for key, value in args.items(multi=False):
-        match = _KEY.match(key)
-        if not match:
-            continue
-        parts = [_CAMEL.get(part, part) for part in re.findall(r"\[([^\]]*)\]", match.group(1))]
-        node = tree
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise SearchCriteriaError(f'"{key}" is not a valid search criteria key')
-        node[parts[-1]] = value
-    criteria: dict = {"filter_groups": []}
-    for _g, group in sorted(tree.get("filter_groups", {}).items(), key=lambda pair: _index(pair[0])):
-        filters = []
-        for _f, spec in sorted(group.get("filters", {}).items(), key=lambda pair: _index(pair[0])):
-            if not spec.get("field"):
-                raise SearchCriteriaError('"field" is required in a filter.')
-            filters.append(
-                {
-                    "field": spec["field"],
-                    "value": spec.get("value", ""),
-                    "condition_type": spec.get("condition_type", "eq"),
-                }
-            )
-        criteria["filter_groups"].append({"filters": filters})
-    sort_orders = [
-        {"field": spec.get("field"), "direction": (spec.get("direction") or "DESC").upper()}
-        for _i, spec in sorted(tree.get("sort_orders", {}).items(), key=lambda pair: _index(pair[0]))
-    ]
-    if sort_orders:
-        criteria["sort_orders"] = sort_orders
-    for name in ("page_size", "current_page"):
-        if name in tree:
-            criteria[name] = _index(tree[name])
-    return criteria
-
-
-def search(orders: list[dict], criteria: dict) -> list[dict]:
-    """The orders that pass every filter group (one filter of the group suffices), sorted as asked (entity_id when
-    no sort order is given, like the collection's primary key)."""
-    selected = [
-        order for order in orders if all(_passes(order, group["filters"]) for group in criteria["filter_groups"])
-    ]
-    selected.sort(key=lambda order: _sortable(order.get("entity_id")))
-    for spec in reversed(criteria.get("sort_orders", [])):
-        selected.sort(key=lambda order: _sortable(order.get(spec["field"])), reverse=spec["direction"] == "DESC")
-    return selected
-
-
-def _passes(order: dict, filters: list[dict]) -> bool:
-    return any(_matches(order.get(spec["field"]), spec["value"], spec["condition_type"]) for spec in filters)
-
-
-def _matches(actual, value: str, condition: str) -> bool:
-    if condition in ("in", "nin"):
-        found = any(left == right for left, right in (_comparable(actual, part) for part in value.split(",")))
-        return found if condition == "in" else not found
-    if condition == "null":
-        return actual is None
-    if condition == "notnull":
-        return actual is not None
-    if condition not in _CONDITIONS:
-        raise SearchCriteriaError(f'Invalid condition type "{condition}".')
-    if actual is None:
-        return False
-    return _CONDITIONS[condition](*_comparable(actual, value))
-
-
-def _comparable(actual, value: str):
-    """Numbers compare as numbers, anything else (``YYYY-MM-DD HH:MM:SS`` dates included) as text."""
-    if isinstance(actual, int | float) and not isinstance(actual, bool):
-        try:
-            return float(actual), float(value)
-        except ValueError:  # a number compared with text: as text, below
-            return str(actual), str(value).strip()
-    return str(actual), str(value).strip()
-
-
-def _sortable(value):
-    return (value is None, value if isinstance(value, int | float) else str(value or ""))
-
-
-def _index(text) -> int:
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        raise SearchCriteriaError(f'"{text}" is not a number.') from None
 
 
 def _qty_to_ship(item: dict) -> float:

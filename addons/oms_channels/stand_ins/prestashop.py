@@ -15,7 +15,8 @@ PrestaShop's XML error documents with 401 and ``WWW-Authenticate``. ``GET /api/o
 ``date_add``/``date_upd``: else 400 code 32), ``sort=[f_ASC,g_DESC]`` and ``limit=offset,count``; the end of the list
 is a page shorter than ``count``. Throttling (``throttle_next``) is a proxy's HTML 429 (``Retry-After``) or 503 (none),
 as PrestaShop itself never throttles. Push-backs (``PUT stock_availables/<id>``, ``PUT order_carriers/<id>``,
-``POST order_histories``) are recorded in ``stock_updates``, ``carrier_updates`` and ``state_changes``.
+``POST order_histories``) are recorded in ``stock_updates``, ``carrier_updates`` and ``state_changes``, and stored:
+the next read returns what was written.
 """
 
 import hashlib
@@ -228,6 +229,7 @@ class LocalPrestashop(LocalWsgiServer):
             raise WebserviceError(400, 0, "Validation error: quantity is invalid")
         with self.lock:
             self.stock_updates.append(record)
+            self._store("stock_availables", record)
         return _node_document(record), 200
 
     def _serve_put_carrier(self, request: Request, node_id: int):
@@ -237,6 +239,7 @@ class LocalPrestashop(LocalWsgiServer):
             raise WebserviceError(400, 0, 'Validation error: "tracking_number" is invalid')
         with self.lock:
             self.carrier_updates.append(record)
+            self._store("order_carriers", record)
         return _node_document(record), 200
 
     def _serve_post_history(self, request: Request):
@@ -247,7 +250,19 @@ class LocalPrestashop(LocalWsgiServer):
             history_id, self._next_history_id = self._next_history_id, self._next_history_id + 1
             record = record._replace(id=history_id, fields={"id": str(history_id), **record.fields})
             self.state_changes.append(record)
+            self._store("order_histories", record)
         return _node_document(record), 201
+
+    def _store(self, resource: str, record: PushRecord) -> None:
+        """What was written is what the next read gets (the node replaced, or added), as in the shop's database."""
+        raw = _node_document(record)
+        node = (ET.fromstring(raw), raw)
+        nodes = self.documents.setdefault(resource, [])
+        at = next((i for i, (element, _raw) in enumerate(nodes) if _field(element, "id") == str(record.id)), None)
+        if at is None:
+            nodes.append(node)
+        else:
+            nodes[at] = node
 
     def _push_record(self, request: Request, node_tag: str, node_id: int | None) -> PushRecord:
         body = request.get_data(as_text=True)

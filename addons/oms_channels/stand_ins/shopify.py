@@ -11,9 +11,13 @@ for tests and benchmarks::
 One endpoint, ``POST /admin/api/<YYYY-MM>/graphql.json``. The operation is told from the query text (the stand-in
 does not parse GraphQL): ``orders(`` answers ``data.orders {nodes, pageInfo}`` from the orders added, filtered by the
 ``updated_at`` terms of ``variables.query``, sorted by ``updatedAt`` ascending (the connector's ``sortKey:
-UPDATED_AT``), ``first`` per page, with opaque base64 cursors; ``inventorySetQuantities``, ``fulfillmentCreate`` and
-``refundCreate`` are recorded (their ``input`` / ``fulfillment`` variables) and answered with no ``userErrors``.
-Nodes are served whole, whatever fields the query asks for.
+UPDATED_AT``), ``first`` per page, with opaque base64 cursors; a query costing more than ``max_query_cost`` (2 + 7
+points an order here) is refused with MAX_COST_EXCEEDED; an order with more line items than the query's
+``lineItems(first: N)`` (or a refund with more lines than ``refundLineItems(first: M)``) is served with the first ones
+and ``hasNextPage``. ``inventorySetQuantities``, ``fulfillmentCreate`` and ``refundCreate`` are recorded (their
+``input`` / ``fulfillment`` variables) and answered with no ``userErrors`` when their ids and quantities are the
+shop's. ``shop {``, ``order(``, ``node(``, ``nodes(`` / ``productVariants(`` are answered as :mod:`.shopify_reads`
+says. Nodes are served whole, whatever fields the query asks for.
 """
 
 import base64
@@ -31,6 +35,7 @@ from werkzeug.wrappers import Request, Response
 from odoo.addons.oms_intelligent.stand_ins.http_server import LocalJsonServer, json_response
 
 from .orders import OrdersServed
+from .shopify_reads import ShopifyReads, cut_nested
 
 RecordedRequest = namedtuple("RecordedRequest", "method path operation variables")
 
@@ -39,7 +44,18 @@ MAX_FIRST = 250
 _URLS = Map([Rule("/admin/api/<version>/graphql.json", endpoint="graphql", methods=["POST"])])
 _VERSION = re.compile(r"^\d{4}-(01|04|07|10)$")
 _UPDATED_AT = re.compile(r"""updated_at:(>=|<=|>|<)?['"]?([0-9T:.+\-Z]+?)['"]?(?=\s|$)""")
-_OPERATIONS = ("inventorySetQuantities", "fulfillmentCreate", "refundCreate", "orders")
+# (operation, how its query text shows it, the access scope it needs); the first that matches is served
+_OPERATIONS = (
+    ("inventorySetQuantities", r"\binventorySetQuantities\s*\(", "write_inventory"),
+    ("fulfillmentCreate", r"\bfulfillmentCreate\s*\(", "write_merchant_managed_fulfillment_orders"),
+    ("refundCreate", r"\brefundCreate\s*\(", "write_orders"),
+    ("shop", r"\bshop\s*\{", None),
+    ("orders", r"\borders\s*\(", "read_orders"),
+    ("order", r"\border\s*\(", "read_orders"),
+    ("node", r"\bnode\s*\(", "read_orders"),
+    ("variants", r"\b(nodes|productVariants)\s*\(", "read_products"),
+)
+MAX_QUERY_COST = 1000
 _INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 _LOGIN_PAGE = (
     "<!DOCTYPE html><html><head><title>Log in - Shopify</title></head><body><form action='/admin/auth/login' "
@@ -59,7 +75,7 @@ def fixture_order_nodes() -> list[dict]:
     return nodes
 
 
-class LocalShopify(OrdersServed, LocalJsonServer):
+class LocalShopify(ShopifyReads, OrdersServed, LocalJsonServer):
     def __init__(
         self,
         access_token: str = "shpat_local_test_token",
@@ -73,6 +89,7 @@ class LocalShopify(OrdersServed, LocalJsonServer):
         self.api_version = "2026-01"
         self.maximum_available = maximum_available
         self.restore_rate = restore_rate
+        self.max_query_cost = MAX_QUERY_COST
         self.requests: list[RecordedRequest] = []
         self.stock_updates: list[dict] = []
         self.fulfillments: list[dict] = []
@@ -108,7 +125,9 @@ class LocalShopify(OrdersServed, LocalJsonServer):
         body = body if isinstance(body, dict) else {}
         query = body.get("query") if isinstance(body.get("query"), str) else ""
         variables = body.get("variables") if isinstance(body.get("variables"), dict) else {}
-        operation = next((name for name in _OPERATIONS if re.search(rf"\b{name}\s*\(", query)), None)
+        operation, scope = next(
+            ((name, scope) for name, shown, scope in _OPERATIONS if re.search(shown, query)), (None, None)
+        )
         with self.lock:
             self.requests.append(RecordedRequest(request.method, request.path, operation, variables))
         refusal = self._refusal(request)
@@ -118,13 +137,18 @@ class LocalShopify(OrdersServed, LocalJsonServer):
             return _graphql_error('Parse error on "" (EOF) at [1, 1]', "PARSE_ERROR")
         if operation is None:
             return _graphql_error(
-                "This stand-in answers orders, inventorySetQuantities, fulfillmentCreate, refundCreate"
+                "This stand-in answers shop, orders, order, nodes, productVariants, inventorySetQuantities, "
+                "fulfillmentCreate, refundCreate"
             )
-        return getattr(self, f"_serve_{operation}")(variables)
+        denied = self._access_denied(operation, scope) if scope else None
+        if denied is not None:
+            return denied
+        return getattr(self, f"_serve_{operation}")(variables, query)
 
     def _refusal(self, request: Request) -> Response | None:
         """What answers before the GraphQL operation runs, in this order: an injected failure or HTML page, an
-        unknown path or version (404), a refused token (401), an injected throttle; None: run the operation."""
+        unknown path or version (a malformed one, or one newer than ``api_version``: 404), a refused token (401), an
+        injected throttle; None: run the operation."""
         failure = self._injected_failure()
         with self.lock:
             html = None if failure else (self._html_pages.pop(0) if self._html_pages else None)
@@ -132,7 +156,9 @@ class LocalShopify(OrdersServed, LocalJsonServer):
             return failure or Response(html[1], status=html[0], mimetype="text/html")
         try:
             _URLS.bind_to_environ(request.environ).match()
-            found = bool(_VERSION.match(request.path.split("/")[3]))
+            version = request.path.split("/")[3]
+            # a version after the newest this shop serves does not exist yet
+            found = bool(_VERSION.match(version)) and version <= self.api_version
         except HTTPException:
             found = False
         if not found:
@@ -164,12 +190,18 @@ class LocalShopify(OrdersServed, LocalJsonServer):
         )
         return body
 
-    def _serve_orders(self, variables: dict) -> Response:
+    def _serve_orders(self, variables: dict, query: str) -> Response:
         first = variables.get("first")
         if not isinstance(first, int) or isinstance(first, bool) or first < 1:
             return _graphql_error("Variable $first of type Int! was provided invalid value", "INVALID_VARIABLE")
         if first > MAX_FIRST:
             return _graphql_error(f"The first argument must not exceed {MAX_FIRST}", "ARGUMENT_LIMIT_EXCEEDED")
+        requested = 2 + first * 7
+        if requested > self.max_query_cost:
+            return _graphql_error(
+                f"Query cost is {requested}, which exceeds the single query max cost limit ({self.max_query_cost}).",
+                "MAX_COST_EXCEEDED",
+            )
         try:
             terms = _filter_terms(variables.get("query") or "")
             after = _decode_cursor(variables["after"]) if variables.get("after") else None
@@ -183,11 +215,10 @@ class LocalShopify(OrdersServed, LocalJsonServer):
             selected = [(key, node) for key, node in selected if key > after]
         page = selected[:first]
         end = _encode_cursor(page[-1][0]) if page else None
-        requested = 2 + first * 7
         body = {
             "data": {
                 "orders": {
-                    "nodes": [node for _key, node in page],
+                    "nodes": [cut_nested(node, query) for _key, node in page],
                     "pageInfo": {"hasNextPage": len(selected) > first, "endCursor": end},
                 }
             },
@@ -199,14 +230,31 @@ class LocalShopify(OrdersServed, LocalJsonServer):
         with self._id_lock:
             return next(self._ids)
 
-    def _serve_inventorySetQuantities(self, variables: dict) -> Response:
+    def _serve_inventorySetQuantities(self, variables: dict, _query: str) -> Response:
         data = variables.get("input")
         if not isinstance(data, dict) or not isinstance(data.get("quantities"), list) or not data.get("name"):
             return _graphql_error("Variable $input of type InventorySetQuantitiesInput! was provided invalid value")
         errors = []
+        known = self.catalogue()["items"]
         for index, item in enumerate(data["quantities"]):
             if not (isinstance(item, dict) and item.get("inventoryItemId") and item.get("locationId")):
                 errors.append({"field": ["input", "quantities", str(index)], "message": "Invalid", "code": "INVALID"})
+            elif item["locationId"] not in self.locations:
+                errors.append(
+                    {
+                        "field": ["input", "quantities", str(index), "locationId"],
+                        "message": "The specified location could not be found.",
+                        "code": "INVALID_LOCATION",
+                    }
+                )
+            elif item["inventoryItemId"] not in known:
+                errors.append(
+                    {
+                        "field": ["input", "quantities", str(index), "inventoryItemId"],
+                        "message": "The specified inventory item could not be found.",
+                        "code": "INVALID_INVENTORY_ITEM",
+                    }
+                )
             elif "compareQuantity" not in item and not data.get("ignoreCompareQuantity"):
                 errors.append(
                     {
@@ -230,7 +278,7 @@ class LocalShopify(OrdersServed, LocalJsonServer):
         }
         return _mutation("inventorySetQuantities", {"inventoryAdjustmentGroup": group, "userErrors": []})
 
-    def _serve_fulfillmentCreate(self, variables: dict) -> Response:
+    def _serve_fulfillmentCreate(self, variables: dict, _query: str) -> Response:
         data = variables.get("fulfillment")
         groups = data.get("lineItemsByFulfillmentOrder") if isinstance(data, dict) else None
         if (
@@ -240,6 +288,9 @@ class LocalShopify(OrdersServed, LocalJsonServer):
         ):
             error = {"field": ["fulfillment"], "message": "lineItemsByFulfillmentOrder is required"}
             return _mutation("fulfillmentCreate", {"fulfillment": None, "userErrors": [error]})
+        errors = self.take_fulfilled(groups)
+        if errors:
+            return _mutation("fulfillmentCreate", {"fulfillment": None, "userErrors": errors})
         with self.lock:
             self.fulfillments.append(data)
         fulfillment = {
@@ -249,20 +300,19 @@ class LocalShopify(OrdersServed, LocalJsonServer):
         }
         return _mutation("fulfillmentCreate", {"fulfillment": fulfillment, "userErrors": []})
 
-    def _serve_refundCreate(self, variables: dict) -> Response:
+    def _serve_refundCreate(self, variables: dict, _query: str) -> Response:
         data = variables.get("input")
         if not isinstance(data, dict) or not data.get("orderId"):
             return _graphql_error("Variable $input of type RefundInput! was provided invalid value")
-        with self.lock:
-            known = any(node.get("id") == data["orderId"] for node in self.orders)
-            if known:
-                self.refunds.append(data)
-        if not known:
-            error = {"field": ["orderId"], "message": "Order does not exist"}
-            return _mutation("refundCreate", {"refund": None, "userErrors": [error]})
+        errors = self.refund_errors(data)
+        if errors:
+            return _mutation("refundCreate", {"refund": None, "userErrors": errors})
         amount = sum(float(t.get("amount") or 0) for t in data.get("transactions") or [] if isinstance(t, dict))
         money = {"amount": f"{amount:g}", "currencyCode": data.get("currency") or "EUR"}
         refund = {"id": f"gid://shopify/Refund/{self._next_id()}", "totalRefundedSet": {"presentmentMoney": money}}
+        with self.lock:
+            self.refunds.append(data)
+            self.created_refunds[data["orderId"]].append({"id": refund["id"], "note": data.get("note")})
         return _mutation("refundCreate", {"refund": refund, "userErrors": []})
 
 

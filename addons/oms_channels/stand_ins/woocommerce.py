@@ -12,7 +12,10 @@ Authentication: HTTP Basic (key, secret) or the query-string fallback ``consumer
 wins when both are sent. A wrong secret answers 401 ``woocommerce_rest_authentication_error``; an unknown or missing
 key runs as a guest and is refused by the permission check (``woocommerce_rest_cannot_view``/``…cannot_edit``); a
 read-only key (``read_only=True``) is refused on writes. With "plain permalinks" the route is ``/?rest_route=/wc/v3/…``,
-which is served too. Push-back calls (stock, order notes, status updates, refunds) are recorded in lists.
+which is served too. Push-back calls (stock, order notes, status updates, refunds) are recorded in lists; refunds
+are served back as WooCommerce documents them (negative lines naming ``_refunded_item_id``), and ``add_refund`` serves
+one already made; notes are listed back (``GET orders/<id>/notes``, newest first). ``woocommerce_active = False``: a
+WordPress without WooCommerce. Products (SKU look-up, batch stock updates): ``stand_ins/woocommerce_products.py``.
 """
 
 import math
@@ -28,6 +31,7 @@ from werkzeug.wrappers import Request, Response
 from odoo.addons.oms_intelligent.stand_ins.http_server import LocalJsonServer, json_response
 
 from .orders import OrdersServed
+from .woocommerce_products import ProductsServed
 
 RecordedRequest = namedtuple("RecordedRequest", "method path query body")
 
@@ -37,10 +41,19 @@ _URLS = Map(
         Rule("/wc/v3/orders", endpoint="orders", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>", endpoint="order", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>", endpoint="order_update", methods=["PUT", "POST", "PATCH"]),
+        Rule("/wc/v3/orders/<int:order_id>/notes", endpoint="notes", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>/notes", endpoint="note", methods=["POST"]),
         Rule("/wc/v3/orders/<int:order_id>/refunds", endpoint="refunds", methods=["GET"]),
         Rule("/wc/v3/orders/<int:order_id>/refunds", endpoint="refund", methods=["POST"]),
+        Rule("/wc/v3/products", endpoint="products", methods=["GET"]),
+        Rule("/wc/v3/products/batch", endpoint="product_batch", methods=["POST", "PUT", "PATCH"]),
+        Rule("/wc/v3/products/<int:product_id>", endpoint="product", methods=["GET"]),
         Rule("/wc/v3/products/<int:product_id>", endpoint="stock", methods=["PUT", "POST", "PATCH"]),
+        Rule(
+            "/wc/v3/products/<int:product_id>/variations/batch",
+            endpoint="variation_batch",
+            methods=["POST", "PUT", "PATCH"],
+        ),
         Rule(
             "/wc/v3/products/<int:product_id>/variations/<int:variation_id>",
             endpoint="stock",
@@ -76,20 +89,29 @@ def wp_error(code: str, message: str, status: int, headers: dict | None = None, 
     return response
 
 
-class LocalWooCommerce(OrdersServed, LocalJsonServer):
+class LocalWooCommerce(ProductsServed, OrdersServed, LocalJsonServer):
     def __init__(self, consumer_key: str = "ck_test", consumer_secret: str = "cs_test", read_only: bool = False):
         super().__init__()
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
         self.read_only = read_only
+        self.woocommerce_active = True  # False: WordPress answers, WooCommerce is off (rest_no_route everywhere)
         self.requests: list[RecordedRequest] = []
         self.stock_updates: list[dict] = []  # {"product_id", "variation_id" (None for simple), "body"}
         self.notes: list[tuple[int, dict]] = []  # (order id, body)
+        self._note_answers: list[tuple[int, dict]] = []  # (order id, the note as answered)
         self.order_updates: list[tuple[int, dict]] = []  # (order id, body), e.g. {"status": "completed"}
         self.refunds: list[tuple[int, dict]] = []  # (order id, body) of the refunds created
         self._refund_answers: list[tuple[int, dict]] = []  # (order id, the refund as answered)
         self._scripted: list = []  # factories of the answers asked for, served before anything else
         self._next_id = 9300
+
+    _wp_error = staticmethod(wp_error)  # for the products mixin
+
+    def add_refund(self, order_id: int, refund: dict) -> None:
+        """A refund document of an order (``GET orders/<id>/refunds`` serves it), e.g. a fixture's."""
+        with self.lock:
+            self._refund_answers.append((order_id, refund))
 
     # --- failure injection -----------------------------------------------------------------------------------------
 
@@ -146,10 +168,12 @@ class LocalWooCommerce(OrdersServed, LocalJsonServer):
         if route is None and not request.path.startswith(_PREFIX + "/"):
             return Response("<html><body><h1>Not Found</h1></body></html>", status=404, mimetype="text/html")
         route = route or request.path[len(_PREFIX) :]
+        if not self.woocommerce_active:
+            return _no_route()
         try:
             endpoint, arguments = _URLS.bind("127.0.0.1").match(route, method=request.method)
         except HTTPException:
-            return wp_error("rest_no_route", "No route was found matching the URL and request method.", 404)
+            return _no_route()
         refusal = self._refusal(request)
         if refusal:
             return refusal
@@ -268,7 +292,14 @@ class LocalWooCommerce(OrdersServed, LocalJsonServer):
                 "note": body["note"],
                 "customer_note": bool(body.get("customer_note", False)),
             }
+            self._note_answers.append((order_id, note))
         return json_response(note, 201)
+
+    def _serve_notes(self, request: Request, body, order_id: int) -> Response:
+        with self.lock:
+            if self._find_order(order_id) is None:
+                return _invalid_order()
+            return json_response([note for oid, note in reversed(self._note_answers) if oid == order_id])
 
     def _serve_refunds(self, request: Request, body, order_id: int) -> Response:
         with self.lock:
@@ -306,7 +337,7 @@ class LocalWooCommerce(OrdersServed, LocalJsonServer):
                 "reason": body.get("reason", ""),
                 "refunded_payment": False,
                 "meta_data": body.get("meta_data", []),
-                "line_items": lines,
+                "line_items": [self._refunded_item(line) for line in lines if isinstance(line, dict)],
             }
             self._refund_answers.append((order_id, refund))
             order.setdefault("refunds", []).append(
@@ -328,6 +359,19 @@ class LocalWooCommerce(OrdersServed, LocalJsonServer):
         status = "instock" if quantity > 0 else "outofstock"
         answer = {"id": variation_id or product_id, "manage_stock": True, "stock_quantity": quantity}
         return json_response({**answer, "stock_status": status})
+
+    def _refunded_item(self, line: dict) -> dict:
+        """A refund document's line as WooCommerce writes it: negative amounts, the order item in meta."""
+        taxes = [tax for tax in line.get("refund_tax") or [] if isinstance(tax, dict)]
+        tax_total = sum(float(tax.get("refund_total") or 0) for tax in taxes)
+        return {
+            "id": self._new_id(),
+            "quantity": -int(line.get("quantity") or 0),
+            "total": f"{-float(line.get('refund_total') or 0):.2f}",
+            "total_tax": f"{-tax_total:.2f}",
+            "taxes": [{"id": tax.get("id"), "total": f"{-float(tax.get('refund_total') or 0):.2f}"} for tax in taxes],
+            "meta_data": [{"key": "_refunded_item_id", "value": str(line.get("id"))}],
+        }
 
     def _new_id(self) -> int:
         self._next_id += 1
@@ -381,6 +425,10 @@ def _lines_amount(lines: list) -> float:
         + sum(float(tax.get("refund_total") or 0) for tax in line.get("refund_tax", []))
         for line in lines
     )
+
+
+def _no_route() -> Response:
+    return wp_error("rest_no_route", "No route was found matching the URL and request method.", 404)
 
 
 def _invalid_order() -> Response:

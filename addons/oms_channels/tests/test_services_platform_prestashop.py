@@ -195,7 +195,7 @@ def test_order_101_tax_included_line_discount_coupon_and_two_addresses():
         "discount_amount": 0.0,
         "taxes": [{"name": "IVA ES 21%", "rate": 21.0}],
     }
-    assert toaster["channel_product_id"] == "31", "the combination id before the product id"
+    assert toaster["channel_product_id"] == "14-31", "product 14, combination 31: not product 31 (order 103's filter)"
     assert (toaster["unit_price"], toaster["discount_amount"]) == (39.9, 3.99), "39.90 - 10 % = 35.91"
     assert order["shipping"] == {
         "method": "Correos Express 24h",

@@ -155,3 +155,46 @@ def test_refund_is_recorded_only_on_an_invoiced_order(shop):
     refused = post(shop, "/order/102/refund", body)  # cash on delivery, never invoiced
     assert refused.status_code == 400 and refused.json()["message"] == "We can't create creditmemo for the order."
     assert len(shop.refunds) == 1
+
+
+def get(shop, path, params=None, token=TOKEN):
+    return requests.get(
+        f"{shop.url}/rest/V1{path}", params=params, headers={"Authorization": f"Bearer {token}"}, timeout=5
+    )
+
+
+def test_credit_memos_are_listed_by_order_and_a_refund_adds_one_with_its_total_and_comment(shop):
+    shop.add_creditmemos(load("creditmemos-order-103.json")["items"])
+    by_order = {"searchCriteria[filter_groups][0][filters][0][field]": "order_id"}
+    by_order["searchCriteria[filter_groups][0][filters][0][value]"] = "101,103"
+    by_order["searchCriteria[filter_groups][0][filters][0][condition_type]"] = "in"
+    assert [memo["entity_id"] for memo in get(shop, "/creditmemos", by_order).json()["items"]] == [9031]
+    body = {
+        "items": [{"order_item_id": 1013, "qty": 1}],
+        "arguments": {"shipping_amount": 4, "adjustment_positive": 1},
+        "comment": {"comment": "[OMS refund R1]", "is_visible_on_front": 0},
+    }
+    memo_id = post(shop, "/order/101/refund", body).json()
+    listed = get(shop, "/creditmemos", by_order).json()["items"]
+    assert [memo["entity_id"] for memo in listed] == [memo_id, 9031]
+    assert listed[0]["grand_total"] == 16.73  # 10.89 (one cup after the coupon) + 4.84 shipping + 1
+    assert listed[0]["comments"][0]["comment"] == "[OMS refund R1]"
+    assert get(shop, "/orders/101").json()["total_refunded"] == 16.73
+
+
+def test_single_stock_items_are_read_and_set_by_sku(shop):
+    item = shop.add_stock_item("CL-TAZA-GRES", qty=3)
+    assert get(shop, "/stockItems/CL-TAZA-GRES").json()["item_id"] == item["item_id"]
+    body = {"stockItem": {"qty": 40, "is_in_stock": True}}
+    url = f"{shop.url}/rest/all/V1/products/CL-TAZA-GRES/stockItems/{item['item_id']}"
+    answer = requests.put(url, json=body, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5)
+    assert answer.json() == item["item_id"] and shop.stock_items["CL-TAZA-GRES"]["qty"] == 40
+    assert shop.stock_item_updates == [("CL-TAZA-GRES", item["item_id"], body)]
+    assert get(shop, "/stockItems/NOPE").json()["parameters"] == ["NOPE"]
+
+
+def test_an_integration_without_a_resource_is_refused_naming_it(shop):
+    shop.deny("orders")
+    refused = get_orders(shop, criteria(1))
+    assert refused.status_code == 401 and refused.json()["parameters"] == {"resources": "Magento_Sales::actions_view"}
+    assert post(shop, "/inventory/source-items", {"sourceItems": []}).status_code == 400  # other resources: allowed

@@ -155,3 +155,37 @@ def test_push_backs_are_recorded(shop):
     assert [item["reason"] for item in listed] == [refund["body"]["reason"]]
     unknown = requests.post(f"{shop.url}{ORDERS}/1/notes", json={"note": "x"}, auth=auth, timeout=5)
     assert unknown.status_code == 404 and unknown.json()["code"] == "woocommerce_rest_shop_order_invalid_id"
+
+
+def test_products_found_by_sku_with_variations_and_stock_set_in_batches(shop):
+    shop.add_products(
+        [
+            {"id": 812, "sku": "OMS-KET-01"},
+            {"id": 820, "sku": "OMS-MUG", "type": "variable"},
+            {"id": 823, "sku": "OMS-MUG-BLU", "type": "variation", "parent_id": 820},
+        ]
+    )
+    by_sku = get(shop, path="/wp-json/wc/v3/products", sku="OMS-KET-01,OMS-MUG-BLU").json()
+    assert [(product["id"], product["parent_id"]) for product in by_sku] == [(812, 0), (823, 820)]
+    by_id = get(shop, path="/wp-json/wc/v3/products", include="812,823").json()
+    assert [product["id"] for product in by_id] == [812], "include never finds variations"
+    assert get(shop, path="/wp-json/wc/v3/products/823").json()["parent_id"] == 820
+
+    auth = (shop.consumer_key, shop.consumer_secret)
+    batch = {
+        "update": [{"id": 812, "stock_quantity": 37}, {"id": 823, "stock_quantity": 1}, {"id": 9, "stock_quantity": 1}]
+    }
+    answer = requests.post(f"{shop.url}/wp-json/wc/v3/products/batch", json=batch, auth=auth, timeout=5)
+    assert answer.status_code == 200
+    assert [item.get("error", {}).get("code") for item in answer.json()["update"]] == [
+        None,
+        "woocommerce_rest_invalid_product_id",
+        "woocommerce_rest_product_invalid_id",
+    ]
+    variations = {"update": [{"id": 823, "manage_stock": True, "stock_quantity": 0}]}
+    url = f"{shop.url}/wp-json/wc/v3/products/820/variations/batch"
+    assert "error" not in requests.post(url, json=variations, auth=auth, timeout=5).json()["update"][0]
+    assert shop.stock_updates == [
+        {"product_id": 812, "variation_id": None, "body": {"stock_quantity": 37}},
+        {"product_id": 820, "variation_id": 823, "body": {"manage_stock": True, "stock_quantity": 0}},
+    ]

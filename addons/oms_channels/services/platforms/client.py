@@ -138,9 +138,11 @@ class PlatformHttp:
                 if not retry_later(status):
                     raise ConnectorConfigurationError(self.refusal(response), status=status)
                 failure, wait = f"answered {status}", retry_after(response)
+                if is_html(response):
+                    failure += f" with an HTML page ({HTML_PAGE_HINT})"
                 if wait is not None and wait > self.max_wait:
                     raise ConnectorError(
-                        f"{self.platform} asks to wait {wait:g} s before the next call (answered {status}); "
+                        f"{self.platform} {failure} and asks to wait {wait:g} s before the next call; "
                         "the next run goes on from here",
                         transient=True,
                         status=status,
@@ -168,7 +170,7 @@ class PlatformHttp:
     def html_message(self, response: requests.Response, what: str) -> str:
         return (
             f"{self.platform} answered {what} with an HTML page instead of data (status {response.status_code}: "
-            "a login, maintenance or proxy page): check the shop URL and that the shop is online"
+            f"{HTML_PAGE_HINT})"
         )
 
     def refusal(self, response: requests.Response) -> str:
@@ -181,6 +183,7 @@ class PlatformHttp:
         return short_text(text or "", self.secrets)
 
 
+HTML_PAGE_HINT = "a maintenance, login or proxy page: check the shop URL and that the shop is online"
 DEFAULT_HINTS = {
     400: "the platform refused the request",
     401: "check the credentials",

@@ -33,6 +33,9 @@ are in ``tests/fixtures/platforms/magento/API.md``. How it maps:
 - **Refunds**: one per credit memo when the caller passes them (``GET /V1/creditmemos`` filtered on ``order_id``),
   else one cumulative refund from the order's own ``*_refunded`` fields (its amount grows with each credit memo).
   Refund amounts are money returned (tax included whatever the basis).
+- **Staged payload** (:func:`map_staged`): the order as the client's ``fetch_orders`` yields it (an item of
+  ``GET /V1/orders``) with, for an order with refunds, its credit memos (``GET /V1/creditmemos``) under
+  ``oms_creditmemos`` (:data:`STAGED_CREDITMEMOS`, a name Magento never uses), kept as received.
 - **Addresses**: ``billing_address``; the shipping address only under
   ``extension_attributes.shipping_assignments[0].shipping.address``. ``state`` is ``region_code`` else ``region``.
 """
@@ -44,6 +47,8 @@ from ..payload import ChannelOrderError
 from ..value_reader import format_datetime, is_blank, show
 
 PLATFORM = "magento"
+# Where the client puts an order's credit memos in the payload it yields (Magento's own fields never start "oms_").
+STAGED_CREDITMEMOS = "oms_creditmemos"
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 # Tax detail types of Adobe Commerce gift wrapping in item_applied_taxes (unconfirmed: Magento_GiftWrapping's
@@ -57,6 +62,18 @@ def map_order(payload: dict, *, creditmemos: list | None = None, prices_include_
     if not isinstance(payload, dict):
         raise ChannelOrderError("malformed", "order must be a JSON object")
     return _OrderMapper(payload, creditmemos, prices_include_tax).map()
+
+
+def map_staged(payload: dict) -> dict:
+    """Map what ``MagentoClient.fetch_orders`` yields (and the staging keeps): the order, its credit memos under
+    ``oms_creditmemos`` when it has refunds (else the order's own ``*_refunded`` totals give the refund)."""
+    if not isinstance(payload, dict):
+        raise ChannelOrderError("malformed", "order must be a JSON object")
+    creditmemos = payload.get(STAGED_CREDITMEMOS)
+    if creditmemos is not None and not isinstance(creditmemos, list):
+        raise ChannelOrderError("malformed", f"{STAGED_CREDITMEMOS} must be a list of credit memos")
+    order = {key: value for key, value in payload.items() if key != STAGED_CREDITMEMOS}
+    return map_order(order, creditmemos=creditmemos)
 
 
 def prices_include_tax(order: dict) -> bool:

@@ -209,6 +209,20 @@ def map_order(payload: dict) -> dict:
     return _OrderMapper(payload).map()
 
 
+def map_staged(payload: dict) -> dict:
+    """The channel order of a payload the PrestaShop client staged (:func:`order_payload`, JSON as stored)."""
+    return map_order(payload)
+
+
+def channel_product_key(product_id: str, combination_id: str = "") -> str | None:
+    """The product's key on the channel: ``"12"`` for a product, ``"14-31"`` for its combination 31. Both ids, as a
+    combination id alone cannot be told from a product id (product 31 and combination 31 are different things) and
+    the stock push needs the product to find the combination's ``stock_availables``."""
+    if product_id in _NO_ID:
+        return None
+    return product_id if combination_id in _NO_ID else f"{product_id}-{combination_id}"
+
+
 def _text(value, lang: str = "") -> str:
     """A field's text; a multilingual field in ``lang``, else its first non-empty language."""
     if value is None:
@@ -436,7 +450,7 @@ class _OrderMapper:
         sku = _text(row.get("product_reference"))
         barcode = _text(row.get("product_ean13")) or _text(row.get("product_upc"))
         product_id, combination_id = _text(row.get("product_id")), _text(row.get("product_attribute_id"))
-        channel_product_id = next((id_ for id_ in (combination_id, product_id) if id_ not in _NO_ID), None)
+        channel_product_id = channel_product_key(product_id, combination_id)
         if not (sku or barcode or channel_product_id):
             raise ChannelOrderError(
                 "missing_field", f"{path}.product_reference empty, no product_ean13 or product_upc and no product_id"

@@ -25,6 +25,11 @@ Both shapes of an order map to the same channel order: the GraphQL ``Order`` nod
   ``gid://shopify/<Type>/<id>``.
 """
 
+import base64
+import binascii
+import hashlib
+import hmac
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..payload import ChannelOrderError
@@ -36,6 +41,54 @@ PAID_STATUSES = ("paid", "partially_refunded", "refunded")
 # Odoo language of a bare locale ("es"); a locale with a region ("pt-PT") becomes "pt_PT".
 _LANGUAGES = {"ca": "ca_ES", "de": "de_DE", "en": "en_US", "es": "es_ES", "fr": "fr_FR", "it": "it_IT", "pt": "pt_PT"}
 _CENT = Decimal("0.01")
+# Webhook topics of an order body -> what the delivery means for the staged order; other topics carry no order.
+_TOPICS = {
+    "orders/create": "create",
+    "orders/updated": "update",
+    "orders/paid": "update",
+    "orders/edited": "update",
+    "orders/fulfilled": "update",
+    "orders/partially_fulfilled": "update",
+    "orders/cancelled": "cancel",
+}
+
+
+def map_staged(payload) -> dict:
+    """Channel order of what the staging keeps for Shopify: a pulled ``Order`` node or a webhook body."""
+    return map_order(payload)
+
+
+def verify_webhook(secret: str, body: bytes, headers) -> bool:
+    """Whether ``X-Shopify-Hmac-Sha256`` is the base64 HMAC-SHA256 of the raw body under ``secret`` (the app's
+    client secret, or the shop's webhook signing key); no secret or no signature never verifies."""
+    signature = _header(headers, "X-Shopify-Hmac-Sha256")
+    if not secret or not signature or not isinstance(body, bytes):
+        return False
+    try:
+        given = base64.b64decode(signature.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).digest()
+    return hmac.compare_digest(given, expected)
+
+
+def webhook_topic(headers) -> str | None:
+    """ "create", "update" or "cancel" for a delivery of an order topic (``X-Shopify-Topic``); None for another
+    topic (``refunds/create`` carries a refund, ``orders/delete`` only an id)."""
+    topic = _header(headers, "X-Shopify-Topic")
+    return _TOPICS.get(topic.strip().lower()) if topic else None
+
+
+def _header(headers, name: str) -> str | None:
+    """A header's value whatever the case of its name (HTTP/2 lower-cases them; a plain dict does not care)."""
+    if headers is None:
+        return None
+    value = headers.get(name)
+    if value is None and isinstance(headers, Mapping):
+        value = next((v for key, v in headers.items() if str(key).lower() == name.lower()), None)
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    return value if isinstance(value, str) else None
 
 
 def map_order(payload) -> dict:

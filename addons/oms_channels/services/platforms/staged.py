@@ -17,6 +17,7 @@ PLATFORM_LABELS = {
 }
 # Magento 2 (open source) and PrestaShop have no order webhooks of their own: they are pulled.
 WEBHOOK_PLATFORMS = ("shopify", "woocommerce")
+_PAGE_SIZE_OPTIONS = {"woocommerce": "per_page"}
 _CLIENTS = {
     "shopify": "ShopifyClient",
     "woocommerce": "WooCommerceClient",
@@ -31,9 +32,12 @@ def _module(platform: str, suffix: str = ""):
     return importlib.import_module(f"{__package__}.{platform}{suffix}")
 
 
-def platform_client(platform: str, credentials: dict, **http_options):
-    """The client of ``platform`` built from the channel's credentials (the keys of client.py)."""
+def platform_client(platform: str, credentials: dict, *, page_size: int | None = None, **http_options):
+    """The client of ``platform`` built from the channel's credentials (the keys of client.py), asking for
+    ``page_size`` orders per page of a pull (the client's default when None)."""
     client_class = getattr(_module(platform, "_client"), _CLIENTS[platform])
+    if page_size:
+        http_options[_PAGE_SIZE_OPTIONS.get(platform, "page_size")] = page_size
     return client_class.from_credentials(credentials, **http_options)
 
 
@@ -67,9 +71,10 @@ def raw_external_id(platform: str, payload) -> str | None:
 
 
 def webhook_verdict(platform: str, secret: str, body: bytes, headers) -> str:
-    """What a body pushed to a channel's webhook address is: ``order`` (signed, an order: staged), ``ping`` (a
-    platform checking the address: answered, nothing kept), ``other`` (signed, a topic that is no order: answered,
-    nothing kept) or ``refused`` (no valid signature under the channel's secret, or a platform without webhooks)."""
+    """What a body pushed to a channel's webhook address is: ``order`` (signed, an order: staged), ``deleted``
+    (signed, the platform threw an order away: cancelled, the body not staged), ``ping`` (a platform checking the
+    address: answered, nothing kept), ``other`` (signed, a topic that is no order: answered, nothing kept) or
+    ``refused`` (no valid signature under the channel's secret, or a platform without webhooks)."""
     if platform == "oms":
         return "order" if verify(secret, body, headers.get(SIGNATURE_HEADER)) else "refused"
     if platform not in WEBHOOK_PLATFORMS:
@@ -79,4 +84,12 @@ def webhook_verdict(platform: str, secret: str, body: bytes, headers) -> str:
         return "ping"
     if not secret or not module.verify_webhook(secret, body, headers):
         return "refused"
-    return "order" if module.webhook_topic(headers) else "other"
+    topic = module.webhook_topic(headers)
+    if platform == "woocommerce" and topic == "cancel":
+        return "deleted"  # the order moved to the trash: the body names it, it is not an order
+    return "order" if topic else "other"
+
+
+def deleted_order_ref(platform: str, body: bytes) -> str | None:
+    """The external id a ``deleted`` webhook body names (WooCommerce's ``{"id": N}``), or None."""
+    return _module(platform).deleted_order_id(body) if platform == "woocommerce" else None

@@ -25,6 +25,18 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..payload import ChannelOrderError, json_type
+from .woocommerce_webhook import deleted_order_id, is_ping, verify_webhook, webhook_topic
+
+# The webhook helpers are reached through this module, the platform's one entry for the channel.
+__all__ = [
+    "REFUND_DOCUMENTS_KEY",
+    "deleted_order_id",
+    "is_ping",
+    "map_order",
+    "map_staged",
+    "verify_webhook",
+    "webhook_topic",
+]
 
 PLATFORM = "woocommerce"
 CANCELLED_STATUSES = frozenset({"cancelled", "failed", "trash"})
@@ -41,6 +53,25 @@ FEE_KIND_WORDS = (
 _CENT = Decimal("0.01")
 _NAIVE_DATETIME_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?")
 _MAX_AMOUNT = Decimal(10) ** 15
+# Where the client puts, in a pulled order, the detail of its refunds (``GET orders/<id>/refunds``): a key of ours,
+# which WooCommerce's order never has, so that the staging keeps the order as received plus what completes it.
+REFUND_DOCUMENTS_KEY = "oms_refund_documents"
+
+
+def map_staged(payload) -> dict:
+    """The channel order of a staged payload: an order the client pulled (with its refund documents under
+    ``REFUND_DOCUMENTS_KEY`` when it has refunds) or the body of an ``order.created`` / ``order.updated`` webhook
+    (refunds without their detail)."""
+    if isinstance(payload, dict) and set(payload) == {"id"}:
+        raise ChannelOrderError(
+            "malformed",
+            f"WooCommerce order {payload['id']} was moved to the trash (order.deleted carries only its id): "
+            "it is no order to import; cancel it in the OMS",
+        )
+    refunds = payload.get(REFUND_DOCUMENTS_KEY) if isinstance(payload, dict) else None
+    if refunds is not None and not isinstance(refunds, list):
+        raise ChannelOrderError("malformed", f"{REFUND_DOCUMENTS_KEY} must be an array (got {json_type(refunds)})")
+    return map_order(payload, refunds=refunds or ())
 
 
 def map_order(
