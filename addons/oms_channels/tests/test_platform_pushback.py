@@ -38,7 +38,9 @@ class PlatformChannelCase(ChannelCase):
         )
         cls.customer = cls.env["res.partner"].create({"name": "Lucía Fernández", "email": "lucia@example.es"})
 
-    def platform_order(self, reference="1001"):
+    def platform_order(self, reference="1001", lines=None):
+        """A sale order of the shop: {product: (quantity, platform line id)}, 3 kettles and a lamp by default."""
+        lines = lines or {self.kettle: (3, "L-K"), self.lamp: (1, "L-L")}
         order = self.env["sale.order"].create(
             {
                 "partner_id": self.customer.id,
@@ -51,15 +53,12 @@ class PlatformChannelCase(ChannelCase):
                         {
                             "product_id": product.id,
                             "product_uom_qty": quantity,
-                            "price_unit": price,
+                            "price_unit": product.list_price,
                             "tax_id": [Command.set(self.vat.ids)],
                             "oms_external_line_id": line_id,
                         }
                     )
-                    for product, quantity, price, line_id in (
-                        (self.kettle, 3, 30.0, "L-K"),
-                        (self.lamp, 1, 45.0, "L-L"),
-                    )
+                    for product, (quantity, line_id) in lines.items()
                 ],
             }
         )
