@@ -79,7 +79,7 @@ class AccountMoveChannelRefund(models.Model):
         try:
             request = self._oms_refund_request()  # raises unless the credit note refunds one channel order
             refund_id = channel._get_connector().push_refund(request)
-        except (ConnectorError, UserError) as error:
+        except (ConnectorError, UserError, ValueError) as error:  # ValueError: what a platform client refuses
             message = channel._redact_credentials(str(error)) if channel else str(error)
             _logger.info("refund %s not sent to channel %s: %s", self.name, channel.code, message)
             if (self.oms_refund_push_state, self.oms_refund_push_message) != ("failed", message):

@@ -44,7 +44,7 @@ class OmsChannelStockPush(models.Model):
         for channel in channels:
             try:
                 channel._push_stock()
-            except (ConnectorError, UserError) as error:
+            except (ConnectorError, UserError, ValueError) as error:  # ValueError: what a platform client refuses
                 channel.write(
                     {
                         "last_stock_push_at": fields.Datetime.now(),

@@ -49,7 +49,7 @@ class StockPicking(models.Model):
             channel = picking.sale_id.oms_channel_id
             try:
                 shipment_ref = picking._oms_send_to_channel(channel)
-            except (ConnectorError, UserError) as error:
+            except (ConnectorError, UserError, ValueError) as error:  # ValueError: what a platform client refuses
                 error = channel._redact_credentials(str(error))
                 _logger.info("tracking of %s not sent to channel %s: %s", picking.name, channel.code, error)
                 picking.message_post(

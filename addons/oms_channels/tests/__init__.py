@@ -9,3 +9,4 @@ from . import test_translation_intake
 from . import test_webhook_fuzz
 from . import test_platform_pushback
 from . import test_pushback_shopify
+from . import test_pushback_woocommerce
