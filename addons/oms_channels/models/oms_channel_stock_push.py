@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -133,7 +135,8 @@ class OmsChannelStockPush(models.Model):
         promise (on hand, less reserved, less held in open carts), summed over those warehouses only, never over
         the company's whole stock; one level per product (location None) over the warehouses the channel sells
         from when no location is mapped. A warehouse short of its carts' holds lowers the location's total: what a
-        cart holds will be shipped from somewhere. Two grouped queries, whatever the number of products.
+        cart holds will be shipped from somewhere. Magento sources get back what this channel's own open orders
+        reserve (Magento deducts those itself). Two or three grouped queries, whatever the number of products.
         """
         self.ensure_one()
         bindings = self.product_binding_ids.filtered(
@@ -186,4 +189,28 @@ class OmsChannelStockPush(models.Model):
         )
         for product_id, warehouse_id, held in self.env.cr.fetchall():
             promise[product_id, warehouse_id] = promise.get((product_id, warehouse_id), 0.0) - float(held)
+        if self.platform == "magento" and self.location_ids:
+            for key, reserved in self._own_reservations(products, warehouses).items():
+                promise[key] = promise.get(key, 0.0) + reserved
         return promise
+
+    def _own_reservations(self, products, warehouses):
+        """{(product id, warehouse id): quantity} reserved there for this channel's own open orders.
+
+        Magento deducts from a source's quantity its own orders placed and not shipped (its reservations): a
+        quantity that deducts them too would count them twice until they ship (see magento_client.py).
+        """
+        reserved = defaultdict(float)
+        for product, location, quantity in self.env["stock.move.line"]._read_group(
+            [
+                ("state", "not in", ("done", "cancel")),
+                ("product_id", "in", products.ids),
+                ("location_id.usage", "=", "internal"),
+                ("location_id.warehouse_id", "in", warehouses.ids),
+                ("move_id.group_id.sale_id.oms_channel_id", "=", self.id),
+            ],
+            ["product_id", "location_id"],
+            ["quantity_product_uom:sum"],
+        ):
+            reserved[product.id, location.warehouse_id.id] += quantity
+        return reserved
