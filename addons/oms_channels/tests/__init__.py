@@ -11,3 +11,4 @@ from . import test_platform_pushback
 from . import test_pushback_shopify
 from . import test_pushback_woocommerce
 from . import test_pushback_magento
+from . import test_pushback_prestashop
