@@ -14,6 +14,7 @@
         "data/ir_cron_data.xml",
         "data/oms_order_policy_data.xml",
         "data/mail_template_data.xml",
+        "data/oms_channel_service_product_data.xml",
         "views/oms_channel_views.xml",
         "views/oms_channel_platform_views.xml",
         "views/oms_channel_pushback_views.xml",
@@ -22,6 +23,7 @@
         "views/oms_channel_cart_views.xml",
         "views/oms_order_policy_views.xml",
         "views/oms_channels_menus.xml",
+        "views/oms_channel_money_views.xml",
     ],
     "demo": [
         "demo/oms_channel_demo.xml",

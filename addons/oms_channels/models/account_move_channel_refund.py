@@ -16,13 +16,24 @@ class AccountMoveChannelRefund(models.Model):
 
     _inherit = "account.move"
 
+    oms_refund_channel_id = fields.Many2one(
+        "oms.channel", "Refunded Channel", compute="_compute_oms_refund_channel_id", compute_sudo=True
+    )
     oms_refund_from_channel = fields.Boolean(
         "Refund Made on the Channel",
+        copy=False,
+        help="The credit note records a refund the channel itself made: it is never sent back to the channel. Ticked "
+        "when it is posted with the amount of a refund the channel announced on the order, or by hand before.",
+    )
+    oms_channel_refund_id = fields.Many2one(
+        "oms.channel.refund",
+        "Platform Refund",
         readonly=True,
         copy=False,
-        help="The credit note records a refund the channel itself made: it is never sent back to the channel. Set "
-        "by the import of the channel's refunds.",
+        index="btree_not_null",
+        help="The refund made on the platform that this credit note records.",
     )
+    oms_channel_refund_ref = fields.Char("Platform Refund ID", related="oms_channel_refund_id.external_id")
     oms_refund_push_state = fields.Selection(
         [("to_push", "To Send"), ("pushed", "Sent"), ("failed", "Failed")],
         "Refund on the Channel",
@@ -40,17 +51,59 @@ class AccountMoveChannelRefund(models.Model):
         posted._oms_mark_channel_refunds()
         return posted
 
+    @api.depends("invoice_line_ids.sale_line_ids")
+    def _compute_oms_refund_channel_id(self):
+        for move in self:
+            refunded = move._oms_refund_orders() if move.move_type == "out_refund" else move.env["sale.order"]
+            move.oms_refund_channel_id = refunded.oms_channel_id[:1]
+
     def _oms_mark_channel_refunds(self):
-        """Mark the customer credit notes of platform channels' orders to be sent, once, and wake the sender."""
-        refunds = self.filtered(
+        """Mark the customer credit notes of platform channels' orders to be sent, once, and wake the sender;
+        those recording a refund the platform made are not."""
+        credit_notes = self.filtered(
             lambda move: move.move_type == "out_refund"
-            and not move.oms_refund_from_channel
             and not move.oms_refund_push_state
+            and not move.oms_channel_refund_id
             and move.sudo()._oms_refund_orders()
         )
+        credit_notes.filtered(lambda move: not move.oms_refund_from_channel)._oms_match_platform_refunds()
+        refunds = credit_notes.filtered(lambda move: not move.oms_refund_from_channel)
         if refunds:
             refunds.oms_refund_push_state = "to_push"
             self.env.ref("oms_channels.ir_cron_push_channel_refunds").sudo()._trigger()
+
+    def _oms_match_platform_refunds(self):
+        """A credit note of the amount of a refund the platform made on its order (announced by the import), which
+        no other credit note records yet, records that refund: it is not sent back."""
+        orders = self.sudo()._oms_refund_orders()
+        platform_refunds = self.env["oms.channel.refund"].sudo().search([("sale_order_id", "in", orders.ids)])
+        if not platform_refunds:
+            return
+        recorded = self.env["account.move"].sudo().search([("oms_channel_refund_id", "in", platform_refunds.ids)])
+        taken = set(recorded.oms_channel_refund_id.ids)
+        for move in self:
+            order = move.sudo()._oms_refund_orders()
+            match = next(
+                (
+                    refund
+                    for refund in platform_refunds
+                    if refund.id not in taken
+                    and refund.sale_order_id == order
+                    and move.currency_id.compare_amounts(refund.amount, move.amount_total) == 0
+                ),
+                None,
+            )
+            if match is None:
+                continue
+            taken.add(match.id)
+            move.write({"oms_refund_from_channel": True, "oms_channel_refund_id": match.id})
+            move.message_post(
+                body=self.env._(
+                    "Records the refund %(refund)s made on channel %(channel)s: not sent back to it.",
+                    refund=match.external_id,
+                    channel=order.oms_channel_id.name,
+                )
+            )
 
     def _oms_refund_orders(self):
         """The orders of platform channels that the credit note's lines refund."""
@@ -126,10 +179,10 @@ class AccountMoveChannelRefund(models.Model):
             sale_line = line.sale_line_ids.filtered(lambda sale_line: sale_line.order_id == orders)[:1]
             if sale_line.is_delivery:
                 shipping += line.price_total
-            elif sale_line.oms_external_line_id:
-                quantity, amount = lines.get(sale_line.oms_external_line_id, (0.0, 0.0))
+            elif sale_line.oms_channel_line_ref:
+                quantity, amount = lines.get(sale_line.oms_channel_line_ref, (0.0, 0.0))
                 quantity += line.product_uom_id._compute_quantity(line.quantity, sale_line.product_uom)
-                lines[sale_line.oms_external_line_id] = (quantity, amount + line.price_total)
+                lines[sale_line.oms_channel_line_ref] = (quantity, amount + line.price_total)
         currency = move.currency_id
         return RefundRequest(
             order_external_id=orders.oms_channel_ref,

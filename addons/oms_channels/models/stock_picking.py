@@ -91,9 +91,9 @@ class StockPicking(models.Model):
             sale_line = move.sale_line_id
             shipped[sale_line] += move.product_uom._compute_quantity(move.quantity, sale_line.product_uom)
         lines = tuple(
-            ShipmentLine(external_line_id=sale_line.oms_external_line_id, quantity=quantity)
+            ShipmentLine(external_line_id=sale_line.oms_channel_line_ref, quantity=quantity)
             for sale_line, quantity in shipped.items()
-            if sale_line.oms_external_line_id and quantity > 0
+            if sale_line.oms_channel_line_ref and quantity > 0
         )
         if not lines:
             raise UserError(

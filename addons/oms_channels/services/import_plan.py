@@ -5,8 +5,10 @@ Plain data in: the parsed orders (:mod:`.channel_order`) and the look-up tables 
 batch in a few queries (:class:`ImportLookups`). Plain data out: a :class:`BatchPlan`, which the model applies in a
 few queries. So a platform mapper can be tested down to the plan without a database.
 
-An order this company cannot take as it is (an unknown product, currency, country or shipping method, a quantity
-its product's unit rounds to nothing) is rejected with its reason, alone: the batch's other orders are planned.
+An order this company cannot take as it is (an unknown product, currency, country, shipping method or tax, a
+quantity its product's unit rounds to nothing) is rejected with its reason, alone: the batch's other orders are
+planned. The platform's taxes, discounts, shipping, fees and order discounts are planned with :mod:`.import_money`,
+so that the sale order's total is the platform's.
 The customers a batch creates are found by its next orders, as a customer already known would be.
 """
 
@@ -17,19 +19,11 @@ from datetime import datetime
 from odoo.tools.float_utils import float_is_zero
 
 from .channel_order import Address, ChannelOrder, ChannelOrderError, Customer
+from .import_money import price_line
+from .import_plan_money import ChannelValues, ExtraLinePlan, MoneyLookups, MoneyPlanner, PlanError, channel_values
 from .matching import customer_keys, match_customer, match_lines
 
 CUSTOMER_KEY_TABLES = ("by_email", "by_vat", "by_phone")
-
-
-class PlanError(ChannelOrderError):
-    """An order this company cannot take as it is. ``reason`` and ``params`` let the model say it in the user's
-    language; the message is the English version."""
-
-    def __init__(self, category: str, reason: str, message: str, **params):
-        super().__init__(category, message)
-        self.reason = reason
-        self.params = params
 
 
 @dataclass(eq=False, kw_only=True)
@@ -73,6 +67,7 @@ class ImportLookups:
     pricelists: dict[str, int] = field(default_factory=dict)  # currency code: the company's pricelist in it
     carriers: dict[str, int] = field(default_factory=dict)  # channel's shipping method: carrier id
     default_carrier_id: int | None = None
+    money: MoneyLookups = field(default_factory=MoneyLookups)
 
     def remember(self, created: dict[NewPartner, int]) -> None:
         """The partners a plan applied on its own created: the next orders find them as if they had been here."""
@@ -103,6 +98,9 @@ class LinePlan:
     quantity: float
     unit_price: float
     discount: float = 0.0
+    tax_ids: tuple[int, ...] | None = None  # None: the product's taxes (the platform gave none)
+    discount_noted: float | None = None  # the platform's discount amount, partly in the unit price
+    external_line_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,6 +108,9 @@ class ShippingPlan:
     carrier_id: int
     price: float
     mapped: bool  # the channel's shipping method is mapped to the carrier; else the channel's default carrier
+    discount: float = 0.0
+    tax_ids: tuple[int, ...] | None = None  # None: the carrier product's taxes
+    discount_noted: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,6 +126,8 @@ class OrderPlan:
     order_date: datetime | None = None
     paid: bool = False
     note: str | None = None
+    extra_lines: tuple[ExtraLinePlan, ...] = ()  # fees, then order discounts
+    values: ChannelValues | None = None
 
 
 @dataclass(kw_only=True)
@@ -209,7 +212,7 @@ def _known_address(partner, values: dict) -> KnownAddress:
     )
 
 
-class BatchPlanner:
+class BatchPlanner(MoneyPlanner):
     """Plans orders one after the other; the customers and addresses an order plans are seen by the next ones
     once the order is fully planned (a rejected order leaves nothing behind)."""
 
@@ -227,9 +230,11 @@ class BatchPlanner:
             return OrderPlan(external_id=order.external_id, action="duplicate", sale_order_id=existing_order)
         if order.status == "cancelled":
             return OrderPlan(external_id=order.external_id, action="cancelled")
+        include = self.prices_include_tax(order)
         lines = self.plan_lines(order)
         pricelist_id, pricelist_by = self.plan_pricelist(order.currency)
         shipping = self.plan_shipping(order)
+        extras = self.plan_extra_lines(order, include)
         customer, new_partners = self.plan_customer(order)
         self._remember(new_partners)
         return OrderPlan(
@@ -243,6 +248,8 @@ class BatchPlanner:
             order_date=order.order_date,
             paid=order.paid,
             note=order.note,
+            extra_lines=extras,
+            values=channel_values(order, include, self.lookups.money),
         )
 
     def plan_lines(self, order: ChannelOrder) -> tuple[LinePlan, ...]:
@@ -259,15 +266,31 @@ class BatchPlanner:
                     quantity=line.quantity,
                     product_id=product_id,
                 )
+        include = self.prices_include_tax(order)
         return tuple(
-            LinePlan(
-                product_id=product_id,
-                matched_by=how,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                discount=line.discount,
-            )
-            for line, (product_id, how) in zip(order.lines, matches, strict=True)
+            self.plan_line(order, index, line, product_id, how, include)
+            for index, (line, (product_id, how)) in enumerate(zip(order.lines, matches, strict=True))
+        )
+
+    def plan_line(self, order: ChannelOrder, index: int, line, product_id: int, how: str, include: bool) -> LinePlan:
+        """A product line, its discount amount written so that Odoo's line total is the platform's."""
+        money = self.lookups.money
+        priced = price_line(
+            line.quantity,
+            line.unit_price,
+            line.discount_amount,
+            price_digits=money.price_digits,
+            rounding=money.rounding(order.currency),
+        )
+        return LinePlan(
+            product_id=product_id,
+            matched_by=how,
+            quantity=line.quantity,
+            unit_price=priced.unit_price,
+            discount=line.discount or priced.discount,
+            tax_ids=self.taxes(line.taxes, include, f"lines[{index}]"),
+            discount_noted=priced.discount_noted,
+            external_line_id=line.external_line_id,
         )
 
     def plan_pricelist(self, currency: str) -> tuple[int, str]:
@@ -289,10 +312,24 @@ class BatchPlanner:
         shipping = order.shipping
         if not shipping or not (shipping.method or shipping.price):
             return None
-        if carrier_id := self.lookups.carriers.get(shipping.method):
-            return ShippingPlan(carrier_id=carrier_id, price=shipping.price, mapped=True)
-        if self.lookups.default_carrier_id:
-            return ShippingPlan(carrier_id=self.lookups.default_carrier_id, price=shipping.price, mapped=False)
+        carrier_id = self.lookups.carriers.get(shipping.method)
+        if carrier_id or self.lookups.default_carrier_id:
+            money = self.lookups.money
+            priced = price_line(
+                1,
+                shipping.price,
+                shipping.discount_amount,
+                price_digits=money.price_digits,
+                rounding=money.rounding(order.currency),
+            )
+            return ShippingPlan(
+                carrier_id=carrier_id or self.lookups.default_carrier_id,
+                price=priced.unit_price,
+                mapped=bool(carrier_id),
+                discount=priced.discount,
+                tax_ids=self.taxes(shipping.taxes, self.prices_include_tax(order), "shipping"),
+                discount_noted=priced.discount_noted,
+            )
         raise PlanError(
             "unknown_shipping",
             "unmapped_shipping",

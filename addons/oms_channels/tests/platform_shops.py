@@ -1,6 +1,7 @@
 """Each platform's local stand-in filled with its fixture orders, as the tests of the Odoo side pull them."""
 
 import json
+import re
 from pathlib import Path
 
 from ..stand_ins.shopify import fixture_order_nodes
@@ -48,3 +49,42 @@ FILL = {
 
 def _id(order):
     return order["id"]
+
+
+LATER = "2026-12-01T10:00:00"
+
+
+def cancel_on_platform(platform, shop, external_id):
+    """The shop cancels one of its orders, which becomes its newest update (as each platform records it)."""
+    if platform == "prestashop":
+        _cancel_prestashop(shop, external_id)
+        return
+    with shop.lock:
+        order = next(order for order in shop.orders if str(_platform_id(platform, order)) == external_id)
+        if platform == "shopify":
+            order.update(cancelledAt=f"{LATER}Z", cancelReason="CUSTOMER", updatedAt=f"{LATER}Z")
+        elif platform == "woocommerce":
+            order.update(status="cancelled", date_modified=LATER, date_modified_gmt=LATER)
+        else:
+            order.update(state="canceled", status="canceled", updated_at=LATER.replace("T", " "))
+
+
+def _platform_id(platform, order):
+    return order[{"shopify": "legacyResourceId", "woocommerce": "id", "magento": "entity_id"}[platform]]
+
+
+def _cancel_prestashop(shop, external_id):
+    """The order's current state becomes PS_OS_CANCELED (6) and its date_upd the latest."""
+    with shop.lock:
+        orders = shop.documents["orders"]
+        position, (_element, raw) = next(
+            (position, entry) for position, entry in enumerate(orders) if entry[0].findtext("id") == external_id
+        )
+        del orders[position]
+    raw = re.sub(r"(<current_state[^>]*><!\[CDATA\[)\d+", r"\g<1>6", raw)
+    raw = re.sub(r"(<date_upd><!\[CDATA\[)[^\]]+", rf"\g<1>{LATER.replace('T', ' ')}", raw)
+    shop.add_documents(
+        "orders",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<prestashop xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+        f"<orders>\n{raw}\n</orders>\n</prestashop>\n",
+    )

@@ -55,7 +55,7 @@ class PlatformChannelCase(ChannelCase):
                             "product_uom_qty": quantity,
                             "price_unit": product.list_price,
                             "tax_id": [Command.set(self.vat.ids)],
-                            "oms_external_line_id": line_id,
+                            "oms_channel_line_ref": line_id,
                         }
                     )
                     for product, (quantity, line_id) in lines.items()
@@ -326,6 +326,22 @@ class TestPlatformRefunds(PlatformChannelCase):
         self.assertFalse(credit_note.oms_refund_push_state)
         self.env["account.move"]._cron_push_channel_refunds()
         self.assertFalse(credit_note.oms_refund_push_state)
+
+    def test_the_credit_note_of_a_refund_the_platform_made_is_not_sent_back(self):
+        order, invoice = self.invoiced_order()
+        kettle_line = order.order_line.filtered(lambda line: line.product_id == self.kettle)
+        # As the import records a refund made on the platform (announced on the order, a credit note to make).
+        platform_refund = self.env["oms.channel.refund"].create(
+            {"sale_order_id": order.id, "external_id": "R-77", "amount": 36.3}
+        )
+        recorded = self.credit_note(invoice, {kettle_line: 1})
+        self.assertTrue(recorded.oms_refund_from_channel)
+        self.assertEqual(recorded.oms_channel_refund_id, platform_refund)
+        self.assertFalse(recorded.oms_refund_push_state, "the platform made it: nothing to send")
+        self.assertIn("R-77", recorded.message_ids[0].body)
+        another = self.credit_note(invoice, {kettle_line: 1})
+        self.assertEqual(another.oms_refund_push_state, "to_push", "a second kettle refunded in Odoo is sent")
+        self.assertFalse(another.oms_channel_refund_id)
 
     def test_refunds_of_oms_schema_channels_are_not_pushed(self):
         order, invoice = self.invoiced_order()
