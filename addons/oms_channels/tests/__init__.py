@@ -13,3 +13,4 @@ from . import test_pushback_shopify
 from . import test_pushback_woocommerce
 from . import test_pushback_magento
 from . import test_pushback_prestashop
+from . import test_pushback_pulled
