@@ -14,3 +14,4 @@ from . import test_pushback_woocommerce
 from . import test_pushback_magento
 from . import test_pushback_prestashop
 from . import test_pushback_pulled
+from . import test_platform_refunds
