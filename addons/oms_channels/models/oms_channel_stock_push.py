@@ -7,6 +7,10 @@ from odoo.tools import SQL
 from ..services.errors import ConnectorError
 from ..services.platforms.client import StockLevel
 
+# The platforms whose stock has locations of its own (Shopify locations, Magento sources); the others keep one
+# quantity per product.
+LOCATION_PLATFORMS = ("shopify", "magento")
+
 
 class OmsChannelStockPush(models.Model):
     """Pushing stock: the free quantity of the channel's products, sent by a scheduled action."""
@@ -114,6 +118,9 @@ class OmsChannelStockPush(models.Model):
     def _stock_warehouses(self):
         return self.stock_warehouse_ids or self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)])
 
+    def _stock_locations(self):
+        return self.location_ids if self.platform in LOCATION_PLATFORMS else self.env["oms.channel.location"]
+
     def _push_platform_stock(self):
         levels = self._platform_stock_levels()
         self._get_connector().push_stock(levels)
@@ -124,7 +131,7 @@ class OmsChannelStockPush(models.Model):
                 "last_stock_push_message": self.env._(
                     "Stock of %(products)s product(s) sent to %(locations)s location(s).",
                     products=len({(level.sku, level.channel_product_id) for level in levels}),
-                    locations=len(self.location_ids) or 1,
+                    locations=len(self._stock_locations()) or 1,
                 ),
             }
         )
@@ -142,7 +149,7 @@ class OmsChannelStockPush(models.Model):
         bindings = self.product_binding_ids.filtered(
             lambda binding: binding.external_id or binding.external_sku or binding.product_id.default_code
         ).sorted(lambda binding: binding.product_id.id)
-        locations = [(location.platform_location_id, location.warehouse_ids) for location in self.location_ids]
+        locations = [(location.platform_location_id, location.warehouse_ids) for location in self._stock_locations()]
         locations = locations or [(None, self._stock_warehouses())]
         all_warehouses = self.env["stock.warehouse"].union(*(warehouses for __, warehouses in locations))
         promise = self._promise_by_warehouse(bindings.product_id, all_warehouses)
@@ -189,7 +196,7 @@ class OmsChannelStockPush(models.Model):
         )
         for product_id, warehouse_id, held in self.env.cr.fetchall():
             promise[product_id, warehouse_id] = promise.get((product_id, warehouse_id), 0.0) - float(held)
-        if self.platform == "magento" and self.location_ids:
+        if self.platform == "magento" and self._stock_locations():
             for key, reserved in self._own_reservations(products, warehouses).items():
                 promise[key] = promise.get(key, 0.0) + reserved
         return promise

@@ -46,6 +46,10 @@ class TestWooCommercePushback(PlatformChannelCase):
     def test_stock_of_a_product_and_a_variation_reaches_woocommerce(self):
         self.env["stock.quant"]._update_available_quantity(self.kettle, self.warehouse.lot_stock_id, 7)
         self.shop.push_stock = True
+        # Left from when the channel was a Shopify one: WooCommerce has no locations, one quantity per product.
+        self.shop.location_ids = [
+            Command.create({"name": "Madrid", "platform_location_id": "71001", "warehouse_ids": self.warehouse.ids})
+        ]
         self.env["oms.channel"]._cron_push_stock()
         self.assertTrue(self.shop.last_stock_push_ok, self.shop.last_stock_push_message)
         quantities = {
