@@ -27,13 +27,16 @@ class AccountMoveChannelRefund(models.Model):
     )
     oms_channel_refund_id = fields.Many2one(
         "oms.channel.refund",
-        "Platform Refund",
+        "Platform Refund Answered",
         readonly=True,
         copy=False,
         index="btree_not_null",
-        help="The refund made on the platform that this credit note records.",
+        groups="oms_intelligent.group_oms_user",
+        help="The platform made this refund itself: the credit note only records it and is not sent back.",
     )
-    oms_channel_refund_ref = fields.Char("Platform Refund ID", related="oms_channel_refund_id.external_id")
+    oms_channel_refund_ref = fields.Char(
+        "Platform Refund ID", related="oms_channel_refund_id.external_id", groups="oms_intelligent.group_oms_user"
+    )
     oms_refund_push_state = fields.Selection(
         [("to_push", "To Send"), ("pushed", "Sent"), ("failed", "Failed")],
         "Refund on the Channel",
@@ -59,51 +62,56 @@ class AccountMoveChannelRefund(models.Model):
 
     def _oms_mark_channel_refunds(self):
         """Mark the customer credit notes of platform channels' orders to be sent, once, and wake the sender;
-        those recording a refund the platform made are not."""
-        credit_notes = self.filtered(
-            lambda move: move.move_type == "out_refund"
-            and not move.oms_refund_push_state
-            and not move.oms_channel_refund_id
-            and move.sudo()._oms_refund_orders()
+        those recording a refund the platform made (ticked by hand, or answering one the import announced) are not."""
+        credit_notes = self.filtered(lambda move: move.move_type == "out_refund" and not move.oms_refund_push_state)
+        answering = credit_notes._oms_match_platform_refunds()
+        for move in answering.sudo().filtered(lambda move: not move.oms_refund_from_channel):
+            move.oms_refund_from_channel = True
+            move.message_post(
+                body=self.env._(
+                    "Records the refund %(refund)s made on channel %(channel)s: not sent back to it.",
+                    refund=move.oms_channel_refund_id.external_id,
+                    channel=move.oms_channel_refund_id.channel_id.name,
+                )
+            )
+        refunds = (credit_notes - answering).filtered(
+            lambda move: not move.oms_refund_from_channel and move.sudo()._oms_refund_orders()
         )
-        credit_notes.filtered(lambda move: not move.oms_refund_from_channel)._oms_match_platform_refunds()
-        refunds = credit_notes.filtered(lambda move: not move.oms_refund_from_channel)
         if refunds:
             refunds.oms_refund_push_state = "to_push"
             self.env.ref("oms_channels.ir_cron_push_channel_refunds").sudo()._trigger()
 
     def _oms_match_platform_refunds(self):
-        """A credit note of the amount of a refund the platform made on its order (announced by the import), which
-        no other credit note records yet, records that refund: it is not sent back."""
-        orders = self.sudo()._oms_refund_orders()
-        platform_refunds = self.env["oms.channel.refund"].sudo().search([("sale_order_id", "in", orders.ids)])
-        if not platform_refunds:
-            return
-        recorded = self.env["account.move"].sudo().search([("oms_channel_refund_id", "in", platform_refunds.ids)])
-        taken = set(recorded.oms_channel_refund_id.ids)
-        for move in self:
-            order = move.sudo()._oms_refund_orders()
-            match = next(
+        """Link each of these customer credit notes to the platform refund it answers (same sale order, same
+        amount, not answered yet); returns the credit notes that answer a platform refund, which the push-back
+        must not send. Amounts are compared to the currency's rounding."""
+        credit_notes = self.sudo().filtered(lambda move: move.move_type == "out_refund")
+        orders = credit_notes.invoice_line_ids.sale_line_ids.order_id
+        if not orders:
+            return self.browse()
+        refunds = self.env["oms.channel.refund"].sudo().search([("sale_order_id", "in", orders.ids)], order="id")
+        answered = set(self.sudo().search([("oms_channel_refund_id", "in", refunds.ids)]).oms_channel_refund_id.ids)
+        matched = self.browse()
+        for move in credit_notes:
+            if move.oms_channel_refund_id:
+                matched |= move
+                continue
+            move_orders = move.invoice_line_ids.sale_line_ids.order_id
+            refund = next(
                 (
                     refund
-                    for refund in platform_refunds
-                    if refund.id not in taken
-                    and refund.sale_order_id == order
-                    and move.currency_id.compare_amounts(refund.amount, move.amount_total) == 0
+                    for refund in refunds
+                    if refund.id not in answered
+                    and refund.sale_order_id in move_orders
+                    and not move.currency_id.compare_amounts(refund.amount, move.amount_total)
                 ),
                 None,
             )
-            if match is None:
-                continue
-            taken.add(match.id)
-            move.write({"oms_refund_from_channel": True, "oms_channel_refund_id": match.id})
-            move.message_post(
-                body=self.env._(
-                    "Records the refund %(refund)s made on channel %(channel)s: not sent back to it.",
-                    refund=match.external_id,
-                    channel=order.oms_channel_id.name,
-                )
-            )
+            if refund:
+                move.oms_channel_refund_id = refund
+                answered.add(refund.id)
+                matched |= move
+        return self.browse(matched.ids)
 
     def _oms_refund_orders(self):
         """The orders of platform channels that the credit note's lines refund."""

@@ -141,6 +141,8 @@ class OmsChannelOrderImportValues(models.Model):
     def _note_discounts_in_prices(self, orders, plans):
         """A line whose discount is partly in its unit price says so, with the platform's discount amount."""
         for order, plan in zip(orders, plans, strict=True):
+            if not any(line.discount_noted for line in plan.lines):
+                continue
             product_lines = order.order_line.sorted(lambda line: (line.sequence, line.id))[: len(plan.lines)]
             for line, line_plan in zip(product_lines, plan.lines, strict=True):
                 if line_plan.discount_noted:

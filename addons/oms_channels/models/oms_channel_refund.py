@@ -3,8 +3,8 @@ from odoo import fields, models
 
 class OmsChannelRefund(models.Model):
     """A refund the platform made on an imported order, remembered by its id: announced once on the sale order
-    (a note and an activity to make the credit note), and never sent back to the platform by the push-back of
-    credit notes made in Odoo."""
+    (a note and an activity to make the credit note), and answered by the credit note made for it in Odoo
+    (account.move._oms_match_platform_refunds), which the push-back of credit notes never sends to the platform."""
 
     _name = "oms.channel.refund"
     _description = "Channel Refund"
@@ -19,6 +19,7 @@ class OmsChannelRefund(models.Model):
     amount = fields.Monetary(currency_field="currency_id", readonly=True)
     shipping_amount = fields.Monetary("Shipping Refunded", currency_field="currency_id", readonly=True)
     description = fields.Text("Refunded Lines", readonly=True)
+    move_ids = fields.One2many("account.move", "oms_channel_refund_id", string="Credit Note", readonly=True)
 
     _sql_constraints = [
         (

@@ -9,6 +9,7 @@ class OmsChannelTax(models.Model):
     _name = "oms.channel.tax"
     _description = "Channel Tax"
     _order = "channel_id, name, rate, id"
+    _check_company_auto = True
 
     channel_id = fields.Many2one("oms.channel", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="channel_id.company_id", store=True)
@@ -26,7 +27,8 @@ class OmsChannelTax(models.Model):
         "Odoo Tax",
         required=True,
         ondelete="restrict",
-        domain="[('type_tax_use', '=', 'sale'), ('amount_type', '=', 'percent'), ('company_id', '=', company_id)]",
+        check_company=True,
+        domain="[('type_tax_use', '=', 'sale'), ('amount_type', '=', 'percent')]",
         help="The sale tax it becomes. When the order's prices are on the other basis (tax included or excluded), "
         "the company's sale tax of the same rate and group on the order's basis is used instead.",
     )

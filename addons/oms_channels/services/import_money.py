@@ -22,7 +22,8 @@ Discounts. Odoo's line discount is a percentage with two decimals, and its line 
 that gives the platform's line total (``quantity × unit_price − discount_amount``) to the cent:
 
 1. the percentage (rounded to two decimals, or a hundredth either side);
-2. a lower unit price (the net amount divided by the quantity), the discount noted on the line;
+2. a lower unit price (the net amount divided by the quantity), the discount noted on the line (also, without
+   note, a unit price with more decimals than Odoo's "Product Price" keeps);
 3. a unit price a few cents above that with the percentage that brings it down, noted as well.
 
 None fits (never seen with the platforms' fixtures): the percentage is kept, and the import's check of the order's
@@ -146,18 +147,22 @@ def line_total(quantity: float, unit_price: float, discount: float, rounding: fl
 def price_line(
     quantity: float, unit_price: float, discount_amount: float, *, price_digits: int, rounding: float
 ) -> PricedLine:
-    """The Odoo unit price and discount of a platform line of ``quantity × unit_price − discount_amount``."""
+    """The Odoo unit price and discount of a platform line of ``quantity × unit_price − discount_amount``. A unit
+    price with more decimals than Odoo keeps is also moved, without note, to the one giving the line's total."""
     price = float_round(unit_price, precision_digits=price_digits)
-    if not discount_amount:
-        return PricedLine(unit_price=price)
     target = float_round(quantity * unit_price - discount_amount, precision_rounding=rounding)
-    percent = float_round(discount_amount / (quantity * unit_price) * 100, precision_digits=DISCOUNT_DIGITS)
-    for candidate in (percent, percent - 0.01, percent + 0.01):
-        if 0 <= candidate <= 100 and _gives(target, quantity, price, candidate, rounding):
-            return PricedLine(unit_price=price, discount=float_round(candidate, precision_digits=DISCOUNT_DIGITS))
+    if not discount_amount and _gives(target, quantity, price, 0.0, rounding):
+        return PricedLine(unit_price=price)
+    percent = 0.0
+    if discount_amount:
+        percent = float_round(discount_amount / (quantity * unit_price) * 100, precision_digits=DISCOUNT_DIGITS)
+        for candidate in (percent, percent - 0.01, percent + 0.01):
+            if 0 <= candidate <= 100 and _gives(target, quantity, price, candidate, rounding):
+                return PricedLine(unit_price=price, discount=float_round(candidate, precision_digits=DISCOUNT_DIGITS))
+    noted = discount_amount or None
     lowered = float_round(target / quantity, precision_digits=price_digits)
     if _gives(target, quantity, lowered, 0.0, rounding):
-        return PricedLine(unit_price=lowered, discount_noted=discount_amount)
+        return PricedLine(unit_price=lowered, discount_noted=noted)
     step = 10**-price_digits
     for index in range(1, PRICE_SEARCH_STEPS + 1):
         higher = float_round(lowered + index * step, precision_digits=price_digits)
@@ -165,7 +170,7 @@ def price_line(
         for candidate in (needed, needed - 0.01, needed + 0.01):
             if 0 <= candidate <= 100 and _gives(target, quantity, higher, candidate, rounding):
                 rounded = float_round(candidate, precision_digits=DISCOUNT_DIGITS)
-                return PricedLine(unit_price=higher, discount=rounded, discount_noted=discount_amount)
+                return PricedLine(unit_price=higher, discount=rounded, discount_noted=discount_amount or None)
     return PricedLine(unit_price=price, discount=percent)
 
 

@@ -231,9 +231,9 @@ class BatchPlanner(MoneyPlanner):
         if order.status == "cancelled":
             return OrderPlan(external_id=order.external_id, action="cancelled")
         include = self.prices_include_tax(order)
-        lines = self.plan_lines(order)
+        lines = self.plan_lines(order, include)
         pricelist_id, pricelist_by = self.plan_pricelist(order.currency)
-        shipping = self.plan_shipping(order)
+        shipping = self.plan_shipping(order, include)
         extras = self.plan_extra_lines(order, include)
         customer, new_partners = self.plan_customer(order)
         self._remember(new_partners)
@@ -252,7 +252,7 @@ class BatchPlanner(MoneyPlanner):
             values=channel_values(order, include, self.lookups.money),
         )
 
-    def plan_lines(self, order: ChannelOrder) -> tuple[LinePlan, ...]:
+    def plan_lines(self, order: ChannelOrder, include: bool) -> tuple[LinePlan, ...]:
         lookups = self.lookups
         matches = match_lines(order, lookups.by_binding, lookups.by_sku, lookups.by_barcode)
         for index, (line, (product_id, _how)) in enumerate(zip(order.lines, matches, strict=True)):
@@ -266,7 +266,6 @@ class BatchPlanner(MoneyPlanner):
                     quantity=line.quantity,
                     product_id=product_id,
                 )
-        include = self.prices_include_tax(order)
         return tuple(
             self.plan_line(order, index, line, product_id, how, include)
             for index, (line, (product_id, how)) in enumerate(zip(order.lines, matches, strict=True))
@@ -307,8 +306,9 @@ class BatchPlanner(MoneyPlanner):
             currency=currency,
         )
 
-    def plan_shipping(self, order: ChannelOrder) -> ShippingPlan | None:
-        """The carrier the channel's shipping method is mapped to, else the channel's default carrier."""
+    def plan_shipping(self, order: ChannelOrder, include: bool) -> ShippingPlan | None:
+        """The carrier the channel's shipping method is mapped to, else the channel's default carrier; the
+        shipping's price, discount and taxes as the platform gave them."""
         shipping = order.shipping
         if not shipping or not (shipping.method or shipping.price):
             return None
@@ -327,7 +327,7 @@ class BatchPlanner(MoneyPlanner):
                 price=priced.unit_price,
                 mapped=bool(carrier_id),
                 discount=priced.discount,
-                tax_ids=self.taxes(shipping.taxes, self.prices_include_tax(order), "shipping"),
+                tax_ids=self.taxes(shipping.taxes, include, "shipping"),
                 discount_noted=priced.discount_noted,
             )
         raise PlanError(

@@ -196,7 +196,18 @@ class TestImportPlatformValues(ChannelCase):
         orders = prestashop_orders()
         self.assert_imported_as_the_platform_says(self.import_orders("PRESTA", orders), orders)
 
-    def test_gift_message_and_the_gift_wrap_line_reach_the_sale_order(self):
+    def test_the_channel_and_the_sale_order_show_the_platform_values(self):
+        channel_form = self.env["oms.channel"].get_view(view_type="form")["arch"]
+        for field_name in ("tax_map_ids", "fee_product_id", "gift_wrap_product_id", "discount_product_id"):
+            self.assertIn(f'name="{field_name}"', channel_form)
+        order_form = self.env["sale.order"].get_view(view_type="form")["arch"]
+        for field_name in ("oms_platform_reference", "oms_coupon_codes", "oms_gift_message", "oms_shop_grand_total"):
+            self.assertIn(f'name="{field_name}"', order_form)
+        channel = self.platform_channel("DEFAULTS")
+        self.assertEqual(channel.fee_product_id, self.env.ref("oms_channels.product_channel_fee"))
+        self.assertEqual(channel.discount_product_id, self.env.ref("oms_channels.product_channel_discount"))
+
+    def test_gift_message_reaches_the_sale_order(self):
         orders = magento_orders()
         channel = self.import_orders("MAGENTO-GIFT", orders)
         with_message = [order for order in orders if order.get("gift_message")]
@@ -286,3 +297,44 @@ class TestImportPlatformValues(ChannelCase):
         new_activities = order.activity_ids - activities
         self.assertEqual(len(new_activities), 1)
         self.assertEqual(new_activities.user_id, channel.user_id)
+
+    def test_credit_note_made_for_a_platform_refund_is_linked_to_it_once(self):
+        mapped = one(prestashop_orders(), "103")  # refunded on PrestaShop before the import: 1 x 6.60 GBP
+        channel = self.import_orders("PRESTA-CREDIT", [mapped])
+        order = self.staging(mapped["external_id"], channel).sale_order_id
+        refund = order.oms_channel_refund_ids
+        refunded_line = order.order_line.filtered(lambda line: line.oms_channel_line_ref == "1006")
+
+        def credit_note(amount):
+            move = self.env["account.move"].create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": order.partner_id.id,
+                    "currency_id": order.currency_id.id,
+                    "invoice_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": refunded_line.product_id.id,
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [(6, 0, refunded_line.tax_id.ids)],
+                                "sale_line_ids": [(6, 0, refunded_line.ids)],
+                            },
+                        )
+                    ],
+                }
+            )
+            move.action_post()
+            return move
+
+        answering = credit_note(6.60)
+        self.assertEqual(answering.amount_total, 6.60)
+        self.assertEqual(answering.oms_channel_refund_id, refund, "the push-back must not send it")
+        self.assertEqual(refund.move_ids, answering)
+        self.assertFalse(credit_note(6.60).oms_channel_refund_id, "a platform refund is answered once")
+        self.assertFalse(credit_note(3.30).oms_channel_refund_id, "another amount is a refund made in Odoo")
+        self.assertEqual(
+            (answering | credit_note(1.00))._oms_match_platform_refunds(), answering, "what the push-back skips"
+        )

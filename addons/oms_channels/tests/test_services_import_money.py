@@ -96,6 +96,12 @@ def test_a_whole_percentage_is_a_percentage_and_anything_else_is_noted():
     assert (lowered.unit_price, lowered.discount) == (42.76, 0.04)
 
 
+def test_a_unit_price_with_more_decimals_than_odoo_keeps_still_gives_the_line_total():
+    priced = price_line(3, 10.105, 0, price_digits=2, rounding=0.01)
+    assert line_total(3, priced.unit_price, priced.discount, 0.01) == 30.32
+    assert priced.discount_noted is None
+
+
 # --- the plan of an order's money -------------------------------------------------------------------------------
 
 
