@@ -2,7 +2,7 @@
 a refund the platform made itself never sent back."""
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .test_platform_pushback import PlatformChannelCase
 
@@ -72,6 +72,21 @@ class TestPlatformRefunds(PlatformChannelCase):
         self.assertEqual(
             [(line.external_line_id, line.quantity, line.amount) for line in request.lines], [("L-L", 1.0, 54.45)]
         )
+
+    def test_an_accountant_outside_order_management_posts_and_reads_a_platform_credit_note(self):
+        order, invoice = self.invoiced_order()
+        accountant = new_test_user(
+            self.env,
+            "oms_refund_accountant",
+            groups="account.group_account_invoice,sales_team.group_sale_salesman_all_leads",
+        )
+        credit_note = invoice._reverse_moves([{"ref": "Late delivery"}]).with_user(accountant)
+        credit_note.action_post()
+        self.assertEqual(credit_note.oms_refund_push_state, "to_push")
+        form = Form(credit_note)
+        self.assertEqual(form.oms_refund_channel_id, self.shop)
+        self.assertEqual(form.oms_refund_push_state, "to_push")
+        self.assertEqual(order.oms_channel_id, self.shop)
 
     def test_refund_is_marked_once(self):
         order, invoice = self.invoiced_order()
