@@ -156,6 +156,8 @@ class TestPushbackSpanish(PlatformChannelCase):
         self.assertEqual(labels["location_ids"]["string"], "Ubicaciones de la plataforma")
         states = self.spanish["account.move"].fields_get(["oms_refund_push_state"], ["selection"])
         self.assertEqual(dict(states["oms_refund_push_state"]["selection"])["failed"], "Fallido")
+        search = self.spanish["account.move"].get_views([(False, "search")])["views"]["search"]["arch"]
+        self.assertIn("Reembolso no enviado al canal", search)
 
     def test_a_refund_not_sent_says_why_in_spanish(self):
         credit_note = self.two_orders_credit_note().with_context(lang="es_ES")
