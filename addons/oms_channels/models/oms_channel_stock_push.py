@@ -123,6 +123,14 @@ class OmsChannelStockPush(models.Model):
 
     def _push_platform_stock(self):
         levels = self._platform_stock_levels()
+        if not levels:
+            raise UserError(
+                self.env._(
+                    "Channel %s has no product bound to the platform's: bind them on its Products tab (the "
+                    "platform's product or variant id, or SKU) to send their stock.",
+                    self.name,
+                )
+            )
         self._get_connector().push_stock(levels)
         self.write(
             {

@@ -208,6 +208,12 @@ class TestPlatformStockLevels(PlatformChannelCase):
         location.with_user(manager).warehouse_ids = self.north | self.south
         self.assertEqual(self.levels()["71001", "4493"].quantity, 17.0)
 
+    def test_a_platform_channel_without_bound_products_says_what_to_bind(self):
+        self.shop.write({"push_stock": True, "product_binding_ids": [Command.clear()]})
+        self.env["oms.channel"]._cron_push_stock()
+        self.assertFalse(self.shop.last_stock_push_ok)
+        self.assertIn("Products tab", self.shop.last_stock_push_message)
+
     def test_the_oms_schema_channel_still_pushes_its_free_quantities(self):
         self.channel.stock_warehouse_ids = self.north
         self.env["oms.channel.product"].create({"channel_id": self.channel.id, "product_id": self.kettle.id})
