@@ -24,6 +24,9 @@ class StockPicking(models.Model):
     oms_shipment_ref = fields.Char(
         "Channel Shipment ID", copy=False, readonly=True, help="The platform's id of this delivery's shipment."
     )
+    oms_tracking_push_error = fields.Text(
+        "Tracking Not Sent Because", copy=False, readonly=True, help="Why the channel has not taken the tracking yet."
+    )
 
     def _action_done(self):
         result = super()._action_done()
@@ -52,13 +55,21 @@ class StockPicking(models.Model):
             except (ConnectorError, UserError, ValueError) as error:  # ValueError: what a platform client refuses
                 error = channel._redact_credentials(str(error))
                 _logger.info("tracking of %s not sent to channel %s: %s", picking.name, channel.code, error)
-                picking.message_post(
-                    body=self.env._(
-                        "Tracking not sent to channel %(channel)s yet: %(error)s", channel=channel.name, error=error
+                if error != picking.oms_tracking_push_error:  # once per reason, not at every retry of the cron
+                    picking.message_post(
+                        body=self.env._(
+                            "Tracking not sent to channel %(channel)s yet: %(error)s", channel=channel.name, error=error
+                        )
                     )
-                )
+                    picking.oms_tracking_push_error = error
                 continue
-            picking.write({"oms_tracking_pushed": True, "oms_shipment_ref": shipment_ref or False})
+            picking.write(
+                {
+                    "oms_tracking_pushed": True,
+                    "oms_shipment_ref": shipment_ref or False,
+                    "oms_tracking_push_error": False,
+                }
+            )
             picking.message_post(
                 body=self.env._(
                     "Tracking %(tracking)s sent to channel %(channel)s.",

@@ -101,6 +101,19 @@ class TestShopifyPushback(PlatformChannelCase):
         self.env["stock.picking"]._cron_push_tracking()
         self.assertEqual([f["trackingInfo"]["number"] for f in self.stand_in.fulfillments], ["TRK-LATE"])
 
+    def test_a_shipment_shopify_refuses_is_noted_once_and_retried(self):
+        quants = self.env["stock.quant"]
+        quants._update_available_quantity(self.kettle, self.warehouse.lot_stock_id, 1)
+        order = self.platform_order("5810000009999", {self.kettle: (1, KETTLE_LINE)})  # not an order of the shop
+        order.action_confirm()
+        picking = self.deliver(order.picking_ids, {self.kettle: 1}, tracking="TRK-LOST")
+        self.env["stock.picking"]._cron_push_tracking()
+        self.assertFalse(picking.oms_tracking_pushed)
+        self.assertIn("Shopify has no order 5810000009999", picking.oms_tracking_push_error)
+        notes = picking.message_ids.filtered(lambda message: "not sent to channel" in (message.body or ""))
+        self.assertEqual(len(notes), 1, "noted once, however many times the cron tries again")
+        self.assertEqual(self.stand_in.fulfillments, [])
+
     def test_a_credit_note_is_refunded_on_shopify_once(self):
         order = self.shopify_order()
         invoice = order._create_invoices()
