@@ -361,3 +361,26 @@ def test_missing_or_bad_field_names_the_magento_path(number, change, message):
     with pytest.raises(ChannelOrderError) as caught:
         map_order(payload)
     assert caught.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda o: o["extension_attributes"]["shipping_assignments"].__setitem__(0, 1.5),
+            "extension_attributes.shipping_assignments[0] must be an object (got number)",
+        ),
+        (
+            lambda o: o["extension_attributes"]["item_applied_taxes"][0].update(type={"x": 1}),
+            "extension_attributes.item_applied_taxes[0].type must be text (got object)",
+        ),
+        (lambda o: o.update(billing_address="abc"), "billing_address must be an object (got string)"),
+        (lambda o: o.update(discount_amount="1e308"), 'discount_amount is out of range (got "1e308")'),
+    ],
+)
+def test_a_wrong_typed_part_is_refused_by_its_magento_path(change, message):
+    payload = copy.deepcopy(order(101))
+    change(payload)
+    with pytest.raises(ChannelOrderError) as caught:
+        map_order(payload)
+    assert caught.value.message == message

@@ -395,3 +395,28 @@ def test_missing_documents_and_fields_name_prestashops_own_path(spoil, message):
 
 def test_a_payload_without_an_order_is_malformed():
     assert _error({"orders": []}).category == "malformed"
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (
+            lambda p: p["order_details"][0]["associations"]["taxes"].__setitem__(0, "abc"),
+            "order_details/1001.associations.taxes[0] must be a document (got string)",
+        ),
+        (lambda p: p.update(currencies="EUR"), "currencies must be a list of documents (got string)"),
+        (lambda p: p["order_states"].__setitem__(0, 1.5), "order_states[0] must be a document (got number)"),
+        (
+            lambda p: p["order"].update(total_discounts_tax_incl="NaN"),
+            "order.total_discounts_tax_incl is not a number (got 'NaN')",
+        ),
+        (
+            lambda p: p["order"].update(total_paid_tax_incl="1e308"),
+            "order.total_paid_tax_incl is out of range (got '1e308')",
+        ),
+    ],
+)
+def test_a_wrong_typed_document_or_number_is_refused_by_its_prestashop_path(spoil, message):
+    payload = payload_of("101")
+    spoil(payload)
+    assert _error(payload).message == message

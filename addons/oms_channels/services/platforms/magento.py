@@ -43,7 +43,7 @@ are in ``tests/fixtures/platforms/magento/API.md``. How it maps:
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from ..payload import ChannelOrderError
+from ..payload import ChannelOrderError, json_type
 from ..value_reader import format_datetime, is_blank, show
 
 PLATFORM = "magento"
@@ -51,6 +51,8 @@ PLATFORM = "magento"
 STAGED_CREDITMEMOS = "oms_creditmemos"
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
+# Above any real amount; a larger one (or 1e308) would not survive rounding to the cent.
+MAX_AMOUNT = Decimal(10) ** 15
 # Tax detail types of Adobe Commerce gift wrapping in item_applied_taxes (unconfirmed: Magento_GiftWrapping's
 # tax collector codes), per gift-wrapping amount.
 _GIFT_WRAP_TAX_TYPES = {"gw": ("quote_gw",), "gw_items": ("item_gw",), "gw_card": ("printed_card",)}
@@ -94,7 +96,7 @@ def prices_include_tax(order: dict) -> bool:
             return False
         percent, discount = _number(item.get("discount_percent")), _number(item.get("discount_amount"))
         row_incl, row_excl = _number(item.get("row_total_incl_tax")), _number(item.get("row_total"))
-        if percent and discount and row_incl is not None and row_excl is not None:
+        if percent and 0 < percent <= 100 and discount and row_incl is not None and row_excl is not None:
             if _cent(row_incl * percent / 100) == _cent(discount):
                 return True
             if _cent(row_excl * percent / 100) == _cent(discount):
@@ -106,18 +108,19 @@ class _OrderMapper:
     def __init__(self, order: dict, creditmemos: list | None, include_tax: bool | None):
         self.order = order
         self.creditmemos = creditmemos
-        self.extension = order.get("extension_attributes") or {}
+        self.extension = _object(order.get("extension_attributes"), "extension_attributes")
         self.include_tax = prices_include_tax(order) if include_tax is None else include_tax
         self.spread = ZERO  # Magento's discounts spread over the mapped lines and the shipping
         self.item_taxes = {}  # item_id -> applied taxes of the product
         self.other_taxes = {}  # type -> applied taxes (shipping, gift wrapping)
-        for detail in _list(self.extension.get("item_applied_taxes")):
-            if not isinstance(detail, dict):
-                continue
-            if detail.get("type") == "product" and not is_blank(detail.get("item_id")):
-                self.item_taxes[str(detail["item_id"])] = detail.get("applied_taxes")
-            elif detail.get("type") != "product":
-                self.other_taxes.setdefault(detail.get("type"), []).extend(_list(detail.get("applied_taxes")))
+        details = _objects(self.extension.get("item_applied_taxes"), "extension_attributes.item_applied_taxes")
+        for path, detail in details:
+            kind = _text(detail.get("type"), f"{path}.type")
+            applied = _objects(detail.get("applied_taxes"), f"{path}.applied_taxes")
+            if kind == "product" and not is_blank(detail.get("item_id")):
+                self.item_taxes[str(detail["item_id"])] = applied
+            elif kind != "product":
+                self.other_taxes.setdefault(kind, []).extend(applied)
 
     # --- the order --------------------------------------------------------------------------------------------------
 
@@ -151,19 +154,26 @@ class _OrderMapper:
             "note": _text(order.get("customer_note")),
             "refunds": self.refunds(lines),
         }
-        assignments = _list(self.extension.get("shipping_assignments"))
-        shipping_address = ((assignments[0] or {}).get("shipping") or {}).get("address") if assignments else None
+        shipping_address = self.assigned_shipping().get("address")
         if shipping_address:
             path = "extension_attributes.shipping_assignments[0].shipping.address"
             mapped["shipping_address"] = self.address(shipping_address, path, required=False)
         if shipping is not None:
             mapped["shipping"] = shipping
         if not is_blank(order.get("base_currency_code")):
-            mapped["shop_currency"] = order["base_currency_code"]
+            mapped["shop_currency"] = _text(order["base_currency_code"], "base_currency_code")
             base_total = self.amount(order, "base_grand_total")
             if base_total is not None:
                 mapped["shop_grand_total"] = _out(base_total)
         return mapped
+
+    def assigned_shipping(self) -> dict:
+        """The shipping of the order's first shipping assignment (its address and method), {} when none."""
+        assignments = _objects(self.extension.get("shipping_assignments"), "extension_attributes.shipping_assignments")
+        if not assignments:
+            return {}
+        path, assignment = assignments[0]
+        return _object(assignment.get("shipping"), f"{path}.shipping")
 
     def paid(self, grand_total: Decimal, state: str) -> bool:
         total_paid = self.amount(self.order, "total_paid") or ZERO
@@ -248,9 +258,9 @@ class _OrderMapper:
         order's applied tax of the item's ``tax_percent``, or its only applied tax."""
         if not _number(data.get(tax_key)):
             return []
-        applied = [tax for tax in _list(self.extension.get("applied_taxes")) if isinstance(tax, dict)]
+        applied = _objects(self.extension.get("applied_taxes"), "extension_attributes.applied_taxes")
         if percent is not None:
-            same = [tax for tax in applied if _number(tax.get("percent")) == percent]
+            same = [(path, tax) for path, tax in applied if _number(tax.get("percent")) == percent]
             return _taxes(same) or [{"name": f"{_plain(percent)}%", "rate": float(percent), "code": None}]
         return _taxes(applied) if len(applied) == 1 else []
 
@@ -258,8 +268,7 @@ class _OrderMapper:
 
     def shipping(self) -> dict | None:
         order = self.order
-        assignments = _list(self.extension.get("shipping_assignments"))
-        method = ((assignments[0] or {}).get("shipping") or {}).get("method") if assignments else None
+        method = self.assigned_shipping().get("method")
         method = method or order.get("shipping_method") or order.get("shipping_description")
         if is_blank(method) and not self.amount(order, "shipping_amount"):
             return None  # a virtual order
@@ -290,8 +299,7 @@ class _OrderMapper:
                     "taxes": _taxes(taxes),
                 }
             )
-        for index, fee in enumerate(_list(self.extension.get("custom_fees"))):
-            path = f"extension_attributes.custom_fees[{index}]"
+        for path, fee in _objects(self.extension.get("custom_fees"), "extension_attributes.custom_fees"):
             amount = self.amount(fee, "custom_fee_amount", path=path, required=True)
             if amount:
                 name = fee.get("custom_fee_label") or fee.get("custom_fee_code")
@@ -327,7 +335,7 @@ class _OrderMapper:
 
     def customer(self) -> dict:
         order = self.order
-        billing = order.get("billing_address") or {}
+        billing = _object(order.get("billing_address"), "billing_address")
         name = _name(order.get("customer_firstname"), order.get("customer_lastname")) or _name(
             billing.get("firstname"), billing.get("lastname")
         )
@@ -342,7 +350,8 @@ class _OrderMapper:
         }
 
     def address(self, data, path: str, *, required: bool) -> dict | None:
-        if not isinstance(data, dict) or not data:
+        data = _object(data, path)
+        if not data:
             if required:
                 raise ChannelOrderError("missing_field", f"{path} is missing")
             return None
@@ -369,9 +378,10 @@ class _OrderMapper:
         order_message = self.extension.get("gift_message")
         if isinstance(order_message, dict):
             messages.append(_gift_text(order_message, None))
-        for item in _list(self.order.get("items")):
-            if isinstance(item, dict) and is_blank(item.get("parent_item_id")):
-                message = (item.get("extension_attributes") or {}).get("gift_message")
+        for index, item in enumerate(self.order["items"]):
+            if is_blank(item.get("parent_item_id")):
+                extension = _object(item.get("extension_attributes"), f"items[{index}].extension_attributes")
+                message = extension.get("gift_message")
                 if isinstance(message, dict):
                     messages.append(_gift_text(message, item.get("name")))
         return "\n\n".join(message for message in messages if message) or None
@@ -418,8 +428,7 @@ class _OrderMapper:
         if not isinstance(memo, dict):
             raise ChannelOrderError("malformed", f"{path} must be an object")
         refund_lines = []
-        for item_index, item in enumerate(_list(memo.get("items"))):
-            item_path = f"{path}.items[{item_index}]"
+        for item_path, item in _objects(memo.get("items"), f"{path}.items"):
             line_id = str(self.required(item, "order_item_id", path=item_path))
             quantity = self.amount(item, "qty", path=item_path) or ZERO
             if line_id not in line_ids or not quantity:
@@ -458,9 +467,11 @@ class _OrderMapper:
             if required:
                 raise ChannelOrderError("missing_field", f"{_path(path, key)} is missing")
             return None
-        number = _number(value)
+        number = _decimal(value)
         if number is None:
             raise ChannelOrderError("invalid_value", f"{_path(path, key)} is not a number (got {show(value)})")
+        if abs(number) > MAX_AMOUNT:
+            raise ChannelOrderError("invalid_value", f"{_path(path, key)} is out of range (got {show(value)})")
         return number
 
 
@@ -468,8 +479,14 @@ class _OrderMapper:
 
 
 def _number(value) -> Decimal | None:
-    """A Magento amount (a JSON number, or a string in the gift-wrapping fields) as Decimal, None if not one."""
-    if isinstance(value, bool) or is_blank(value):
+    """A Magento amount as Decimal, None if not one or out of range."""
+    number = _decimal(value)
+    return number if number is not None and abs(number) <= MAX_AMOUNT else None
+
+
+def _decimal(value) -> Decimal | None:
+    """A JSON number, or a string in the gift-wrapping fields, as a finite Decimal, None if not one."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float) or is_blank(value):
         return None
     try:
         number = Decimal(str(value).strip())
@@ -484,7 +501,7 @@ def _date(value, path: str) -> str | None:
         return None
     try:
         return format_datetime(datetime.fromisoformat(str(value).strip().replace(" ", "T")))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ChannelOrderError("invalid_value", f"{path} is not a date (got {show(value)})") from None
 
 
@@ -508,8 +525,32 @@ def _list(value) -> list:
     return value if isinstance(value, list) else []
 
 
-def _text(value) -> str | None:
+def _text(value, path: str = "") -> str | None:
+    """A text value; with a ``path``, anything but text or a number is refused by name."""
+    if path and (isinstance(value, bool) or not (value is None or isinstance(value, str | int | float))):
+        raise ChannelOrderError("invalid_value", f"{path} must be text (got {json_type(value)})")
     return None if is_blank(value) else str(value).strip()
+
+
+def _object(value, path: str) -> dict:
+    """An object of the order, {} when absent (PHP encodes an empty one as [])."""
+    if value is None or value == []:
+        return {}
+    if not isinstance(value, dict):
+        raise ChannelOrderError("malformed", f"{path} must be an object (got {json_type(value)})")
+    return value
+
+
+def _objects(value, path: str) -> list[tuple[str, dict]]:
+    """(path, object) of each element of a list of objects, none when absent."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ChannelOrderError("malformed", f"{path} must be a list (got {json_type(value)})")
+    for index, element in enumerate(value):
+        if not isinstance(element, dict):
+            raise ChannelOrderError("malformed", f"{path}[{index}] must be an object (got {json_type(element)})")
+    return [(f"{path}[{index}]", element) for index, element in enumerate(value)]
 
 
 def _name(first, last) -> str | None:
@@ -520,21 +561,17 @@ def _path(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _taxes(applied) -> list[dict]:
-    """Magento applied taxes ({code, title, percent, amount}) -> [{name, rate, code}], one per rate code."""
+def _taxes(applied: list[tuple[str, dict]] | None) -> list[dict]:
+    """Magento applied taxes ((path, {code, title, percent, amount})) -> [{name, rate, code}], one per rate code."""
     taxes, seen = [], set()
-    for tax in _list(applied):
-        if not isinstance(tax, dict):
-            continue
+    for path, tax in applied or ():
         percent = _number(tax.get("percent"))
-        code = _text(tax.get("code"))
-        key = code or (tax.get("title"), percent)
+        code, title = _text(tax.get("code"), f"{path}.code"), _text(tax.get("title"), f"{path}.title")
+        key = code or (title, percent)
         if percent is None or key in seen:
             continue
         seen.add(key)
-        taxes.append(
-            {"name": _text(tax.get("title")) or code or f"{_plain(percent)}%", "rate": float(percent), "code": code}
-        )
+        taxes.append({"name": title or code or f"{_plain(percent)}%", "rate": float(percent), "code": code})
     return taxes
 
 

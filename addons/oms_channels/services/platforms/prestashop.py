@@ -52,7 +52,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lxml import etree
 
-from ..payload import ChannelOrderError
+from ..payload import ChannelOrderError, json_type
 from ..value_reader import format_datetime
 
 PLATFORM = "prestashop"
@@ -64,6 +64,9 @@ GIFT_WRAP_NAME = "Gift wrapping"
 _CENT = Decimal("0.01")
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
+# Above any real amount; a larger one (or 1e308) would not survive rounding to the cent.
+_MAX_AMOUNT = Decimal(10) ** 15
+_MAX_TAX_RATE = Decimal(1000)  # percent; taxes compound, a rate above this is no tax
 _NO_ID = ("", "0")
 _DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 # No entity expansion, no DTD, no network: the documents come from a shop anyone may run.
@@ -162,7 +165,7 @@ def order_payload(order: dict, references: dict) -> dict:
     payload["order"] = order
     for key in PER_ORDER:
         if key in references:
-            payload[key] = [item for item in _items(references[key]) if _text(item.get("id_order")) == order_id]
+            payload[key] = [item for item in _items(references[key], key) if _text(item.get("id_order")) == order_id]
     details = payload.get("order_details", [])
     wanted = {
         "customers": {_text(order.get("id_customer"))},
@@ -171,29 +174,50 @@ def order_payload(order: dict, references: dict) -> dict:
         "carriers": {_text(order.get("id_carrier"))},
         "order_states": {_text(order.get("current_state"))}
         | {_text(history.get("id_order_state")) for history in payload.get("order_histories", [])},
-        "taxes": {_text(tax.get("id")) for detail in details for tax in _associated(detail, "taxes")},
+        "taxes": {
+            _text(tax.get("id"))
+            for detail in details
+            for tax in _associated(detail, "taxes", f"order_details/{_text(detail.get('id'))}")
+        },
         "cart_rules": {_text(rule.get("id_cart_rule")) for rule in payload.get("order_cart_rules", [])},
     }
-    addresses = [item for item in _items(references.get("addresses")) if _text(item.get("id")) in wanted["addresses"]]
+    addresses = [
+        item
+        for item in _items(references.get("addresses"), "addresses")
+        if _text(item.get("id")) in wanted["addresses"]
+    ]
     wanted["countries"] = {_text(address.get("id_country")) for address in addresses}
     wanted["states"] = {_text(address.get("id_state")) for address in addresses}
     for key, ids in wanted.items():
         if key in references:
-            payload[key] = [item for item in _items(references[key]) if _text(item.get("id")) in ids]
+            payload[key] = [item for item in _items(references[key], key) if _text(item.get("id")) in ids]
     return payload
 
 
-def _items(value) -> list:
-    if value is None:
+def _items(value, path: str) -> list[dict]:
+    """The documents of a resource (``path``: its name), refused by name when they are not documents."""
+    if value is None or value == "":
         return []
     if isinstance(value, dict):  # one document, as read_document(GET /api/customers/1)["customer"]
         return [value]
-    return list(value)
+    if not isinstance(value, list):
+        raise ChannelOrderError("malformed", f"{path} must be a list of documents (got {json_type(value)})")
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise ChannelOrderError("malformed", f"{path}[{index}] must be a document (got {json_type(item)})")
+    return value
 
 
-def _associated(entity: dict, name: str) -> list:
+def _associated(entity: dict, name: str, path: str) -> list[dict]:
+    """The entity's ``associations.<name>`` (``path``: the entity's); an empty ``<associations/>`` is ``""``."""
     associations = entity.get("associations")
-    return list(associations.get(name) or []) if isinstance(associations, dict) else []
+    if associations is None or associations == "":
+        return []
+    if not isinstance(associations, dict):
+        raise ChannelOrderError("malformed", f"{path}.associations must be an object (got {json_type(associations)})")
+    if isinstance(associations.get(name), dict):
+        raise ChannelOrderError("malformed", f"{path}.associations.{name} must be a list (got object)")
+    return _items(associations.get(name), f"{path}.associations.{name}")
 
 
 # --- mapping ------------------------------------------------------------------------------------------------------
@@ -232,6 +256,15 @@ def _text(value, lang: str = "") -> str:
             return _text(value.get(lang))
         return next((_text(text) for text in value.values() if _text(text)), "")
     return str(value).strip()
+
+
+def _rate(value) -> Decimal | None:
+    """A tax rate (percent), None when it is not a number between 0 and :data:`_MAX_TAX_RATE`."""
+    try:
+        rate = Decimal(_text(value))
+    except InvalidOperation:
+        return None
+    return rate if rate.is_finite() and 0 <= rate <= _MAX_TAX_RATE else None
 
 
 def _cents(amount: Decimal) -> Decimal:
@@ -273,6 +306,8 @@ class _OrderMapper:
             raise ChannelOrderError("invalid_value", f"{path}.{key} is not a number (got {text!r})") from None
         if not value.is_finite():
             raise ChannelOrderError("invalid_value", f"{path}.{key} is not a number (got {text!r})")
+        if abs(value) > _MAX_AMOUNT:
+            raise ChannelOrderError("invalid_value", f"{path}.{key} is out of range (got {text!r})")
         return value
 
     def required(self, entity: dict, key: str, path: str) -> str:
@@ -285,7 +320,7 @@ class _OrderMapper:
         """``resource/id_`` among the fetched documents; ``path`` is the field that references it."""
         index = self._indexes.get(resource)
         if index is None:
-            items = _items(self.payload.get(resource))
+            items = _items(self.payload.get(resource), resource)
             index = self._indexes[resource] = {_text(item.get("id")): item for item in items}
         if id_ in _NO_ID:
             raise ChannelOrderError("missing_field", f"{path} is empty")
@@ -298,7 +333,8 @@ class _OrderMapper:
 
     def of_order(self, resource: str) -> list[dict]:
         order_id = _text(self.order.get("id"))
-        return [item for item in _items(self.payload.get(resource)) if _text(item.get("id_order")) == order_id]
+        items = _items(self.payload.get(resource), resource)
+        return [item for item in items if _text(item.get("id_order")) == order_id]
 
     def date(self, entity: dict, key: str, path: str = "order") -> str | None:
         text = _text(entity.get(key))
@@ -316,6 +352,8 @@ class _OrderMapper:
         name = self.payload.get("timezone")
         if not name:
             return None
+        if not isinstance(name, str):
+            raise ChannelOrderError("invalid_value", f"timezone must be a time zone name (got {json_type(name)})")
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
@@ -364,7 +402,12 @@ class _OrderMapper:
         return result
 
     def is_cancelled(self, state_id: str, state: dict) -> bool:
-        cancelled_ids = {str(id_) for id_ in self.payload.get("cancelled_state_ids") or DEFAULT_CANCELLED_STATE_IDS}
+        cancelled_ids = self.payload.get("cancelled_state_ids") or DEFAULT_CANCELLED_STATE_IDS
+        if not isinstance(cancelled_ids, list | tuple):
+            raise ChannelOrderError(
+                "invalid_value", f"cancelled_state_ids must be a list of ids (got {json_type(cancelled_ids)})"
+            )
+        cancelled_ids = {_text(id_) for id_ in cancelled_ids}
         template = state.get("template")
         templates = template.values() if isinstance(template, dict) else [template]
         return state_id in cancelled_ids or any(_text(name) == CANCELLED_TEMPLATE for name in templates)
@@ -389,7 +432,10 @@ class _OrderMapper:
         rate = self.number(self.order, "conversion_rate", "order")
         if rate <= 0:
             raise ChannelOrderError("invalid_value", f"order.conversion_rate must be greater than 0 (got {rate})")
-        return {"shop_currency": shop_currency, "shop_grand_total": _money(grand_total / rate)}
+        shop_total = grand_total / rate
+        if shop_total > _MAX_AMOUNT:
+            raise ChannelOrderError("invalid_value", f"order.conversion_rate is out of range (got {rate})")
+        return {"shop_currency": shop_currency, "shop_grand_total": _money(shop_total)}
 
     # --- customer and addresses ---------------------------------------------------------------------------------
 
@@ -432,7 +478,7 @@ class _OrderMapper:
     # --- lines --------------------------------------------------------------------------------------------------
 
     def lines(self) -> list[dict]:
-        rows = _associated(self.order, "order_rows")
+        rows = _associated(self.order, "order_rows", "order")
         if not rows:
             raise ChannelOrderError("missing_field", "order.associations.order_rows is empty")
         details = {_text(detail.get("id")): detail for detail in self.of_order("order_details")}
@@ -489,10 +535,14 @@ class _OrderMapper:
         """The line's taxes and the factor they multiply a tax-excluded price by (combined, or one after another
         when ``tax_computation_method`` is 1)."""
         taxes, rates = [], []
-        for index, reference in enumerate(_associated(detail, "taxes")):
+        for index, reference in enumerate(_associated(detail, "taxes", path)):
             tax_path = f"{path}.associations.taxes[{index}].id"
             tax = self.document("taxes", _text(reference.get("id")), tax_path)
             rate = self.number(tax, "rate", f"taxes/{_text(tax.get('id'))}")
+            if _rate(rate) is None:
+                raise ChannelOrderError(
+                    "invalid_value", f"taxes/{_text(tax.get('id'))}.rate is out of range (got {rate})"
+                )
             entry = {"name": _text(tax.get("name"), self.lang) or f"{rate.normalize()} %", "rate": float(rate)}
             taxes.append(entry)
             rates.append(rate)
@@ -511,12 +561,10 @@ class _OrderMapper:
     def known_taxes(self) -> Iterable[dict]:
         """The taxes to name a rate by: the order's line taxes first, then every tax fetched."""
         yield from self.line_taxes
-        for tax in _items(self.payload.get("taxes")):
-            rate = _text(tax.get("rate"))
-            try:
-                yield {"name": _text(tax.get("name"), self.lang), "rate": float(Decimal(rate))}
-            except InvalidOperation:
-                continue
+        for tax in _items(self.payload.get("taxes"), "taxes"):
+            rate = _rate(tax.get("rate"))
+            if rate is not None:
+                yield {"name": _text(tax.get("name"), self.lang), "rate": float(rate)}
 
     def tax_for_rate(self, rate: Decimal) -> dict:
         for tax in self.known_taxes():
@@ -547,7 +595,7 @@ class _OrderMapper:
                 method = _text(carrier.get("name"), self.lang) or None
             rate = self.number(order, "carrier_tax_rate", "order", required=False)
             shipping = {"method": method, "price": _money(price), "taxes": [self.tax_for_rate(rate)] if rate else []}
-        cart_rules = {_text(rule.get("id")): rule for rule in _items(self.payload.get("cart_rules"))}
+        cart_rules = {_text(rule.get("id")): rule for rule in _items(self.payload.get("cart_rules"), "cart_rules")}
         discounts, codes, total = [], [], _ZERO
         for rule in self.of_order("order_cart_rules"):
             path = f"order_cart_rules/{_text(rule.get('id'))}"
@@ -602,14 +650,18 @@ class _OrderMapper:
     def refunds(self) -> list[dict]:
         """The order's credit slips (``order_slip``), tax included like the rest of the order."""
         refunds = []
-        slips = sorted(self.of_order("order_slips"), key=lambda slip: int(_text(slip.get("id")) or 0))
+        slips = self.of_order("order_slips")
         for slip in slips:
+            slip_id = _text(slip.get("id"))
+            if not (slip_id.isascii() and slip_id.isdecimal()):
+                raise ChannelOrderError("invalid_value", f"order_slip/{slip_id}.id is not a number (got {slip_id!r})")
+        for slip in sorted(slips, key=lambda slip: int(_text(slip.get("id")))):
             slip_id = _text(slip.get("id"))
             path = f"order_slip/{slip_id}"
             products = self.number(slip, "total_products_tax_incl", path)
             shipping = self.number(slip, "total_shipping_tax_incl", path, required=False)
             lines = []
-            for index, detail in enumerate(_associated(slip, "order_slip_details")):
+            for index, detail in enumerate(_associated(slip, "order_slip_details", path)):
                 detail_path = f"{path}.associations.order_slip_details[{index}]"
                 lines.append(
                     {
