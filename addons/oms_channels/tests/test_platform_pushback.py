@@ -214,6 +214,31 @@ class TestPlatformStockLevels(PlatformChannelCase):
         self.assertFalse(self.shop.last_stock_push_ok)
         self.assertIn("Products tab", self.shop.last_stock_push_message)
 
+    def test_levels_of_many_products_take_as_few_queries_as_of_two(self):
+        self.shop.location_ids = [
+            Command.create({"name": "Madrid", "platform_location_id": "71001", "warehouse_ids": self.north.ids}),
+            Command.create({"name": "Sevilla", "platform_location_id": "71002", "warehouse_ids": self.south.ids}),
+        ]
+
+        def queries():
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.shop._platform_stock_levels()
+            return self.env.cr.sql_log_count - before
+
+        two = queries()
+        many = self.env["product.product"].create(
+            [{"name": f"Bulk {index}", "default_code": f"BULK-{index}", "is_storable": True} for index in range(30)]
+        )
+        for product in many:
+            self.env["stock.quant"]._update_available_quantity(product, self.south.lot_stock_id, 3)
+        self.shop.product_binding_ids = [
+            Command.create({"product_id": product.id, "external_id": f"77{index}"})
+            for index, product in enumerate(many)
+        ]
+        self.assertEqual(queries(), two)
+        self.assertEqual(len(self.shop._platform_stock_levels()), 64)
+
     def test_the_oms_schema_channel_still_pushes_its_free_quantities(self):
         self.channel.stock_warehouse_ids = self.north
         self.env["oms.channel.product"].create({"channel_id": self.channel.id, "product_id": self.kettle.id})
