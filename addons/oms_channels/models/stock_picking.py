@@ -33,6 +33,14 @@ class StockPicking(models.Model):
         self._oms_push_tracking()
         return result
 
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("carrier_tracking_ref"):
+            # A tracking number given after the delivery was validated reaches the channel at once, not at the
+            # next run of the cron.
+            self._oms_push_tracking()
+        return result
+
     def _oms_pickings_to_push(self):
         # Never without a tracking number: a shipped status on the platform tells the customer to look for it.
         return self.filtered(

@@ -5,16 +5,19 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from ..stand_ins.shopify import LocalShopify
 from .common import ChannelCase
 
 
 class PlatformChannelCase(ChannelCase):
     """A Shopify channel (orders by webhook) with the kettle and the lamp bound, and an order of it: 3 kettles and
-    a lamp at 21% VAT, with shipping."""
+    a lamp at 21% VAT, with shipping. Its shop is a local stand-in without these orders: what is pushed of them is
+    refused, and the tests read what the push-back builds."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        empty_shop = cls.enterClassContext(LocalShopify(access_token="shpat_test"))
         cls.shop = cls.env["oms.channel"].create(
             {
                 "name": "Test Shopify",
@@ -25,7 +28,7 @@ class PlatformChannelCase(ChannelCase):
                 "company_id": cls.company.id,
                 "pricelist_id": cls.pricelist["EUR"].id,
                 "warehouse_id": cls.warehouse.id,
-                "shop_url": "test-shop.myshopify.com",
+                "shop_url": empty_shop.url,
                 "access_token": "shpat_test",
                 "product_binding_ids": [
                     Command.create({"product_id": cls.kettle.id, "external_id": "4493"}),

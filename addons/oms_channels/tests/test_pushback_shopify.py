@@ -97,9 +97,9 @@ class TestShopifyPushback(PlatformChannelCase):
         picking = self.deliver(self.shopify_order().picking_ids, {self.kettle: 2, self.lamp: 1})
         self.env["stock.picking"]._cron_push_tracking()
         self.assertEqual(self.stand_in.fulfillments, [], "no shipment without its tracking number")
-        picking.carrier_tracking_ref = "TRK-LATE"
-        self.env["stock.picking"]._cron_push_tracking()
+        picking.carrier_tracking_ref = "TRK-LATE"  # typed after the validation: sent at once
         self.assertEqual([f["trackingInfo"]["number"] for f in self.stand_in.fulfillments], ["TRK-LATE"])
+        self.assertTrue(picking.oms_tracking_pushed)
 
     def test_a_shipment_shopify_refuses_is_noted_once_and_retried(self):
         quants = self.env["stock.quant"]
