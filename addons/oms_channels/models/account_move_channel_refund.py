@@ -65,8 +65,20 @@ class AccountMoveChannelRefund(models.Model):
         those recording a refund the platform made (ticked by hand, or answering one the import announced) are not."""
         credit_notes = self.filtered(lambda move: move.move_type == "out_refund" and not move.oms_refund_push_state)
         answering = credit_notes._oms_match_platform_refunds()
-        for move in answering.sudo().filtered(lambda move: not move.oms_refund_from_channel):
-            move.oms_refund_from_channel = True
+        answering._oms_record_platform_refund()
+        refunds = (credit_notes - answering).filtered(
+            lambda move: not move.oms_refund_from_channel and move.sudo()._oms_refund_orders()
+        )
+        if refunds:
+            refunds.oms_refund_push_state = "to_push"
+            self.env.ref("oms_channels.ir_cron_push_channel_refunds").sudo()._trigger()
+
+    def _oms_record_platform_refund(self):
+        """These credit notes answer refunds the platform made itself: ticked, never sent, said in their chatter."""
+        for move in self.sudo().filtered(lambda move: not move.oms_refund_from_channel or move.oms_refund_push_state):
+            move.write(
+                {"oms_refund_from_channel": True, "oms_refund_push_state": False, "oms_refund_push_message": False}
+            )
             move.message_post(
                 body=self.env._(
                     "Records the refund %(refund)s made on channel %(channel)s: not sent back to it.",
@@ -74,12 +86,6 @@ class AccountMoveChannelRefund(models.Model):
                     channel=move.oms_channel_refund_id.channel_id.name,
                 )
             )
-        refunds = (credit_notes - answering).filtered(
-            lambda move: not move.oms_refund_from_channel and move.sudo()._oms_refund_orders()
-        )
-        if refunds:
-            refunds.oms_refund_push_state = "to_push"
-            self.env.ref("oms_channels.ir_cron_push_channel_refunds").sudo()._trigger()
 
     def _oms_match_platform_refunds(self):
         """Link each of these customer credit notes to the platform refund it answers (same sale order, same
@@ -90,6 +96,10 @@ class AccountMoveChannelRefund(models.Model):
         if not orders:
             return self.browse()
         refunds = self.env["oms.channel.refund"].sudo().search([("sale_order_id", "in", orders.ids)], order="id")
+        # A refund the push-back made comes back with the next pull: it is the sent credit note's, answers no other.
+        sent = self.sudo().search([("oms_refund_channel_ref", "in", refunds.mapped("external_id"))])
+        echoes = {(order.id, move.oms_refund_channel_ref) for move in sent for order in move._oms_refund_orders()}
+        refunds = refunds.filtered(lambda refund: (refund.sale_order_id.id, refund.external_id) not in echoes)
         answered = set(self.sudo().search([("oms_channel_refund_id", "in", refunds.ids)]).oms_channel_refund_id.ids)
         matched = self.browse()
         for move in credit_notes:
@@ -136,6 +146,10 @@ class AccountMoveChannelRefund(models.Model):
     def _oms_push_channel_refund(self):
         """Send this credit note's refund to its channel; True when the platform took it."""
         self.ensure_one()
+        if self._oms_match_platform_refunds():
+            # Refunded on the platform meanwhile (PrestaShop's back office, a merchant on Shopify): never twice.
+            self._oms_record_platform_refund()
+            return False
         channel = self.sudo()._oms_refund_orders().oms_channel_id[:1]
         try:
             request = self._oms_refund_request()  # raises unless the credit note refunds one channel order

@@ -121,6 +121,17 @@ class TestPlatformRefunds(PlatformChannelCase):
         self.assertEqual(another.oms_refund_push_state, "to_push", "a second kettle refunded in Odoo is sent")
         self.assertFalse(another.oms_channel_refund_id)
 
+    def test_a_refund_the_push_back_made_answers_no_later_credit_note(self):
+        order, invoice = self.invoiced_order()
+        kettle_line = order.order_line.filtered(lambda line: line.product_id == self.kettle)
+        sent = self.credit_note(invoice, {kettle_line: 1})
+        sent.write({"oms_refund_push_state": "pushed", "oms_refund_channel_ref": "R-500"})  # as the platform answered
+        # The next pull brings the platform's refund R-500 back: it is the one sent, not one the platform made.
+        self.env["oms.channel.refund"].create({"sale_order_id": order.id, "external_id": "R-500", "amount": 36.3})
+        later = self.credit_note(invoice, {kettle_line: 1})
+        self.assertEqual(later.oms_refund_push_state, "to_push", "a second kettle refunded in Odoo is sent")
+        self.assertFalse(later.oms_refund_from_channel)
+
     def test_refunds_of_oms_schema_channels_are_not_pushed(self):
         order, invoice = self.invoiced_order()
         order.oms_channel_id = self.channel

@@ -78,3 +78,11 @@ class TestPrestashopPushback(PlatformChannelCase):
         self.assertEqual(credit_note.oms_refund_push_state, "failed")
         self.assertIn("PrestaShop back office", credit_note.oms_refund_push_message)
         self.assertNotIn(KEY, credit_note.oms_refund_push_message)
+        # Refunded in the back office: its order slip comes back with the next pull, and answers the credit note.
+        self.env["oms.channel.refund"].create(
+            {"sale_order_id": order.id, "external_id": "7", "amount": credit_note.amount_total}
+        )
+        self.env["account.move"]._cron_push_channel_refunds()
+        self.assertTrue(credit_note.oms_refund_from_channel)
+        self.assertFalse(credit_note.oms_refund_push_state, "nothing left to send: not tried again")
+        self.assertIn("Records the refund 7", credit_note.message_ids[0].body)
