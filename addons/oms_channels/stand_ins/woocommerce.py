@@ -15,7 +15,8 @@ read-only key (``read_only=True``) is refused on writes. With "plain permalinks"
 which is served too. Push-back calls (stock, order notes, status updates, refunds) are recorded in lists; refunds
 are served back as WooCommerce documents them (negative lines naming ``_refunded_item_id``), and ``add_refund`` serves
 one already made; notes are listed back (``GET orders/<id>/notes``, newest first). ``woocommerce_active = False``: a
-WordPress without WooCommerce. Products (SKU look-up, batch stock updates): ``stand_ins/woocommerce_products.py``.
+WordPress without WooCommerce. Products (SKU look-up, batch stock updates): ``stand_ins/woocommerce_products.py``;
+push-backs (status updates, notes, refunds): ``stand_ins/woocommerce_pushbacks.py``.
 """
 
 import math
@@ -32,6 +33,7 @@ from odoo.addons.oms_intelligent.stand_ins.http_server import LocalJsonServer, j
 
 from .orders import OrdersServed
 from .woocommerce_products import ProductsServed
+from .woocommerce_pushbacks import PushBacksServed
 
 RecordedRequest = namedtuple("RecordedRequest", "method path query body")
 
@@ -89,7 +91,7 @@ def wp_error(code: str, message: str, status: int, headers: dict | None = None, 
     return response
 
 
-class LocalWooCommerce(ProductsServed, OrdersServed, LocalJsonServer):
+class LocalWooCommerce(PushBacksServed, ProductsServed, OrdersServed, LocalJsonServer):
     def __init__(self, consumer_key: str = "ck_test", consumer_secret: str = "cs_test", read_only: bool = False):
         super().__init__()
         self.consumer_key = consumer_key
@@ -98,20 +100,10 @@ class LocalWooCommerce(ProductsServed, OrdersServed, LocalJsonServer):
         self.woocommerce_active = True  # False: WordPress answers, WooCommerce is off (rest_no_route everywhere)
         self.requests: list[RecordedRequest] = []
         self.stock_updates: list[dict] = []  # {"product_id", "variation_id" (None for simple), "body"}
-        self.notes: list[tuple[int, dict]] = []  # (order id, body)
-        self._note_answers: list[tuple[int, dict]] = []  # (order id, the note as answered)
-        self.order_updates: list[tuple[int, dict]] = []  # (order id, body), e.g. {"status": "completed"}
-        self.refunds: list[tuple[int, dict]] = []  # (order id, body) of the refunds created
-        self._refund_answers: list[tuple[int, dict]] = []  # (order id, the refund as answered)
         self._scripted: list = []  # factories of the answers asked for, served before anything else
         self._next_id = 9300
 
-    _wp_error = staticmethod(wp_error)  # for the products mixin
-
-    def add_refund(self, order_id: int, refund: dict) -> None:
-        """A refund document of an order (``GET orders/<id>/refunds`` serves it), e.g. a fixture's."""
-        with self.lock:
-            self._refund_answers.append((order_id, refund))
+    _wp_error = staticmethod(wp_error)  # for the products and push-backs mixins
 
     # --- failure injection -----------------------------------------------------------------------------------------
 
@@ -264,86 +256,7 @@ class LocalWooCommerce(ProductsServed, OrdersServed, LocalJsonServer):
     def _serve_order(self, request: Request, body, order_id: int) -> Response:
         with self.lock:
             order = self._find_order(order_id)
-        return json_response(order) if order else _invalid_order()
-
-    def _serve_order_update(self, request: Request, body, order_id: int) -> Response:
-        if not isinstance(body, dict):
-            return wp_error("rest_invalid_json", "Invalid JSON body passed.", 400)
-        with self.lock:
-            order = self._find_order(order_id)
-            if order is None:
-                return _invalid_order()
-            self.order_updates.append((order_id, body))
-            if "status" in body:
-                order["status"] = body["status"]
-            return json_response(order)
-
-    def _serve_note(self, request: Request, body, order_id: int) -> Response:
-        if not (isinstance(body, dict) and isinstance(body.get("note"), str) and body["note"]):
-            return wp_error("rest_missing_callback_param", "Missing parameter(s): note", 400, params=["note"])
-        with self.lock:
-            if self._find_order(order_id) is None:
-                return _invalid_order()
-            self.notes.append((order_id, body))
-            note = {
-                "id": self._new_id(),
-                "author": "system",
-                "date_created_gmt": _now(),
-                "note": body["note"],
-                "customer_note": bool(body.get("customer_note", False)),
-            }
-            self._note_answers.append((order_id, note))
-        return json_response(note, 201)
-
-    def _serve_notes(self, request: Request, body, order_id: int) -> Response:
-        with self.lock:
-            if self._find_order(order_id) is None:
-                return _invalid_order()
-            return json_response([note for oid, note in reversed(self._note_answers) if oid == order_id])
-
-    def _serve_refunds(self, request: Request, body, order_id: int) -> Response:
-        with self.lock:
-            if self._find_order(order_id) is None:
-                return _invalid_order()
-            return json_response([refund for oid, refund in self._refund_answers if oid == order_id])
-
-    def _serve_refund(self, request: Request, body, order_id: int) -> Response:
-        if not isinstance(body, dict):
-            return wp_error("rest_invalid_json", "Invalid JSON body passed.", 400)
-        lines = body.get("line_items") or []
-        try:
-            amount = float(body["amount"]) if body.get("amount") not in (None, "") else _lines_amount(lines)
-        except (TypeError, ValueError, KeyError):
-            return wp_error(
-                "rest_invalid_param", "Invalid parameter(s): amount", 400, params={"amount": "not a number"}
-            )
-        if amount <= 0:
-            return wp_error("woocommerce_rest_invalid_order_refund", "Refund amount must be greater than zero.", 400)
-        if body.get("api_refund", True) not in (False, "false", 0, "0"):
-            return wp_error(
-                "woocommerce_rest_cannot_create_order_refund",
-                "The payment gateway for this order does not support automatic refunds.",
-                500,
-            )
-        with self.lock:
-            order = self._find_order(order_id)
-            if order is None:
-                return _invalid_order()
-            self.refunds.append((order_id, body))
-            refund = {
-                "id": self._new_id(),
-                "date_created_gmt": _now(),
-                "amount": f"{amount:.2f}",
-                "reason": body.get("reason", ""),
-                "refunded_payment": False,
-                "meta_data": body.get("meta_data", []),
-                "line_items": [self._refunded_item(line) for line in lines if isinstance(line, dict)],
-            }
-            self._refund_answers.append((order_id, refund))
-            order.setdefault("refunds", []).append(
-                {"id": refund["id"], "reason": refund["reason"], "total": f"-{amount:.2f}"}
-            )
-        return json_response(refund, 201)
+        return json_response(order) if order else self._invalid_order()
 
     def _serve_stock(self, request: Request, body, product_id: int, variation_id: int | None = None) -> Response:
         quantity = body.get("stock_quantity") if isinstance(body, dict) else None
@@ -359,19 +272,6 @@ class LocalWooCommerce(ProductsServed, OrdersServed, LocalJsonServer):
         status = "instock" if quantity > 0 else "outofstock"
         answer = {"id": variation_id or product_id, "manage_stock": True, "stock_quantity": quantity}
         return json_response({**answer, "stock_status": status})
-
-    def _refunded_item(self, line: dict) -> dict:
-        """A refund document's line as WooCommerce writes it: negative amounts, the order item in meta."""
-        taxes = [tax for tax in line.get("refund_tax") or [] if isinstance(tax, dict)]
-        tax_total = sum(float(tax.get("refund_total") or 0) for tax in taxes)
-        return {
-            "id": self._new_id(),
-            "quantity": -int(line.get("quantity") or 0),
-            "total": f"{-float(line.get('refund_total') or 0):.2f}",
-            "total_tax": f"{-tax_total:.2f}",
-            "taxes": [{"id": tax.get("id"), "total": f"{-float(tax.get('refund_total') or 0):.2f}"} for tax in taxes],
-            "meta_data": [{"key": "_refunded_item_id", "value": str(line.get("id"))}],
-        }
 
     def _new_id(self) -> int:
         self._next_id += 1
@@ -419,21 +319,5 @@ def _page_url(request: Request, page: int) -> str:
     return f"{request.base_url}?{urlencode([*query, ('page', page)])}"
 
 
-def _lines_amount(lines: list) -> float:
-    return sum(
-        float(line.get("refund_total") or 0)
-        + sum(float(tax.get("refund_total") or 0) for tax in line.get("refund_tax", []))
-        for line in lines
-    )
-
-
 def _no_route() -> Response:
     return wp_error("rest_no_route", "No route was found matching the URL and request method.", 404)
-
-
-def _invalid_order() -> Response:
-    return wp_error("woocommerce_rest_shop_order_invalid_id", "Invalid ID.", 404)
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")

@@ -1,4 +1,5 @@
-"""PrestaShop webservice documents read and mapped to the channel-order schema (plain pytest, no database)."""
+"""PrestaShop fixture orders mapped to the channel-order schema (plain pytest, no database); the documents read:
+``test_services_platform_prestashop_documents.py``, the payloads refused: ``..._refusals.py``."""
 
 import copy
 from decimal import Decimal
@@ -8,13 +9,7 @@ from pathlib import Path
 import pytest
 
 from odoo.addons.oms_channels.services.channel_order import parse_channel_order
-from odoo.addons.oms_channels.services.payload import ChannelOrderError
-from odoo.addons.oms_channels.services.platforms.prestashop import (
-    WebserviceDocumentError,
-    map_order,
-    order_payload,
-    read_document,
-)
+from odoo.addons.oms_channels.services.platforms.prestashop import map_order, order_payload, read_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "platforms" / "prestashop"
 ORDER_IDS = ("101", "102", "103", "104")
@@ -96,63 +91,6 @@ def computed_total(order: dict) -> Decimal:
     for discount in order["discounts"]:
         total -= _with_tax(Decimal(str(discount["amount"])), discount["taxes"], include)
     return _cents(total)
-
-
-# --- reading documents --------------------------------------------------------------------------------------------
-
-
-def test_order_document_reads_fields_associations_and_multilingual_values():
-    order = read("order_101.xml")["order"]
-    assert order["id"] == "101"
-    assert order["id_customer"] == "1", "xlink:href attributes are dropped, the text kept"
-    assert order["note"] == "" and order["gift_message"] == ""
-    rows = order["associations"]["order_rows"]
-    assert [row["id"] for row in rows] == ["1001", "1002"]
-    assert rows[1]["product_name"] == "Tostadora 2 ranuras - Color : Rojo"
-    (state,) = (state for state in read("order_states.xml")["order_states"] if state["id"] == "6")
-    assert state["name"] == {"1": "Cancelado"}
-    (detail,) = (detail for detail in read("order_details.xml")["order_details"] if detail["id"] == "1002")
-    assert detail["associations"]["taxes"] == [{"id": "1"}]
-
-
-def test_list_pages_read_as_lists_and_an_empty_page_as_an_empty_list():
-    assert [order["id"] for order in read("orders_page_1.xml")["orders"]] == ["101", "103", "102"]
-    assert [order["id"] for order in read("orders_page_2.xml")["orders"]] == ["104"]
-    assert read("orders_page_3_empty.xml") == {"orders": []}
-    assert read("order_cart_rules.xml")["order_cart_rules"][0]["name"] == "Bienvenida 5 € (BIENVENIDA5)"
-    short = read_document('<prestashop><orders><order id="1" href="x"/><order id="2"/></orders></prestashop>')
-    assert short == {"orders": [{"id": "1"}, {"id": "2"}]}, "a list without display=full"
-
-
-def test_error_documents_and_html_pages_are_refused():
-    with pytest.raises(WebserviceDocumentError, match="PrestaShop error 26") as caught:
-        read("error_401_resource_not_allowed.xml")
-    assert caught.value.errors[0][0] == "26"
-    with pytest.raises(WebserviceDocumentError, match="root element <html>"):
-        read_document("<html><body><h1>Maintenance</h1></body></html>")
-    with pytest.raises(WebserviceDocumentError, match="not an XML document"):
-        read_document("<!DOCTYPE html><html><body>Login")
-
-
-def test_entities_are_not_expanded():
-    xml = (
-        '<?xml version="1.0"?><!DOCTYPE prestashop [<!ENTITY secret SYSTEM "file:///etc/passwd">'
-        '<!ENTITY big "AAAAAAAAAA">]><prestashop><order><id>1</id><note>&secret;&big;</note></order></prestashop>'
-    )
-    order = read_document(xml)["order"]
-    assert order["id"] == "1"
-    assert "root" not in order["note"] and "AAAA" not in order["note"]
-
-
-def test_order_payload_keeps_only_what_the_order_references():
-    payload = payload_of("103")
-    assert [customer["id"] for customer in payload["customers"]] == ["3"]
-    assert [address["id"] for address in payload["addresses"]] == ["14"]
-    assert [detail["id"] for detail in payload["order_details"]] == ["1005", "1006"]
-    assert [slip["id"] for slip in payload["order_slips"]] == ["41"]
-    assert {state["id"] for state in payload["order_states"]} == {"2", "4", "5"}
-    assert [tax["id"] for tax in payload["taxes"]] == ["3"]
-    assert payload["cart_rules"] == [] and payload["shop_currency"] == "EUR"
 
 
 # --- every fixture order ------------------------------------------------------------------------------------------
@@ -329,94 +267,3 @@ def test_per_line_rounding_takes_prestashops_own_line_total():
     payload["order_details"][0]["total_price_tax_incl"] = "91.490000"
     jug = map_order(payload)["lines"][0]
     assert (jug["unit_price"], jug["discount_amount"]) == (15.25, 0.01), "6 x 15.25 - 91.49"
-
-
-# --- payloads missing what the mapping needs ----------------------------------------------------------------------
-
-
-def _error(payload: dict) -> ChannelOrderError:
-    with pytest.raises(ChannelOrderError) as caught:
-        map_order(payload)
-    return caught.value
-
-
-def test_a_row_without_reference_barcode_or_product_id_names_its_field():
-    payload = payload_of("101")
-    row = payload["order"]["associations"]["order_rows"][1]
-    row.update(product_reference="", product_ean13="", product_upc="", product_id="0", product_attribute_id="0")
-    error = _error(payload)
-    assert error.category == "missing_field"
-    assert error.message == (
-        "order.associations.order_rows[1].product_reference empty, no product_ean13 or product_upc and no product_id"
-    )
-
-
-def test_a_row_with_only_its_product_id_is_mapped():
-    payload = payload_of("101")
-    payload["order"]["associations"]["order_rows"][0].update(product_reference="", product_ean13="")
-    line = map_order(payload)["lines"][0]
-    assert (line["sku"], line["barcode"], line["channel_product_id"]) == (None, None, "12")
-
-
-@pytest.mark.parametrize(
-    ("spoil", "message"),
-    [
-        (lambda p: p.update(customers=[]), "order.id_customer is 1 but customers/1 is not among the documents fetched"),
-        (lambda p: p["order"].update(id_currency="0"), "order.id_currency is empty"),
-        (
-            lambda p: p.update(order_details=p["order_details"][:1]),
-            "order.associations.order_rows[1].id is 1002 but order_details/1002 is not among the documents fetched",
-        ),
-        (
-            lambda p: p.update(countries=[]),
-            "addresses/11.id_country is 6 but countries/6 is not among the documents fetched",
-        ),
-        (lambda p: p.update(order_cart_rules=[]), "order.total_discounts_tax_incl is 5.00 but the order_cart_rules"),
-        (
-            lambda p: p["order"]["associations"]["order_rows"][0].update(product_quantity=""),
-            "order.associations.order_rows[0].product_quantity is empty",
-        ),
-        (
-            lambda p: p["order"].update(total_paid_tax_incl="85,71"),
-            "order.total_paid_tax_incl is not a number (got '85,71')",
-        ),
-        (lambda p: p["order"]["associations"].update(order_rows=[]), "order.associations.order_rows is empty"),
-        (
-            lambda p: p["taxes"].clear(),
-            "order_details/1001.associations.taxes[0].id is 1 but taxes/1 is not among the documents fetched",
-        ),
-    ],
-)
-def test_missing_documents_and_fields_name_prestashops_own_path(spoil, message):
-    payload = payload_of("101")
-    spoil(payload)
-    assert message in _error(payload).message
-
-
-def test_a_payload_without_an_order_is_malformed():
-    assert _error({"orders": []}).category == "malformed"
-
-
-@pytest.mark.parametrize(
-    ("spoil", "message"),
-    [
-        (
-            lambda p: p["order_details"][0]["associations"]["taxes"].__setitem__(0, "abc"),
-            "order_details/1001.associations.taxes[0] must be a document (got string)",
-        ),
-        (lambda p: p.update(currencies="EUR"), "currencies must be a list of documents (got string)"),
-        (lambda p: p["order_states"].__setitem__(0, 1.5), "order_states[0] must be a document (got number)"),
-        (
-            lambda p: p["order"].update(total_discounts_tax_incl="NaN"),
-            "order.total_discounts_tax_incl is not a number (got 'NaN')",
-        ),
-        (
-            lambda p: p["order"].update(total_paid_tax_incl="1e308"),
-            "order.total_paid_tax_incl is out of range (got '1e308')",
-        ),
-    ],
-)
-def test_a_wrong_typed_document_or_number_is_refused_by_its_prestashop_path(spoil, message):
-    payload = payload_of("101")
-    spoil(payload)
-    assert _error(payload).message == message

@@ -40,19 +40,17 @@ are in ``tests/fixtures/platforms/magento/API.md``. How it maps:
   ``extension_attributes.shipping_assignments[0].shipping.address``. ``state`` is ``region_code`` else ``region``.
 """
 
-from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
-from ..payload import ChannelOrderError, json_type
-from ..value_reader import format_datetime, is_blank, show
+from ..payload import ChannelOrderError
+from ..value_reader import is_blank
+from .magento_people import OrderPeople
+from .magento_read import ZERO, _cent, _list, _number, _object, _objects, _out, _plain, _quantity, _taxes, _text
+from .magento_refunds import OrderRefunds
 
 PLATFORM = "magento"
 # Where the client puts an order's credit memos in the payload it yields (Magento's own fields never start "oms_").
 STAGED_CREDITMEMOS = "oms_creditmemos"
-CENT = Decimal("0.01")
-ZERO = Decimal(0)
-# Above any real amount; a larger one (or 1e308) would not survive rounding to the cent.
-MAX_AMOUNT = Decimal(10) ** 15
 # Tax detail types of Adobe Commerce gift wrapping in item_applied_taxes (unconfirmed: Magento_GiftWrapping's
 # tax collector codes), per gift-wrapping amount.
 _GIFT_WRAP_TAX_TYPES = {"gw": ("quote_gw",), "gw_items": ("item_gw",), "gw_card": ("printed_card",)}
@@ -104,9 +102,9 @@ def prices_include_tax(order: dict) -> bool:
     return bool(_number(order.get("discount_tax_compensation_amount")))
 
 
-class _OrderMapper:
+class _OrderMapper(OrderPeople, OrderRefunds):
     def __init__(self, order: dict, creditmemos: list | None, include_tax: bool | None):
-        self.order = order
+        super().__init__(order)
         self.creditmemos = creditmemos
         self.extension = _object(order.get("extension_attributes"), "extension_attributes")
         self.include_tax = prices_include_tax(order) if include_tax is None else include_tax
@@ -180,9 +178,6 @@ class _OrderMapper:
         if grand_total > 0:
             return total_paid >= grand_total
         return state in _PAID_STATES
-
-    def date(self, key: str) -> str | None:
-        return _date(self.order.get(key), key)
 
     # --- lines ------------------------------------------------------------------------------------------------------
 
@@ -330,255 +325,3 @@ class _OrderMapper:
         if not codes and not is_blank(self.order.get("coupon_code")):
             codes = [str(self.order["coupon_code"])]
         return codes
-
-    # --- people and messages ----------------------------------------------------------------------------------------
-
-    def customer(self) -> dict:
-        order = self.order
-        billing = _object(order.get("billing_address"), "billing_address")
-        name = _name(order.get("customer_firstname"), order.get("customer_lastname")) or _name(
-            billing.get("firstname"), billing.get("lastname")
-        )
-        if not name:
-            raise ChannelOrderError("missing_field", "customer_firstname, customer_lastname and billing names empty")
-        return {
-            "name": name,
-            "email": _text(order.get("customer_email")) or _text(billing.get("email")),
-            "phone": _text(billing.get("telephone")),
-            "company": _text(billing.get("company")),
-            "vat": _text(order.get("customer_taxvat")) or _text(billing.get("vat_id")),
-        }
-
-    def address(self, data, path: str, *, required: bool) -> dict | None:
-        data = _object(data, path)
-        if not data:
-            if required:
-                raise ChannelOrderError("missing_field", f"{path} is missing")
-            return None
-        street = [str(line).strip() for line in _list(data.get("street")) if not is_blank(line)]
-        if isinstance(data.get("street"), str):
-            street = [line.strip() for line in data["street"].split("\n") if line.strip()]
-        if not street:
-            raise ChannelOrderError("missing_field", f"{path}.street is empty")
-        return {
-            "name": _name(data.get("firstname"), data.get("lastname")),
-            "company": _text(data.get("company")),
-            "street": street[0],
-            "street2": ", ".join(street[1:]) or None,
-            "city": _text(data.get("city")),
-            "zip": _text(data.get("postcode")),
-            "state": _text(data.get("region_code")) or _text(data.get("region")),
-            "country_code": _text(data.get("country_id")),
-            "phone": _text(data.get("telephone")),
-            "email": _text(data.get("email")),
-        }
-
-    def gift_message(self) -> str | None:
-        messages = []
-        order_message = self.extension.get("gift_message")
-        if isinstance(order_message, dict):
-            messages.append(_gift_text(order_message, None))
-        for index, item in enumerate(self.order["items"]):
-            if is_blank(item.get("parent_item_id")):
-                extension = _object(item.get("extension_attributes"), f"items[{index}].extension_attributes")
-                message = extension.get("gift_message")
-                if isinstance(message, dict):
-                    messages.append(_gift_text(message, item.get("name")))
-        return "\n\n".join(message for message in messages if message) or None
-
-    # --- refunds ----------------------------------------------------------------------------------------------------
-
-    def refunds(self, lines: list[dict]) -> list[dict]:
-        line_ids = {line["external_line_id"] for line in lines}
-        if self.creditmemos is not None:
-            return [self.creditmemo(index, memo, line_ids) for index, memo in enumerate(self.creditmemos)]
-        total = self.amount(self.order, "total_refunded")
-        if not total:
-            return []
-        refund_lines = []
-        for index, item in enumerate(self.order["items"]):
-            if str(item.get("item_id")) not in line_ids or not self.amount(item, "qty_refunded"):
-                continue
-            path = f"items[{index}]"
-            amount = (
-                (self.amount(item, "amount_refunded", path=path) or ZERO)
-                + (self.amount(item, "tax_refunded", path=path) or ZERO)
-                + (self.amount(item, "discount_tax_compensation_refunded", path=path) or ZERO)
-                - (self.amount(item, "discount_refunded", path=path) or ZERO)
-            )
-            quantity = self.amount(item, "qty_refunded", path=path)
-            refund_lines.append(
-                {"external_line_id": str(item["item_id"]), "quantity": _quantity(quantity), "amount": _out(amount)}
-            )
-        shipping = (self.amount(self.order, "shipping_refunded") or ZERO) + (
-            self.amount(self.order, "shipping_tax_refunded") or ZERO
-        )
-        return [
-            {
-                "external_id": f"{self.order['entity_id']}-refunded",
-                "date": self.date("updated_at"),
-                "amount": _out(total),
-                "lines": refund_lines,
-                "shipping_amount": _out(shipping),
-            }
-        ]
-
-    def creditmemo(self, index: int, memo: dict, line_ids: set) -> dict:
-        path = f"creditmemos[{index}]"
-        if not isinstance(memo, dict):
-            raise ChannelOrderError("malformed", f"{path} must be an object")
-        refund_lines = []
-        for item_path, item in _objects(memo.get("items"), f"{path}.items"):
-            line_id = str(self.required(item, "order_item_id", path=item_path))
-            quantity = self.amount(item, "qty", path=item_path) or ZERO
-            if line_id not in line_ids or not quantity:
-                continue  # a configurable's child row, or an item not refunded
-            amount = (
-                (self.amount(item, "row_total", path=item_path) or ZERO)
-                + (self.amount(item, "tax_amount", path=item_path) or ZERO)
-                + (self.amount(item, "discount_tax_compensation_amount", path=item_path) or ZERO)
-                - (self.amount(item, "discount_amount", path=item_path) or ZERO)
-            )
-            refund_lines.append({"external_line_id": line_id, "quantity": _quantity(quantity), "amount": _out(amount)})
-        shipping = self.amount(memo, "shipping_incl_tax", path=path)
-        if shipping is None:
-            shipping = (self.amount(memo, "shipping_amount", path=path) or ZERO) + (
-                self.amount(memo, "shipping_tax_amount", path=path) or ZERO
-            )
-        return {
-            "external_id": str(self.required(memo, "entity_id", path=path)),
-            "date": _date(memo.get("created_at"), f"{path}.created_at"),
-            "amount": _out(self.amount(memo, "grand_total", path=path, required=True)),
-            "lines": refund_lines,
-            "shipping_amount": _out(shipping),
-        }
-
-    # --- reading values ---------------------------------------------------------------------------------------------
-
-    def required(self, data: dict, key: str, *, path: str = ""):
-        value = data.get(key) if isinstance(data, dict) else None
-        if is_blank(value):
-            raise ChannelOrderError("missing_field", f"{_path(path, key)} is missing")
-        return value
-
-    def amount(self, data, key: str, *, path: str = "", required: bool = False) -> Decimal | None:
-        value = data.get(key) if isinstance(data, dict) else None
-        if is_blank(value):
-            if required:
-                raise ChannelOrderError("missing_field", f"{_path(path, key)} is missing")
-            return None
-        number = _decimal(value)
-        if number is None:
-            raise ChannelOrderError("invalid_value", f"{_path(path, key)} is not a number (got {show(value)})")
-        if abs(number) > MAX_AMOUNT:
-            raise ChannelOrderError("invalid_value", f"{_path(path, key)} is out of range (got {show(value)})")
-        return number
-
-
-# --- helpers ------------------------------------------------------------------------------------------------------
-
-
-def _number(value) -> Decimal | None:
-    """A Magento amount as Decimal, None if not one or out of range."""
-    number = _decimal(value)
-    return number if number is not None and abs(number) <= MAX_AMOUNT else None
-
-
-def _decimal(value) -> Decimal | None:
-    """A JSON number, or a string in the gift-wrapping fields, as a finite Decimal, None if not one."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float) or is_blank(value):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
-
-
-def _date(value, path: str) -> str | None:
-    """A Magento date ("2026-03-02 09:12:44", UTC without offset) as the schema's ISO 8601 UTC text."""
-    if is_blank(value):
-        return None
-    try:
-        return format_datetime(datetime.fromisoformat(str(value).strip().replace(" ", "T")))
-    except (ValueError, OverflowError):
-        raise ChannelOrderError("invalid_value", f"{path} is not a date (got {show(value)})") from None
-
-
-def _quantity(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _cent(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _out(value: Decimal) -> float:
-    return float(_cent(value))
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def _list(value) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _text(value, path: str = "") -> str | None:
-    """A text value; with a ``path``, anything but text or a number is refused by name."""
-    if path and (isinstance(value, bool) or not (value is None or isinstance(value, str | int | float))):
-        raise ChannelOrderError("invalid_value", f"{path} must be text (got {json_type(value)})")
-    return None if is_blank(value) else str(value).strip()
-
-
-def _object(value, path: str) -> dict:
-    """An object of the order, {} when absent (PHP encodes an empty one as [])."""
-    if value is None or value == []:
-        return {}
-    if not isinstance(value, dict):
-        raise ChannelOrderError("malformed", f"{path} must be an object (got {json_type(value)})")
-    return value
-
-
-def _objects(value, path: str) -> list[tuple[str, dict]]:
-    """(path, object) of each element of a list of objects, none when absent."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ChannelOrderError("malformed", f"{path} must be a list (got {json_type(value)})")
-    for index, element in enumerate(value):
-        if not isinstance(element, dict):
-            raise ChannelOrderError("malformed", f"{path}[{index}] must be an object (got {json_type(element)})")
-    return [(f"{path}[{index}]", element) for index, element in enumerate(value)]
-
-
-def _name(first, last) -> str | None:
-    return " ".join(part for part in (_text(first), _text(last)) if part) or None
-
-
-def _path(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _taxes(applied: list[tuple[str, dict]] | None) -> list[dict]:
-    """Magento applied taxes ((path, {code, title, percent, amount})) -> [{name, rate, code}], one per rate code."""
-    taxes, seen = [], set()
-    for path, tax in applied or ():
-        percent = _number(tax.get("percent"))
-        code, title = _text(tax.get("code"), f"{path}.code"), _text(tax.get("title"), f"{path}.title")
-        key = code or (title, percent)
-        if percent is None or key in seen:
-            continue
-        seen.add(key)
-        taxes.append({"name": title or code or f"{_plain(percent)}%", "rate": float(percent), "code": code})
-    return taxes
-
-
-def _gift_text(message: dict, item_name) -> str | None:
-    text = _text(message.get("message"))
-    if not text:
-        return None
-    head = " → ".join(part for part in (_text(message.get("sender")), _text(message.get("recipient"))) if part)
-    prefix = f"[{item_name}] " if item_name else ""
-    return f"{prefix}{head}: {text}" if head else f"{prefix}{text}"

@@ -93,7 +93,7 @@ def orders_in(document) -> list:
 
 def prestashop_payloads(paths: list[Path]) -> list:
     """Webservice XML documents: the first holds the order(s), the others what they reference."""
-    from .prestashop import order_payload, read_document  # noqa: PLC0415 - lxml only for PrestaShop files
+    from .prestashop_documents import order_payload, read_document  # noqa: PLC0415 - lxml only for PrestaShop files
 
     orders = next(iter(read_document(paths[0].read_bytes()).values()))
     references = {}

@@ -1,13 +1,8 @@
 """PrestaShop webservice orders (XML) to the channel-order schema, in plain Python (no ORM).
 
-Two parts (facts and traps: ``tests/fixtures/platforms/prestashop/API.md``):
-
-:func:`read_document` reads one webservice document into plain dicts: ``<prestashop><order>…</order></prestashop>``
-gives ``{"order": {...}}`` and a list (``<orders>``, ``<customers>``, ``<order_slips>``…) gives ``{"orders": [...]}``.
-A field is its text (``""`` when empty; attributes such as ``xlink:href`` are dropped), a multilingual field a dict
-``{language id: text}``, and ``associations`` a dict of lists (``order["associations"]["order_rows"]``). An error
-document, an HTML page or anything else that is not a ``<prestashop>`` document raises
-:class:`WebserviceDocumentError`.
+Two parts (facts and traps: ``tests/fixtures/platforms/prestashop/API.md``): the webservice's XML read into
+plain dicts (:func:`read_document`, :func:`order_payload`, in :mod:`.prestashop_documents`) and the mapping of
+one order (:func:`map_order`; its typed readers in :mod:`.prestashop_read`).
 
 :func:`map_order` takes the order plus the documents it references, as the connector fetches them once per sync::
 
@@ -45,179 +40,22 @@ How PrestaShop's amounts become the channel order's:
   (``order_slip``).
 """
 
-from collections.abc import Iterable
-from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from decimal import Decimal
 
-from lxml import etree
-
-from ..payload import ChannelOrderError, json_type
-from ..value_reader import format_datetime
+from ..payload import ChannelOrderError
+from .prestashop_documents import (  # noqa: F401 - read_document, order_payload and the error: imported from here
+    WebserviceDocumentError,
+    _associated,
+    _items,
+    _text,
+    order_payload,
+    read_document,
+)
+from .prestashop_read import _MAX_AMOUNT, _NO_ID, _ZERO, OrderDocuments, _cents, _flag, _money, _quantity
 
 PLATFORM = "prestashop"
 ROUND_ITEM = "1"  # Order::ROUND_ITEM; 2 = ROUND_LINE, 3 = ROUND_TOTAL
-DEFAULT_CANCELLED_STATE_IDS = ("6",)  # PS_OS_CANCELED of a fresh install
-CANCELLED_TEMPLATE = "order_canceled"
 GIFT_WRAP_NAME = "Gift wrapping"
-
-_CENT = Decimal("0.01")
-_ZERO = Decimal(0)
-_HUNDRED = Decimal(100)
-# Above any real amount; a larger one (or 1e308) would not survive rounding to the cent.
-_MAX_AMOUNT = Decimal(10) ** 15
-_MAX_TAX_RATE = Decimal(1000)  # percent; taxes compound, a rate above this is no tax
-_NO_ID = ("", "0")
-_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
-# No entity expansion, no DTD, no network: the documents come from a shop anyone may run.
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True
-)
-
-
-# --- reading webservice documents ---------------------------------------------------------------------------------
-
-
-class WebserviceDocumentError(ValueError):
-    """Not a PrestaShop webservice document, or its error document; ``errors`` lists (code, message) of the latter."""
-
-    def __init__(self, message: str, errors: tuple[tuple[str, str], ...] = ()):
-        super().__init__(message)
-        self.errors = errors
-
-
-def read_document(xml: bytes | str) -> dict:
-    """One webservice document (``GET /api/<resource>[/<id>]``) -> ``{node name: dict or list of dicts}``."""
-    if isinstance(xml, str):
-        xml = xml.encode("utf-8")
-    try:
-        root = etree.fromstring(xml, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise WebserviceDocumentError(f"not an XML document: {exc}") from None
-    if root.tag != "prestashop":
-        raise WebserviceDocumentError(f"not a PrestaShop webservice document (root element <{root.tag}>)")
-    children = _elements(root)
-    if len(children) != 1:
-        raise WebserviceDocumentError(f"a PrestaShop document holds one node under <prestashop> (got {len(children)})")
-    node = children[0]
-    if node.tag == "errors":
-        errors = tuple((_leaf(error.find("code")), _leaf(error.find("message"))) for error in _elements(node))
-        raise WebserviceDocumentError(
-            "; ".join(f"PrestaShop error {code}: {message}" for code, message in errors), errors
-        )
-    return {node.tag: [_entity(item) for item in _elements(node)] if _is_list(node) else _entity(node)}
-
-
-def _elements(element) -> list:
-    # Entity references left unresolved and any other non-element node have a non-string tag.
-    return [child for child in element if isinstance(child.tag, str)]
-
-
-def _leaf(element) -> str:
-    return "" if element is None else (element.text or "")
-
-
-def _is_list(node) -> bool:
-    """``<orders>`` (items of one tag, each with fields or only attributes) rather than ``<order>`` (fields)."""
-    children = _elements(node)
-    if not children:
-        return True  # an empty page: <orders>\n</orders>
-    if len({child.tag for child in children}) != 1:
-        return False
-    return all(_elements(child) or (child.attrib and not (child.text or "").strip()) for child in children)
-
-
-def _entity(element) -> dict:
-    children = _elements(element)
-    if not children:  # a list without display=full: <order id="1" xlink:href="…"/>
-        return {"id": element.get("id")} if element.get("id") else {}
-    entity = {}
-    for child in children:
-        if child.tag == "associations":
-            entity["associations"] = {
-                collection.tag: [_entity(item) for item in _elements(collection)] for collection in _elements(child)
-            }
-        else:
-            entity[child.tag] = _value(child)
-    return entity
-
-
-def _value(element):
-    children = _elements(element)
-    if not children:
-        return element.text or ""
-    if all(child.tag == "language" for child in children):
-        return {child.get("id", ""): child.text or "" for child in children}
-    return _entity(element)
-
-
-# --- the documents of one order -----------------------------------------------------------------------------------
-
-REFERENCED = ("customers", "addresses", "currencies", "countries", "states", "carriers", "order_states", "taxes")
-PER_ORDER = ("order_details", "order_cart_rules", "order_slips", "order_histories")
-
-
-def order_payload(order: dict, references: dict) -> dict:
-    """The payload of one order: ``order`` with only the referenced documents it uses, out of those of a whole sync
-    (``references`` has the keys of :func:`map_order`'s payload but ``order``); unknown keys are kept as they are."""
-    order_id = _text(order.get("id"))
-    payload = {key: value for key, value in references.items() if key not in REFERENCED + PER_ORDER + ("cart_rules",)}
-    payload["order"] = order
-    for key in PER_ORDER:
-        if key in references:
-            payload[key] = [item for item in _items(references[key], key) if _text(item.get("id_order")) == order_id]
-    details = payload.get("order_details", [])
-    wanted = {
-        "customers": {_text(order.get("id_customer"))},
-        "addresses": {_text(order.get("id_address_invoice")), _text(order.get("id_address_delivery"))},
-        "currencies": {_text(order.get("id_currency"))},
-        "carriers": {_text(order.get("id_carrier"))},
-        "order_states": {_text(order.get("current_state"))}
-        | {_text(history.get("id_order_state")) for history in payload.get("order_histories", [])},
-        "taxes": {
-            _text(tax.get("id"))
-            for detail in details
-            for tax in _associated(detail, "taxes", f"order_details/{_text(detail.get('id'))}")
-        },
-        "cart_rules": {_text(rule.get("id_cart_rule")) for rule in payload.get("order_cart_rules", [])},
-    }
-    addresses = [
-        item
-        for item in _items(references.get("addresses"), "addresses")
-        if _text(item.get("id")) in wanted["addresses"]
-    ]
-    wanted["countries"] = {_text(address.get("id_country")) for address in addresses}
-    wanted["states"] = {_text(address.get("id_state")) for address in addresses}
-    for key, ids in wanted.items():
-        if key in references:
-            payload[key] = [item for item in _items(references[key], key) if _text(item.get("id")) in ids]
-    return payload
-
-
-def _items(value, path: str) -> list[dict]:
-    """The documents of a resource (``path``: its name), refused by name when they are not documents."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, dict):  # one document, as read_document(GET /api/customers/1)["customer"]
-        return [value]
-    if not isinstance(value, list):
-        raise ChannelOrderError("malformed", f"{path} must be a list of documents (got {json_type(value)})")
-    for index, item in enumerate(value):
-        if not isinstance(item, dict):
-            raise ChannelOrderError("malformed", f"{path}[{index}] must be a document (got {json_type(item)})")
-    return value
-
-
-def _associated(entity: dict, name: str, path: str) -> list[dict]:
-    """The entity's ``associations.<name>`` (``path``: the entity's); an empty ``<associations/>`` is ``""``."""
-    associations = entity.get("associations")
-    if associations is None or associations == "":
-        return []
-    if not isinstance(associations, dict):
-        raise ChannelOrderError("malformed", f"{path}.associations must be an object (got {json_type(associations)})")
-    if isinstance(associations.get(name), dict):
-        raise ChannelOrderError("malformed", f"{path}.associations.{name} must be a list (got object)")
-    return _items(associations.get(name), f"{path}.associations.{name}")
 
 
 # --- mapping ------------------------------------------------------------------------------------------------------
@@ -247,118 +85,7 @@ def channel_product_key(product_id: str, combination_id: str = "") -> str | None
     return product_id if combination_id in _NO_ID else f"{product_id}-{combination_id}"
 
 
-def _text(value, lang: str = "") -> str:
-    """A field's text; a multilingual field in ``lang``, else its first non-empty language."""
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        if _text(value.get(lang)):
-            return _text(value.get(lang))
-        return next((_text(text) for text in value.values() if _text(text)), "")
-    return str(value).strip()
-
-
-def _rate(value) -> Decimal | None:
-    """A tax rate (percent), None when it is not a number between 0 and :data:`_MAX_TAX_RATE`."""
-    try:
-        rate = Decimal(_text(value))
-    except InvalidOperation:
-        return None
-    return rate if rate.is_finite() and 0 <= rate <= _MAX_TAX_RATE else None
-
-
-def _cents(amount: Decimal) -> Decimal:
-    return amount.quantize(_CENT, rounding=ROUND_HALF_UP)
-
-
-def _money(amount: Decimal) -> float:
-    return float(_cents(amount))
-
-
-def _quantity(amount: Decimal) -> int | float:
-    return int(amount) if amount == amount.to_integral_value() else float(amount)
-
-
-def _flag(entity: dict, key: str) -> bool:
-    return _text(entity.get(key)) == "1"
-
-
-class _OrderMapper:
-    def __init__(self, payload: dict):
-        self.payload = payload
-        self.order = payload["order"]
-        self.lang = _text(self.order.get("id_lang"))
-        self._indexes: dict[str, dict[str, dict]] = {}
-        self.line_taxes: list[dict] = []  # distinct taxes of the order's lines, for shipping, wrapping and discounts
-        self.zone = self._zone()
-
-    # --- reading the documents ----------------------------------------------------------------------------------
-
-    def number(self, entity: dict, key: str, path: str, *, required: bool = True) -> Decimal:
-        text = _text(entity.get(key))
-        if not text:
-            if required:
-                raise ChannelOrderError("missing_field", f"{path}.{key} is empty")
-            return _ZERO
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ChannelOrderError("invalid_value", f"{path}.{key} is not a number (got {text!r})") from None
-        if not value.is_finite():
-            raise ChannelOrderError("invalid_value", f"{path}.{key} is not a number (got {text!r})")
-        if abs(value) > _MAX_AMOUNT:
-            raise ChannelOrderError("invalid_value", f"{path}.{key} is out of range (got {text!r})")
-        return value
-
-    def required(self, entity: dict, key: str, path: str) -> str:
-        text = _text(entity.get(key))
-        if not text:
-            raise ChannelOrderError("missing_field", f"{path}.{key} is empty")
-        return text
-
-    def document(self, resource: str, id_: str, path: str) -> dict:
-        """``resource/id_`` among the fetched documents; ``path`` is the field that references it."""
-        index = self._indexes.get(resource)
-        if index is None:
-            items = _items(self.payload.get(resource), resource)
-            index = self._indexes[resource] = {_text(item.get("id")): item for item in items}
-        if id_ in _NO_ID:
-            raise ChannelOrderError("missing_field", f"{path} is empty")
-        try:
-            return index[id_]
-        except KeyError:
-            raise ChannelOrderError(
-                "missing_field", f"{path} is {id_} but {resource}/{id_} is not among the documents fetched"
-            ) from None
-
-    def of_order(self, resource: str) -> list[dict]:
-        order_id = _text(self.order.get("id"))
-        items = _items(self.payload.get(resource), resource)
-        return [item for item in items if _text(item.get("id_order")) == order_id]
-
-    def date(self, entity: dict, key: str, path: str = "order") -> str | None:
-        text = _text(entity.get(key))
-        if not text or text.startswith("0000-00-00"):
-            return None
-        try:
-            value = datetime.strptime(text, _DATE_FORMAT)
-        except ValueError:
-            raise ChannelOrderError("invalid_value", f"{path}.{key} is not a date (got {text!r})") from None
-        if self.zone is None:
-            return value.isoformat()  # the shop's local time, taken as UTC by the schema
-        return format_datetime(value.replace(tzinfo=self.zone))
-
-    def _zone(self):
-        name = self.payload.get("timezone")
-        if not name:
-            return None
-        if not isinstance(name, str):
-            raise ChannelOrderError("invalid_value", f"timezone must be a time zone name (got {json_type(name)})")
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ChannelOrderError("invalid_value", f"timezone {name!r} is not a known time zone") from None
-
+class _OrderMapper(OrderDocuments):
     # --- the order ----------------------------------------------------------------------------------------------
 
     def map(self) -> dict:
@@ -400,27 +127,6 @@ class _OrderMapper:
             result["shipping"] = shipping
         result.update(self.shop_amounts(result["currency"], grand_total))
         return result
-
-    def is_cancelled(self, state_id: str, state: dict) -> bool:
-        cancelled_ids = self.payload.get("cancelled_state_ids") or DEFAULT_CANCELLED_STATE_IDS
-        if not isinstance(cancelled_ids, list | tuple):
-            raise ChannelOrderError(
-                "invalid_value", f"cancelled_state_ids must be a list of ids (got {json_type(cancelled_ids)})"
-            )
-        cancelled_ids = {_text(id_) for id_ in cancelled_ids}
-        template = state.get("template")
-        templates = template.values() if isinstance(template, dict) else [template]
-        return state_id in cancelled_ids or any(_text(name) == CANCELLED_TEMPLATE for name in templates)
-
-    def is_paid(self, state: dict) -> bool:
-        """The current state's ``paid`` flag, or an earlier state's: a refunded or cancelled order was paid."""
-        if _flag(state, "paid"):
-            return True
-        for history in self.of_order("order_histories"):
-            path = f"order_histories/{_text(history.get('id'))}.id_order_state"
-            if _flag(self.document("order_states", _text(history.get("id_order_state")), path), "paid"):
-                return True
-        return False
 
     def shop_amounts(self, currency: str, grand_total: Decimal) -> dict:
         """The shop's default currency and the grand total in it; ``conversion_rate`` = shop currency -> order's."""
@@ -531,56 +237,7 @@ class _OrderMapper:
             "taxes": taxes,
         }
 
-    def detail_taxes(self, detail: dict, path: str) -> tuple[list[dict], Decimal]:
-        """The line's taxes and the factor they multiply a tax-excluded price by (combined, or one after another
-        when ``tax_computation_method`` is 1)."""
-        taxes, rates = [], []
-        for index, reference in enumerate(_associated(detail, "taxes", path)):
-            tax_path = f"{path}.associations.taxes[{index}].id"
-            tax = self.document("taxes", _text(reference.get("id")), tax_path)
-            rate = self.number(tax, "rate", f"taxes/{_text(tax.get('id'))}")
-            if _rate(rate) is None:
-                raise ChannelOrderError(
-                    "invalid_value", f"taxes/{_text(tax.get('id'))}.rate is out of range (got {rate})"
-                )
-            entry = {"name": _text(tax.get("name"), self.lang) or f"{rate.normalize()} %", "rate": float(rate)}
-            taxes.append(entry)
-            rates.append(rate)
-            if entry not in self.line_taxes:
-                self.line_taxes.append(entry)
-        if _text(detail.get("tax_computation_method")) == "1":
-            factor = Decimal(1)
-            for rate in rates:
-                factor *= 1 + rate / _HUNDRED
-        else:
-            factor = 1 + sum(rates, _ZERO) / _HUNDRED
-        return taxes, factor
-
     # --- shipping, wrapping, discounts --------------------------------------------------------------------------
-
-    def known_taxes(self) -> Iterable[dict]:
-        """The taxes to name a rate by: the order's line taxes first, then every tax fetched."""
-        yield from self.line_taxes
-        for tax in _items(self.payload.get("taxes"), "taxes"):
-            rate = _rate(tax.get("rate"))
-            if rate is not None:
-                yield {"name": _text(tax.get("name"), self.lang), "rate": float(rate)}
-
-    def tax_for_rate(self, rate: Decimal) -> dict:
-        for tax in self.known_taxes():
-            if Decimal(str(tax["rate"])) == rate and tax["name"]:
-                return tax
-        return {"name": f"{rate.normalize():f} %", "rate": float(rate)}
-
-    def taxes_from_amounts(self, incl: Decimal, excl: Decimal) -> list[dict]:
-        """The taxes of an amount PrestaShop gives with and without tax but without its tax (wrapping, cart rules):
-        the one known tax that turns ``excl`` into ``incl``, else the order's line taxes."""
-        if excl <= 0 or incl <= excl:
-            return []
-        for tax in self.known_taxes():
-            if _cents(excl * (1 + Decimal(str(tax["rate"])) / _HUNDRED)) == _cents(incl):
-                return [tax]
-        return list(self.line_taxes)
 
     def shipping_and_discounts(self) -> tuple[dict | None, list[dict], list[str]]:
         order = self.order

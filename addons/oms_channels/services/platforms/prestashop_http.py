@@ -12,7 +12,7 @@ from lxml import etree
 
 from ..errors import ConnectorConfigurationError, ConnectorError
 from .client import PlatformHttp, is_html
-from .prestashop import WebserviceDocumentError, read_document
+from .prestashop_documents import WebserviceDocumentError, read_document
 
 PLATFORM = "PrestaShop"
 WEBSERVICE_SETTINGS = "Advanced Parameters > Webservice"

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from .prestashop import order_payload
+from .prestashop_documents import order_payload
 from .prestashop_http import PrestashopHttp
 
 PAGE_SIZE = 50

@@ -21,10 +21,25 @@ WooCommerce's own path (``line_items[2].sku empty and no product_id or variation
 """
 
 import html
-import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..payload import ChannelOrderError, json_type
+from .woocommerce_money import _fees_and_discounts, _refunds, _shop_currency, _tax_rates, _taxes
+from .woocommerce_read import (
+    _CENT,
+    _amount,
+    _cents,
+    _compact,
+    _decimal,
+    _entries,
+    _identifier,
+    _is_paid,
+    _meta,
+    _object,
+    _quantity,
+    _text,
+    _utc,
+)
 from .woocommerce_webhook import deleted_order_id, is_ping, verify_webhook, webhook_topic
 
 # The webhook helpers are reached through this module, the platform's one entry for the channel.
@@ -42,17 +57,6 @@ PLATFORM = "woocommerce"
 CANCELLED_STATUSES = frozenset({"cancelled", "failed", "trash"})
 VAT_META_KEYS = ("_vat_number",)  # the official EU VAT Number extension; other plugins: a channel setting
 GIFT_MESSAGE_META_KEYS = ("_gift_message",)  # no standard key: set per shop
-# WooPayments multi-currency: order currency per one unit of the shop's default currency.
-EXCHANGE_RATE_META_KEY = "_wcpay_multi_currency_order_exchange_rate"
-DEFAULT_CURRENCY_META_KEY = "_wcpay_multi_currency_order_default_currency"
-# Fee lines come from plugins with shop-chosen names: the kind is read from words in the name.
-FEE_KIND_WORDS = (
-    ("cash_on_delivery", ("reembolso", "cash on delivery", "cobrança", "nachnahme", "contrassegno", "cod")),
-    ("gift_wrap", ("regalo", "gift", "wrap", "envoltorio", "embrulho", "cadeau", "geschenk")),
-)
-_CENT = Decimal("0.01")
-_NAIVE_DATETIME_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?")
-_MAX_AMOUNT = Decimal(10) ** 15
 # Where the client puts, in a pulled order, the detail of its refunds (``GET orders/<id>/refunds``): a key of ours,
 # which WooCommerce's order never has, so that the staging keeps the order as received plus what completes it.
 REFUND_DOCUMENTS_KEY = "oms_refund_documents"
@@ -170,51 +174,6 @@ def _coupon_codes(payload: dict) -> list:
     return [_text(line, "code", f"{path}.code", required=True) for line, path in _entries(payload, "coupon_lines")]
 
 
-def _fees_and_discounts(payload: dict, rates: dict, include_tax: bool) -> tuple[list, list]:
-    fees, discounts = [], []
-    for line, path in _entries(payload, "fee_lines"):
-        name = _text(line, "name", f"{path}.name", required=True)
-        amount = _amount(line, path, "total", include_tax)
-        taxes = _taxes(line, path, rates)
-        if amount < 0:
-            discounts.append({"name": name, "amount": _cents(-amount), "taxes": taxes})
-        else:
-            fees.append({"kind": _fee_kind(name), "name": name, "amount": _cents(amount), "taxes": taxes})
-    return fees, discounts
-
-
-def _fee_kind(name: str) -> str:
-    words = f" {name.lower()} "
-    for kind, hints in FEE_KIND_WORDS:
-        if any((f" {hint} " if len(hint) <= 3 else hint) in words for hint in hints):
-            return kind
-    return "fee"
-
-
-def _tax_rates(payload: dict) -> dict:
-    """Rate id → {"name": "IVA 21%", "rate": 21.0}, from the order's tax lines."""
-    rates = {}
-    for line, path in _entries(payload, "tax_lines"):
-        rate = _decimal(line, "rate_percent", f"{path}.rate_percent")
-        label = _text(line, "label", f"{path}.label") or _text(line, "rate_code", f"{path}.rate_code") or "Tax"
-        rate_id = _identifier(line, "rate_id", f"{path}.rate_id")
-        rates[rate_id] = {"name": f"{label} {rate.normalize():f}%", "rate": float(rate)}
-    return rates
-
-
-def _taxes(line: dict, path: str, rates: dict) -> list:
-    taxes = []
-    for entry, entry_path in _entries(line, "taxes", prefix=path):
-        if _text(entry, "total", entry_path) is None and _text(entry, "subtotal", entry_path) is None:
-            continue  # a rate listed with no amount does not apply to this line
-        rate_id = _identifier(entry, "id", f"{entry_path}.id")
-        if rate_id not in rates:
-            raise ChannelOrderError("invalid_value", f"{entry_path}.id {rate_id} is not a rate_id of tax_lines")
-        if rates[rate_id] not in taxes:
-            taxes.append(dict(rates[rate_id]))
-    return taxes
-
-
 def _customer(billing: dict, vat: str | None) -> dict:
     name = _person(billing, "billing")
     email = _text(billing, "email", "billing.email")
@@ -260,165 +219,3 @@ def _person(data: dict, path: str) -> str:
     if name is None:
         raise ChannelOrderError("missing_field", f"{path}.first_name, last_name and company are empty")
     return name
-
-
-def _refunds(payload: dict, details) -> list:
-    """The order's refunds, each with its date and lines when its detail document was given. Refund amounts are
-    money given back, tax included, positive."""
-    by_id = {}
-    for document in details or ():
-        if isinstance(document, dict) and not isinstance(document.get("id"), dict | list):
-            by_id[str(document.get("id"))] = document
-    refunds = []
-    for entry, path in _entries(payload, "refunds"):
-        refund_id = _identifier(entry, "id", f"{path}.id")
-        refund = {"external_id": refund_id, "amount": _cents(abs(_decimal(entry, "total", f"{path}.total")))}
-        refund.update(_refund_detail(by_id[refund_id]) if refund_id in by_id else {"lines": []})
-        refunds.append(refund)
-    return refunds
-
-
-def _refund_detail(document: dict) -> dict:
-    prefix = f"refunds/{document['id']}"
-    lines = []
-    for item, path in _entries(document, "line_items", prefix=prefix):
-        refunded_item = _meta(item, ("_refunded_item_id",))
-        if refunded_item is None:
-            raise ChannelOrderError("missing_field", f"{path}.meta_data _refunded_item_id is missing")
-        quantity = abs(_decimal(item, "quantity", f"{path}.quantity"))
-        amount = abs(_amount(item, path, "total", True))
-        lines.append({"external_line_id": refunded_item, "quantity": _quantity(quantity), "amount": _cents(amount)})
-    shipping = Decimal(0)
-    for line, path in _entries(document, "shipping_lines", prefix=prefix):
-        shipping += abs(_amount(line, path, "total", True))
-    return {"date": _utc(document, "date_created_gmt"), "lines": lines, "shipping_amount": _cents(shipping)}
-
-
-def _shop_currency(payload: dict, currency: str) -> dict:
-    """The shop's currency and grand total, from the exchange rate WooPayments multi-currency keeps on the order
-    (WooCommerce core has no shop-currency amounts)."""
-    shop_currency = _meta(payload, (DEFAULT_CURRENCY_META_KEY,))
-    rate_text = _meta(payload, (EXCHANGE_RATE_META_KEY,))
-    if shop_currency is None or rate_text is None or shop_currency.upper() == currency:
-        return {}
-    rate = _decimal({"rate": rate_text}, "rate", f"meta_data {EXCHANGE_RATE_META_KEY}")
-    if rate <= 0:
-        raise ChannelOrderError("invalid_value", f"meta_data {EXCHANGE_RATE_META_KEY} must be positive (got {rate})")
-    return {
-        "shop_currency": shop_currency.upper(),
-        "shop_grand_total": _cents(_decimal(payload, "total", "total") / rate),
-    }
-
-
-# --- reading distrusted values ---------------------------------------------------------------------------------------
-
-
-def _amount(line: dict, path: str, key: str, include_tax: bool) -> Decimal:
-    """A line's ``subtotal`` or ``total`` (always stored without tax), with its tax when the basis includes tax."""
-    amount = _decimal(line, key, f"{path}.{key}")
-    if include_tax:
-        tax = _decimal(line, f"{key}_tax", f"{path}.{key}_tax", required=False)
-        amount += tax if tax is not None else Decimal(0)
-    return amount
-
-
-def _decimal(data: dict, key: str, path: str, *, required: bool = True) -> Decimal | None:
-    value = data.get(key)
-    if value is None or value == "":
-        if required:
-            raise ChannelOrderError("missing_field", f"{path} is missing")
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ChannelOrderError("invalid_value", f"{path} must be a number (got {json_type(value)})")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ChannelOrderError("invalid_value", f"{path} must be a number (got {str(value)[:40]!r})") from None
-    if not number.is_finite() or abs(number) > _MAX_AMOUNT:
-        raise ChannelOrderError("invalid_value", f"{path} must be a finite number below 10^15 (got {value!r})")
-    return number
-
-
-def _text(data: dict, key: str, path: str, *, required: bool = False, multiline: bool = False) -> str | None:
-    value = data.get(key)
-    if isinstance(value, bool) or (value is not None and not isinstance(value, str | int | float)):
-        raise ChannelOrderError("invalid_value", f"{path} must be text (got {json_type(value)})")
-    text = None if value is None else str(value) if multiline else str(value).strip()
-    if text is None or not text.strip():
-        if required:
-            raise ChannelOrderError("missing_field", f"{path} is missing or empty")
-        return None
-    return text
-
-
-def _identifier(data: dict, key: str, path: str, *, required: bool = True) -> str | None:
-    """A WooCommerce id as text; 0 (a simple product's variation_id, a deleted product) means none."""
-    text = _text(data, key, path, required=required)
-    if text in (None, "0"):
-        if required:
-            raise ChannelOrderError("missing_field", f"{path} is missing or 0")
-        return None
-    return text
-
-
-def _object(data: dict, key: str, path: str) -> dict:
-    value = data.get(key)
-    if value is None:
-        raise ChannelOrderError("missing_field", f"{path} is missing")
-    if not isinstance(value, dict):
-        raise ChannelOrderError("malformed", f"{path} must be an object (got {json_type(value)})")
-    return value
-
-
-def _entries(data: dict, key: str, required: bool = False, *, prefix: str = ""):
-    """(object, path) of each element of the array ``data[key]``."""
-    path = f"{prefix}.{key}" if prefix else key
-    value = data.get(key)
-    if value is None or value == []:
-        if required:
-            raise ChannelOrderError("missing_field", f"{path} is missing or empty")
-        return []
-    if not isinstance(value, list):
-        raise ChannelOrderError("malformed", f"{path} must be an array (got {json_type(value)})")
-    for index, element in enumerate(value):
-        if not isinstance(element, dict):
-            raise ChannelOrderError("malformed", f"{path}[{index}] must be an object (got {json_type(element)})")
-    return [(element, f"{path}[{index}]") for index, element in enumerate(value)]
-
-
-def _meta(data: dict, keys) -> str | None:
-    """The first non-empty text value among the ``meta_data`` entries with one of ``keys``."""
-    entries = data.get("meta_data")
-    if not isinstance(entries, list):
-        return None
-    for wanted in keys:
-        for entry in entries:
-            if isinstance(entry, dict) and entry.get("key") == wanted:
-                value = entry.get("value")
-                if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip():
-                    return str(value).strip()
-    return None
-
-
-def _is_paid(payload: dict) -> bool:
-    """WooCommerce's own paid state: the date payment completed (set on processing or completed, for cash on
-    delivery only on completed); ``on-hold`` and ``pending`` orders have none."""
-    return (_text(payload, "date_paid_gmt", "date_paid_gmt") or _text(payload, "date_paid", "date_paid")) is not None
-
-
-def _utc(data: dict, key: str) -> str | None:
-    """A ``*_gmt`` date (UTC, written without offset) as ISO 8601 with ``Z``; the parser checks the rest."""
-    text = _text(data, key, key)
-    return f"{text}Z" if text and _NAIVE_DATETIME_RE.fullmatch(text) else text
-
-
-def _quantity(quantity: Decimal) -> int | float:
-    return int(quantity) if quantity == quantity.to_integral_value() else float(quantity)
-
-
-def _cents(amount: Decimal) -> float:
-    return float(amount.quantize(_CENT, ROUND_HALF_UP))
-
-
-def _compact(data: dict) -> dict:
-    return {key: value for key, value in data.items() if value is not None}
