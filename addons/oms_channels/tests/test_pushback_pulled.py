@@ -56,3 +56,21 @@ class TestPushbackOfPulledOrders(PlatformCase):
         _order, shop = self.deliver_pulled_order("prestashop", "101")
         self.assertEqual([update.fields["tracking_number"] for update in shop.carrier_updates], ["TRK-prestashop"])
         self.assertEqual([change.fields["id_order"] for change in shop.state_changes], ["101"])
+
+    def test_a_refund_sent_from_a_credit_note_comes_back_with_the_pull_and_asks_nothing(self):
+        order, shop = self.deliver_pulled_order("woocommerce", "5101")
+        invoice = order._create_invoices()
+        invoice.action_post()
+        credit_note = invoice._reverse_moves([{"ref": "Returned"}])
+        credit_note.action_post()
+        self.env["account.move"]._cron_push_channel_refunds()
+        self.assertEqual(credit_note.oms_refund_push_state, "pushed", credit_note.oms_refund_push_message)
+        self.assertEqual(len(shop.refunds), 1)
+        activities = order.activity_ids
+        self.assertTrue(order.oms_channel_id._sync_orders(), order.oms_channel_id.last_sync_message)
+        staged = self.staging("5101", order.oms_channel_id)
+        self.assertFalse(staged.error_message, "the version with the refund is read like any other")
+        known = self.env["oms.channel.refund"].search([("sale_order_id", "=", order.id)])
+        self.assertEqual(known.mapped("external_id"), [credit_note.oms_refund_channel_ref], "the pulled refund is ours")
+        self.assertEqual(order.activity_ids, activities, "no one is asked to make a credit note that exists")
+        self.assertEqual(len(shop.refunds), 1, "and it is not sent back again")
