@@ -17,6 +17,7 @@
         "data/oms_channel_service_product_data.xml",
         "views/oms_channel_views.xml",
         "views/oms_channel_platform_views.xml",
+        "views/oms_channel_pushback_views.xml",
         "views/oms_channel_order_views.xml",
         "views/sale_order_views.xml",
         "views/oms_channel_cart_views.xml",

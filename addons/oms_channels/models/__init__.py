@@ -15,6 +15,7 @@ from . import oms_channel_order_import
 from . import oms_channel_order_quarantine
 from . import oms_channel_order_import_values
 from . import oms_channel_product
+from . import oms_channel_location
 from . import sale_order
 from . import stock_picking
 from . import oms_channel_cart

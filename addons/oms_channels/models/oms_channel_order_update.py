@@ -93,8 +93,21 @@ class OmsChannelOrderUpdate(models.Model):
         self.env["oms.channel.refund"].create(
             [self._refund_vals(order, refund) for order, refunds in new.items() for refund in refunds]
         )
+        echoes = self._pushed_refunds(orders)
         for order, refunds in new.items():
-            self._announce_refunds(order, refunds)
+            # A refund the push-back made from a credit note comes back with the next pull: nothing to do.
+            to_announce = [refund for refund in refunds if (order.id, refund.external_id) not in echoes]
+            if to_announce:
+                self._announce_refunds(order, to_announce)
+
+    def _pushed_refunds(self, orders):
+        """{(sale order id, platform refund id)} of the refunds the push-back made from these orders' credit notes."""
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search([("oms_refund_channel_ref", "!=", False), ("line_ids.sale_line_ids.order_id", "in", orders.ids)])
+        )
+        return {(order.id, move.oms_refund_channel_ref) for move in moves for order in move._oms_refund_orders()}
 
     def _refund_vals(self, order, refund):
         return {

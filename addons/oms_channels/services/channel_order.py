@@ -53,8 +53,8 @@ A channel order is a JSON object (a ``dict`` in Python)::
                                              #   code; required with shop_grand_total, >= 0)
       "refunds": [{"external_id": "R1",      # refunds already made on the channel; external_id, amount required
                    "date": "...", "amount": 6.6, "shipping_amount": 0,  # amounts >= 0
-                   "lines": [{"external_line_id": "L1", "quantity": 1, "amount": 6.6}]}],  # id, quantity > 0
-                                             #   required
+                   "lines": [{"external_line_id": "L1", "quantity": 1, "amount": 6.6}]}],  # id and quantity
+                                             #   (>= 0: 0 gives money back without an item) required
       "gift_message": "Happy birthday",      # optional, like note
       "note": "Leave it with the neighbour"  # optional
     }

@@ -142,6 +142,7 @@ class MoneyReader(ValueReader):
     def refund_line(self, data: dict, path: str) -> RefundLine:
         return RefundLine(
             external_line_id=self.text(data, "external_line_id", f"{path}.external_line_id", required=True),
-            quantity=self.number(data, "quantity", f"{path}.quantity", required=True, greater_than=0),
+            # 0: money given back on the line without an item returned (a partial refund of its price).
+            quantity=self.number(data, "quantity", f"{path}.quantity", required=True, minimum=0),
             amount=self.amount(data, "amount", f"{path}.amount"),
         )

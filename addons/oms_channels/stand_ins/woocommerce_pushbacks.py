@@ -98,12 +98,20 @@ class PushBacksServed:
                 "reason": body.get("reason", ""),
                 "refunded_payment": False,
                 "meta_data": body.get("meta_data", []),
-                "line_items": [self._refunded_item(line) for line in lines if isinstance(line, dict)],
+                "line_items": [],
+                "shipping_lines": [],
             }
+            # The refunded items land in the refund's list of their kind, as WooCommerce writes them.
+            shipping_ids = {str(item.get("id")) for item in order.get("shipping_lines") or []}
+            for line in lines:
+                if isinstance(line, dict):
+                    kind = "shipping_lines" if str(line.get("id")) in shipping_ids else "line_items"
+                    refund[kind].append(self._refunded_item(line))
             self._refund_answers.append((order_id, refund))
             order.setdefault("refunds", []).append(
                 {"id": refund["id"], "reason": refund["reason"], "total": f"-{amount:.2f}"}
             )
+            order["date_modified"] = order["date_modified_gmt"] = _now()  # a refund is a change of the order
         return json_response(refund, 201)
 
     def _refunded_item(self, line: dict) -> dict:

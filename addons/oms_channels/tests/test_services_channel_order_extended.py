@@ -230,7 +230,7 @@ ERRORS = [
     ("refunds[0].shipping_amount", -1, "refunds[0].shipping_amount must be at least 0 (got -1)"),
     ("refunds[0].lines", "6981", "refunds[0].lines must be an array (got string)"),
     ("refunds[0].lines[0].external_line_id", None, "refunds[0].lines[0].external_line_id is required"),
-    ("refunds[0].lines[0].quantity", 0, "refunds[0].lines[0].quantity must be greater than 0 (got 0)"),
+    ("refunds[0].lines[0].quantity", -1, "refunds[0].lines[0].quantity must be at least 0 (got -1)"),
     ("refunds[0].lines[0].quantity", None, "refunds[0].lines[0].quantity is required"),
     ("refunds[0].lines[0].amount", -38.25, "refunds[0].lines[0].amount must be at least 0 (got -38.25)"),
 ]
@@ -257,7 +257,7 @@ def test_every_problem_of_the_extended_keys_is_reported_at_once():
             "fees[1].amount must be at least 0 (got -2)",
             "coupon_codes must be an array (got number)",
             "grand_total must be at least 0 (got -1)",
-            "refunds[0].lines[0].quantity must be greater than 0 (got -1)",
+            "refunds[0].lines[0].quantity must be at least 0 (got -1)",
         ]
     )
 
@@ -360,3 +360,10 @@ def test_the_mappers_give_refunds_fees_and_shop_totals_somewhere():
     assert any(order.prices_include_tax is False for order in orders)
     assert any(order.gift_message for order in orders)
     assert {order.platform for order in orders} == {"shopify", "woocommerce", "magento", "prestashop"}
+
+
+def test_a_refund_line_without_an_item_returned_gives_money_back_on_the_line():
+    data = extended_order()
+    data["refunds"][0]["lines"][0].update(quantity=0, amount=5)
+    line = parse_channel_order(data).refunds[0].lines[0]
+    assert (line.quantity, line.amount) == (0, 5)
