@@ -7,24 +7,10 @@ import pytest
 import requests
 
 from odoo.addons.oms_channels.stand_ins.prestashop import LocalPrestashop
+from odoo.addons.oms_channels.tests.test_prestashop_client import DOCUMENTS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "platforms" / "prestashop"
-REFERENCES = {
-    "customers": "customers.xml",
-    "addresses": "addresses.xml",
-    "currencies": "currencies.xml",
-    "carriers": "carriers.xml",
-    "countries": "countries.xml",
-    "states": "states.xml",
-    "order_states": "order_states.xml",
-    "taxes": "taxes.xml",
-    "order_details": "order_details.xml",
-    "order_cart_rules": "order_cart_rules.xml",
-    "order_carriers": "order_carriers.xml",
-    "order_histories": "order_histories.xml",
-    "order_slip": "order_slips.xml",
-    "stock_availables": "stock_availables_lookup.xml",
-}
+REFERENCES = DOCUMENTS  # what a shop's webservice serves besides its orders
 WINDOW = "[2026-11-20 00:00:00,2026-12-01 00:00:00]"
 
 

@@ -95,6 +95,7 @@ class PlatformHttp:
     headers: dict = field(default_factory=dict)
     auth: tuple | None = None
     hints: dict = field(default_factory=dict)
+    fallback_hint: str = "check the settings"  # what to check after a refusal no hint names
     timeout: float = 20.0
     max_retries: int = 4
     backoff: float = 0.5
@@ -126,10 +127,10 @@ class PlatformHttp:
             except requests.Timeout:
                 status, failure, wait = None, f"did not answer within {self.timeout:g} s", None
             except requests.ConnectionError:
-                status, failure, wait = None, "could not be reached: check the host name", None
+                status, failure, wait = None, "could not be reached", None
             except requests.RequestException as exc:  # malformed URL and the like
                 raise ConnectorConfigurationError(
-                    f"{self.platform} URL is not usable ({type(exc).__name__}): check it"
+                    f"{self.platform} URL is not usable ({type(exc).__name__}): {self.hints.get('url', 'check it')}"
                 ) from None
             else:
                 status = response.status_code
@@ -152,8 +153,9 @@ class PlatformHttp:
             )
             if attempt + 1 < self.max_retries:
                 self.sleep(wait if wait is not None else self.backoff * 2**attempt)
+        unreachable = f": {self.hints.get('unreachable', 'check the host name')}" if status is None else ""
         raise ConnectorError(
-            f"{self.platform} {failure} after {self.max_retries} attempts", transient=True, status=status
+            f"{self.platform} {failure} after {self.max_retries} attempts{unreachable}", transient=True, status=status
         )
 
     def json(self, response: requests.Response, what: str):
@@ -176,7 +178,7 @@ class PlatformHttp:
     def refusal(self, response: requests.Response) -> str:
         """What a refused call tells the user: the status, the platform's own words, what to check."""
         detail = "" if is_html(response) else error_detail(response, self.secrets)
-        hint = self.hints.get(response.status_code) or DEFAULT_HINTS.get(response.status_code, "check the settings")
+        hint = self.hints.get(response.status_code) or DEFAULT_HINTS.get(response.status_code, self.fallback_hint)
         return f"{self.platform} answered {response.status_code}{f' ({detail})' if detail else ''}: {hint}"
 
     def short(self, text: str) -> str:
