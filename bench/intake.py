@@ -6,7 +6,10 @@
 - drain: staged orders imported by one import worker process, then by two at once (``_import_pending()``,
   claiming batches with SKIP LOCKED), in turns;
 - webhook: the answer time of signed bodies POSTed over HTTP to an Odoo server on the same database (store first),
-  beside Odoo's own version_info route and plain Odoo creating the same order over JSON-RPC.
+  beside Odoo's own version_info route and plain Odoo creating the same order over JSON-RPC;
+- platform: per shop platform (``--platform``: Shopify, WooCommerce, Magento 2, PrestaShop, all by default), orders
+  in the platform's format served by its stand-in, pulled by a channel of that platform, mapped, imported and
+  confirmed as the cron does, against plain Odoo create+confirm of the same orders.
 
     .venv/bin/python bench/intake.py --config .local/odoo-bench.conf --database oms_bench [--orders 100]
 
@@ -21,6 +24,7 @@ import time
 from support.intake import data, world
 from support.intake.drain import run_drain
 from support.intake.options import parse_args
+from support.intake.platform import run_platforms
 from support.intake.pull import TimedMarketplace, run_pull
 from support.intake.webhook import run_webhook
 
@@ -49,6 +53,8 @@ def main(argv=None):
             problems += run_drain(args, env, registry, bench_world, run)
         if "webhook" in args.parts:
             problems += run_webhook(args, env, bench_world, run)
+        if "platform" in args.parts:
+            problems += run_platforms(args, env, bench_world, run, (products, customers, orders))
     print(f"intake: {', '.join(args.parts)} done in {time.perf_counter() - started:.0f} s")
     for problem in problems:
         print(f"intake: FAILED: {problem}")

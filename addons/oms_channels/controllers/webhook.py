@@ -7,7 +7,7 @@ from odoo.http import request
 
 from ..services.cart_event import is_cart_event
 from ..services.payload import MAX_PAYLOAD_BYTES, ChannelOrderError, parse_payload
-from ..services.signature import SIGNATURE_HEADER, verify
+from ..services.platforms.staged import deleted_order_ref, webhook_verdict
 
 _logger = logging.getLogger(__name__)
 
@@ -40,13 +40,14 @@ class ChannelWebhook(http.Controller):
             _logger.info("webhook for unknown or archived channel %s refused", channel_id)
             return self._answer(401, {"error": "invalid signature"})
         channel = channel.with_company(channel.company_id)
-        if not verify(channel.webhook_secret or "", body, request.httprequest.headers.get(SIGNATURE_HEADER)):
+        verdict = webhook_verdict(channel.platform, channel.webhook_secret or "", body, request.httprequest.headers)
+        if verdict == "refused":
             _logger.info("webhook for channel %s refused: bad signature", channel.code)
             channel._count_refused_webhook()
             return self._answer(401, {"error": "invalid signature"})
-        cart_answer = self._receive_cart_event(channel, body)
-        if cart_answer is not None:
-            return cart_answer
+        answer = self._receive_notice(channel, verdict, body)
+        if answer is not None:
+            return answer
         staging = channel.env["oms.channel.order"]
         record = staging._receive(channel, [body], source="webhook", sender=sender)[:1]
         staging._trigger_import()
@@ -59,6 +60,22 @@ class ChannelWebhook(http.Controller):
                 "error": record.error_message or None,
             },
         )
+
+    def _receive_notice(self, channel, verdict, body):
+        """The answer to a signed body that is not an order to stage, or None when it is one: a platform checking
+        the address or a topic that is no order (heard, nothing kept), an order thrown away on the platform
+        (cancelled), a cart event of an OMS-schema channel."""
+        if verdict in ("ping", "other"):
+            return self._answer(200, {"received": verdict})
+        if verdict == "deleted":
+            record = channel.env["oms.channel.order"]._receive_deletion(
+                channel, deleted_order_ref(channel.platform, body)
+            )
+            request.env.cr.commit()  # the cancellation kept before the platform hears "received"
+            return self._answer(200, {"reference": record.external_ref or None, "state": record.state or None})
+        if channel.platform == "oms":
+            return self._receive_cart_event(channel, body)
+        return None
 
     def _receive_cart_event(self, channel, body):
         """The answer to a cart event, or None when the body is not one (orders, even malformed, go to staging)."""

@@ -1,5 +1,6 @@
 from . import oms_channel
 from . import oms_channel_connection
+from . import oms_channel_platform
 from . import oms_channel_pull
 from . import oms_channel_stock_push
 from . import oms_channel_webhook
@@ -12,7 +13,9 @@ from . import oms_channel_order_claim
 from . import oms_channel_order_lookups
 from . import oms_channel_order_import
 from . import oms_channel_order_quarantine
+from . import oms_channel_order_import_values
 from . import oms_channel_product
+from . import oms_channel_location
 from . import sale_order
 from . import stock_picking
 from . import oms_channel_cart
@@ -21,3 +24,9 @@ from . import oms_stock_position
 from . import oms_order_policy
 from . import oms_order_hold
 from . import oms_channel_customer_key
+from . import oms_channel_tax
+from . import oms_channel_money
+from . import oms_channel_refund
+from . import sale_order_channel_extra
+from . import sale_order_line_channel
+from . import account_move_channel_refund

@@ -24,6 +24,8 @@ class OmsChannelConnection(models.Model):
     def _get_connector(self):
         """The plain-Python connector of this channel, built from its (manager-only) credentials."""
         self.ensure_one()
+        if self.platform != "oms":
+            return self._platform_client()
         credentials = self.sudo()
         if self.connector not in ("rest", "soap"):
             connector = dict(self._fields["connector"]._description_selection(self.env))[self.connector]
@@ -44,7 +46,13 @@ class OmsChannelConnection(models.Model):
         """``text`` without the channel's credentials nor its endpoint URL (manager-only): what is written where
         every OMS user reads it goes through here, whatever the connector or an unforeseen error said."""
         credentials = self.sudo()
-        secrets = [credentials.api_key, credentials.webhook_secret, *url_secrets(credentials.endpoint_url)]
+        secrets = [
+            credentials.api_key,
+            credentials.webhook_secret,
+            *url_secrets(credentials.endpoint_url),
+            *self._platform_secrets(),
+            *url_secrets(credentials.shop_url),
+        ]
         return redact(text, secrets)
 
     def action_test_connection(self):

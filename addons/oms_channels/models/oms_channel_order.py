@@ -108,10 +108,13 @@ class OmsChannelOrder(models.Model):
     ]
 
     def _payload_data(self):
+        """The staged order in the channel-order schema: the payload, mapped from the platform's shape when the
+        channel runs on one (raises ChannelOrderError when it cannot be)."""
         try:
-            return json.loads(json_text(self.payload or "{}"))
+            data = json.loads(json_text(self.payload or "{}"))
         except ValueError:
             return {}
+        return self.channel_id._channel_order_of(data) if isinstance(data, dict) else data
 
     def action_open_sale_order(self):
         self.ensure_one()

@@ -126,16 +126,17 @@ class OmsChannelOrderImport(models.Model):
         return created[partner] if isinstance(partner, NewPartner) else partner
 
     def _create_sale_orders(self, channel, to_create, created):
-        """The sale orders of these (staged order, plan), created at once, processed, and noted as imported."""
+        """The sale orders of these (staged order, plan), created at once, processed, and noted as imported.
+        An order whose total is not the channel's grand total is raised before anything confirms it."""
+        plans = [plan for _record, plan in to_create]
         orders = (
             self.env["sale.order"]
             .with_company(channel.company_id)
-            .create([self._sale_order_vals(channel, plan, created) for _record, plan in to_create])
+            .create([self._sale_order_vals(channel, plan, created) for plan in plans])
         )
-        carriers = self.env["delivery.carrier"]
-        for (_record, plan), order in zip(to_create, orders, strict=True):
-            if plan.shipping:
-                order.set_delivery_line(carriers.browse(plan.shipping.carrier_id), plan.shipping.price)
+        self._add_delivery_lines(orders, plans)
+        self._note_discounts_in_prices(orders, plans)
+        self._check_grand_totals(orders, plans)
         orders._oms_process()  # policies, then the channel's workflow: confirm (routed), invoice when paid
         orders.filtered(lambda order: order.state in ("draft", "sent"))._oms_route()  # where they would ship from
         for (record, _plan), order in zip(to_create, orders, strict=True):
@@ -143,6 +144,7 @@ class OmsChannelOrderImport(models.Model):
                 {"state": "imported", "sale_order_id": order.id, "error_category": False, "error_message": False}
             )
         self._log_imports(channel, to_create, orders)
+        self._remember_refunds(orders, [plan.values.refunds if plan.values else () for plan in plans])
 
     def _sale_order_vals(self, channel, plan, created):
         """The sale order of one planned order, with the channel's team, salesperson, warehouse and strategy."""
@@ -161,17 +163,9 @@ class OmsChannelOrderImport(models.Model):
             "oms_routing_strategy_id": channel.routing_strategy_id.id,
             "oms_paid_on_channel": plan.paid,
             "note": plan.note or False,
-            "order_line": [
-                fields.Command.create(
-                    {
-                        "product_id": line.product_id,
-                        "product_uom_qty": line.quantity,
-                        "price_unit": line.unit_price,
-                        "discount": line.discount,
-                    }
-                )
-                for line in plan.lines
-            ],
+            "order_line": [fields.Command.create(self._product_line_vals(line)) for line in plan.lines]
+            + [fields.Command.create(self._extra_line_vals(line)) for line in plan.extra_lines],
+            **self._channel_values(plan.values),
         }
         if plan.order_date:
             order_vals["date_order"] = plan.order_date.replace(tzinfo=None)

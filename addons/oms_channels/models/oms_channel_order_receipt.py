@@ -17,6 +17,7 @@ from ..services.payload import (
     payload_fingerprint,
     storable_json,
 )
+from ..services.platforms.staged import raw_external_id
 
 _logger = logging.getLogger(__name__)
 
@@ -102,21 +103,35 @@ class OmsChannelOrderReceipt(models.Model):
             data = parse_payload(payload) if raw_text is not None else payload
         except ChannelOrderError as error:
             vals.update(state="error", error_category=error.category, error_message=str(error))
+        order_data = None
         if data is None:
             fingerprint = payload_fingerprint({"raw": raw_text})
             vals.update(payload=raw_text, fingerprint=fingerprint, external_ref=f"invalid-{fingerprint[:16]}")
         else:
             fingerprint = payload_fingerprint(data)
+            order_data = self._mapped_received(channel, data, vals)
+            external_ref = external_id_of(order_data) or raw_external_id(channel.platform, data)
             vals.update(
                 payload=raw_text if raw_text is not None else storable_json(data),
                 fingerprint=fingerprint,
-                external_ref=external_id_of(data) or f"missing-{fingerprint[:16]}",
-                **self._summary_of(data),
+                external_ref=external_ref or f"missing-{fingerprint[:16]}",
+                **self._summary_of(order_data or {}),
             )
-            self._validate_received(data, vals, notes)
+            if order_data is not None:
+                self._validate_received(order_data, vals, notes)
         vals["intake_notes"] = "\n".join(notes) or False
-        vals["_data"] = data
+        vals["_data"] = order_data
         return vals
+
+    @api.model
+    def _mapped_received(self, channel, data, vals):
+        """The channel order of a platform's payload (the payload itself on an OMS-schema channel), or None with
+        the order quarantined when it lacks what the mapping needs, the platform's field named."""
+        try:
+            return channel._channel_order_of(data)
+        except ChannelOrderError as error:
+            vals.update(state="error", error_category=error.category, error_message=clean_text(str(error)))
+            return None
 
     @api.model
     def _storable_text(self, body, vals, notes):
@@ -155,7 +170,11 @@ class OmsChannelOrderReceipt(models.Model):
         except ChannelOrderError as error:
             vals.update(state="error", error_category=error.category, error_message=clean_text(str(error)))
             return
-        vals["amount_total"] = sum(line.quantity * line.unit_price for line in order.lines)
+        vals["amount_total"] = (
+            order.grand_total
+            if order.grand_total is not None
+            else sum(line.quantity * line.unit_price for line in order.lines)
+        )
         vals["order_updated_at"] = (order.updated_at or order.order_date or fields.Datetime.now()).replace(tzinfo=None)
         if order.cleaned:
             notes.append(self.env._("Control characters were removed from: %s.", ", ".join(order.cleaned)))
@@ -165,6 +184,22 @@ class OmsChannelOrderReceipt(models.Model):
         if isinstance(value, bool) or not isinstance(value, str | int):
             return False
         return clean_text(str(value))[:size] or False
+
+    @api.model
+    def _receive_deletion(self, channel, external_ref):
+        """The platform threw an order away (WooCommerce's trash; its pull never shows it again): an order not
+        imported yet is cancelled, an imported one is cancelled as a channel's cancellation is (flagged for a
+        person when it has shipped). The staged payload stays the last order received. Returns the staged order,
+        empty when this order never came."""
+        record = self.search([("channel_id", "=", channel.id), ("external_ref", "=", external_ref or "")], limit=1)
+        if record.state == "imported":
+            previous = record._payload_data()
+            record._apply_update(previous, {**previous, "status": "cancelled"})
+        elif record.state in ("new", "error"):
+            record._oms_write({"state": "cancelled"})
+        if record:
+            record._count_receipt()
+        return record
 
     @api.model
     def _receive_oversize(self, channel, beginning, size, sender):
@@ -225,14 +260,20 @@ class OmsChannelOrderReceipt(models.Model):
         domain = [("channel_id", "=", vals["channel_id"]), ("external_ref", "=", vals["external_ref"])]
         return self.search(domain), False
 
+    def _is_older_version(self, vals):
+        """Whether this version was updated on the channel before the one kept: webhooks and pulls may bring an
+        order's versions out of order, and an older one must not undo a newer one."""
+        received_at, kept_at = vals.get("order_updated_at"), self.order_updated_at
+        return bool(received_at and kept_at and vals.get("state") != "error" and received_at < kept_at)
+
     def _register_replay(self, vals, data):
         """The order came again: count a replay of the same version, or take the new version."""
         self.ensure_one()
-        if self.fingerprint == vals["fingerprint"]:
+        if self.fingerprint == vals["fingerprint"] or self._is_older_version(vals):
             self._count_receipt()
             return
         now = fields.Datetime.now()
-        previous = self._payload_data()
+        previous = self._payload_data() if self.state == "imported" else {}
         change = {key: value for key, value in vals.items() if key not in ("channel_id", "state", "source")}
         change.update(receive_count=self.receive_count + 1, last_received_at=now)
         if self.state in ("new", "error"):

@@ -90,7 +90,7 @@ class OmsChannelPull(models.Model):
         try:
             connector = self._get_connector()
             batch = []
-            for payload in connector.fetch_orders(self.sync_cursor):
+            for payload in connector.fetch_orders(self.sync_cursor or None):
                 batch.append(payload)
                 if len(batch) >= FETCH_BATCH_SIZE:
                     received |= staging_model._receive(self, batch)

@@ -12,29 +12,56 @@ A channel order is a JSON object (a ``dict`` in Python)::
       "status": "open",                      # "open" (default) or "cancelled"
       "currency": "EUR",                     # required ISO 4217 code, three letters (upper-cased on parsing)
       "paid": true,                          # optional boolean, default false
+      "prices_include_tax": true,            # optional boolean: whether unit_price, the discount amounts, shipping
+                                             #   and fee amounts include tax; absent: as the channel is set
+      "reference": "#1001",                  # optional text: the order number the customer sees
+      "platform": "shopify", "platform_status": "paid",  # optional texts: the platform and its own order state
       "customer": {                          # required
         "name": "Lucía Fernández",           #   required
         "email": "lucia@example.es",         #   email or phone required
         "phone": "+34 612 345 678",
         "vat": "ES12345678Z",                #   optional, with its country prefix
+        "company": "Ferretería Sol S.L.",    #   optional
         "lang": "es_ES"                      #   optional Odoo language code
       },
       "billing_address": {                   # required
         "name": "...", "street": "...", "street2": "...", "city": "...", "zip": "...", "state": "...",
         "country_code": "ES",                #   street, city and country_code (ISO 3166 alpha-2) are required
-        "latitude": 40.4189, "longitude": -3.6966, "phone": "...", "email": "..."
+        "latitude": 40.4189, "longitude": -3.6966, "phone": "...", "email": "...", "company": "...", "vat": "..."
       },
       "shipping_address": {...},             # optional, same keys; default: the billing address
       "lines": [                             # required, at least one line
         {"sku": "OMS-001", "barcode": "8412345678905", "channel_product_id": "B0001",  # at least one of the three
          "name": "Kettle",                   #   optional
          "quantity": 2,                      #   required, > 0
-         "unit_price": 24.5,                 #   required, >= 0, tax included as the channel shows it
-         "discount": 0}                      #   optional percentage 0..100, default 0
+         "unit_price": 24.5,                 #   required, >= 0, one unit before discounts (tax: see above)
+         "discount": 0,                      #   optional percentage 0..100, default 0
+         "discount_amount": 0,               #   optional, the line's whole discount, 0..quantity x unit_price,
+                                             #   default 0; discount and discount_amount not both non-zero
+         "external_line_id": "L1",           #   optional: the channel's line id (shipments, refunds)
+         "taxes": [{"name": "IVA 21%", "rate": 21, "code": "ES21"}]}  # optional, see below
       ],
-      "shipping": {"method": "express", "price": 4.9},  # optional; price >= 0, default 0
+      "shipping": {"method": "express", "price": 4.9,  # optional; price >= 0, default 0
+                   "discount_amount": 0, "taxes": [...]},  # discount_amount >= 0, at most price
+      "fees": [{"kind": "fee", "name": "...", "amount": 2.5, "taxes": [...]}],  # kind ("fee", "gift_wrap",
+                                             #   "cash_on_delivery") and amount (>= 0) required
+      "discounts": [{"name": "...", "amount": 5, "taxes": [...]}],  # order-level, not on the lines; amount
+                                             #   required, >= 0
+      "coupon_codes": ["WELCOME10"],
+      "grand_total": 54.4,                   # optional, >= 0: what the channel says the customer pays
+      "shop_currency": "EUR", "shop_grand_total": 64.29,  # optional: the total in the shop's currency (ISO
+                                             #   code; required with shop_grand_total, >= 0)
+      "refunds": [{"external_id": "R1",      # refunds already made on the channel; external_id, amount required
+                   "date": "...", "amount": 6.6, "shipping_amount": 0,  # amounts >= 0
+                   "lines": [{"external_line_id": "L1", "quantity": 1, "amount": 6.6}]}],  # id and quantity
+                                             #   (>= 0: 0 gives money back without an item) required
+      "gift_message": "Happy birthday",      # optional, like note
       "note": "Leave it with the neighbour"  # optional
     }
+
+``taxes`` (of a line, the shipping, a fee, a discount) is a list of ``{"name", "rate", "code"}``: name and rate
+(percent, 0..100) required. Absent ``taxes`` means "not given" (``None``, the import decides); ``[]`` means untaxed.
+Absent lists (``fees``, ``discounts``, ``coupon_codes``, ``refunds``) are empty.
 
 Rules that apply everywhere:
 
@@ -60,6 +87,7 @@ their path with 0-based line indexes, e.g. ``lines[1].quantity must be greater t
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .channel_order_money import Discount, Fee, MoneyReader, Refund, Tax
 from .payload import MAX_EXTERNAL_ID_LENGTH, ChannelOrderError, json_type
 
 # format_datetime and parse_datetime: the schema's dates, which connectors and stand-ins import from here.
@@ -81,6 +109,8 @@ class Address:
     longitude: float | None = None
     phone: str | None = None
     email: str | None = None
+    company: str | None = None
+    vat: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +120,7 @@ class Customer:
     phone: str | None = None
     vat: str | None = None
     lang: str | None = None
+    company: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,13 +131,18 @@ class OrderLine:
     barcode: str | None = None
     channel_product_id: str | None = None
     name: str | None = None
-    discount: float = 0.0
+    discount: float = 0.0  # percent
+    discount_amount: float = 0.0  # the line's whole discount, on the order's tax basis
+    external_line_id: str | None = None
+    taxes: tuple[Tax, ...] | None = None  # None: not given, (): untaxed
 
 
 @dataclass(frozen=True, kw_only=True)
 class Shipping:
     method: str | None = None
     price: float = 0.0
+    discount_amount: float = 0.0
+    taxes: tuple[Tax, ...] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,6 +159,18 @@ class ChannelOrder:
     updated_at: datetime | None = None
     shipping: Shipping | None = None
     note: str | None = None
+    prices_include_tax: bool | None = None  # None: as the channel is set
+    fees: tuple[Fee, ...] = ()
+    discounts: tuple[Discount, ...] = ()
+    coupon_codes: tuple[str, ...] = ()
+    grand_total: float | None = None
+    shop_currency: str | None = None
+    shop_grand_total: float | None = None
+    refunds: tuple[Refund, ...] = ()
+    gift_message: str | None = None
+    reference: str | None = None  # the order number the customer sees
+    platform: str | None = None
+    platform_status: str | None = None
     cleaned: tuple[str, ...] = ()  # paths of the text fields whose control characters were removed
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -134,7 +182,7 @@ def parse_channel_order(data: dict) -> ChannelOrder:
     return _OrderParser(data).parse()
 
 
-class _OrderParser(ValueReader):
+class _OrderParser(MoneyReader):
     """Walks one order dict, collecting every problem instead of stopping at the first."""
 
     def __init__(self, data: dict):
@@ -155,6 +203,7 @@ class _OrderParser(ValueReader):
         lines = self.lines()
         shipping = self.shipping()
         note = self.text(data, "note", "note", multiline=True)
+        extended = self.extended()
         self.raise_problems()
         return ChannelOrder(
             external_id=external_id,
@@ -169,9 +218,32 @@ class _OrderParser(ValueReader):
             updated_at=updated_at,
             shipping=shipping,
             note=note,
+            **extended,
             cleaned=tuple(self.cleaned),
             raw=data,
         )
+
+    def extended(self) -> dict:
+        """The order-level keys of the extended schema, as ChannelOrder's keyword arguments."""
+        data = self.data
+        values = {
+            "prices_include_tax": self.optional_boolean(data, "prices_include_tax", "prices_include_tax"),
+            "fees": self.objects(data, "fees", "fees", self.fee),
+            "discounts": self.objects(data, "discounts", "discounts", self.discount),
+            "coupon_codes": self.texts(data, "coupon_codes", "coupon_codes"),
+            "grand_total": self.number(data, "grand_total", "grand_total", minimum=0),
+            "shop_currency": self.optional_code(
+                data, "shop_currency", "shop_currency", 3, "an ISO 4217 code of three letters"
+            ),
+            "shop_grand_total": self.number(data, "shop_grand_total", "shop_grand_total", minimum=0),
+            "refunds": self.objects(data, "refunds", "refunds", self.refund),
+            "gift_message": self.text(data, "gift_message", "gift_message", multiline=True),
+        }
+        for key in ("reference", "platform", "platform_status"):
+            values[key] = self.text(data, key, key)
+        if values["shop_grand_total"] is not None and is_blank(data.get("shop_currency")):
+            self.problem("missing_field", "shop_currency is required with shop_grand_total")
+        return values
 
     # --- parts of the order -------------------------------------------------------------------------------------
 
@@ -190,6 +262,7 @@ class _OrderParser(ValueReader):
             phone=phone,
             vat=self.text(data, "vat", "customer.vat"),
             lang=self.text(data, "lang", "customer.lang"),
+            company=self.text(data, "company", "customer.company"),
         )
 
     def address(self, key: str, *, required: bool) -> Address | None:
@@ -208,6 +281,8 @@ class _OrderParser(ValueReader):
             longitude=self.number(data, "longitude", f"{key}.longitude", minimum=-180, maximum=180),
             phone=self.text(data, "phone", f"{key}.phone"),
             email=self.email(data, "email", f"{key}.email"),
+            company=self.text(data, "company", f"{key}.company"),
+            vat=self.text(data, "vat", f"{key}.vat"),
         )
 
     def lines(self) -> tuple[OrderLine, ...]:
@@ -231,7 +306,7 @@ class _OrderParser(ValueReader):
         identifiers = ("sku", "barcode", "channel_product_id")
         if all(is_blank(data.get(key)) for key in identifiers):
             self.problem("missing_field", f"{path} needs a sku, barcode or channel_product_id")
-        return OrderLine(
+        line = OrderLine(
             sku=self.text(data, "sku", f"{path}.sku"),
             barcode=self.text(data, "barcode", f"{path}.barcode"),
             channel_product_id=self.text(data, "channel_product_id", f"{path}.channel_product_id"),
@@ -239,16 +314,30 @@ class _OrderParser(ValueReader):
             quantity=self.number(data, "quantity", f"{path}.quantity", required=True, greater_than=0),
             unit_price=self.number(data, "unit_price", f"{path}.unit_price", required=True, minimum=0),
             discount=self.number(data, "discount", f"{path}.discount", minimum=0, maximum=100) or 0.0,
+            discount_amount=self.amount(data, "discount_amount", f"{path}.discount_amount"),
+            external_line_id=self.text(data, "external_line_id", f"{path}.external_line_id"),
+            taxes=self.taxes(data, path),
         )
+        if line.discount > 0 and line.discount_amount > 0:
+            self.problem("invalid_value", f"{path}.discount and {path}.discount_amount cannot both be given")
+        elif (line.quantity or 0) > 0 and (line.unit_price or 0) >= 0:
+            gross = line.quantity * (line.unit_price or 0)
+            self.at_most(line.discount_amount, gross, f"{path}.discount_amount", "quantity × unit_price")
+        return line
 
     def shipping(self) -> Shipping | None:
         data = self.mapping(self.data, "shipping", "shipping", required=False)
         if data is None:
             return None
-        return Shipping(
+        shipping = Shipping(
             method=self.text(data, "method", "shipping.method"),
-            price=self.number(data, "price", "shipping.price", minimum=0) or 0.0,
+            price=self.amount(data, "price", "shipping.price"),
+            discount_amount=self.amount(data, "discount_amount", "shipping.discount_amount"),
+            taxes=self.taxes(data, "shipping"),
         )
+        if shipping.price >= 0:
+            self.at_most(shipping.discount_amount, shipping.price, "shipping.discount_amount", "shipping.price")
+        return shipping
 
     def status(self) -> str:
         value = self.data.get("status")

@@ -3,145 +3,37 @@ addresses, which product per line, which pricelist and shipping, each with its r
 
 Plain data in: the parsed orders (:mod:`.channel_order`) and the look-up tables the model gathers for the whole
 batch in a few queries (:class:`ImportLookups`). Plain data out: a :class:`BatchPlan`, which the model applies in a
-few queries. So a platform mapper can be tested down to the plan without a database.
+few queries (both in :mod:`.import_plan_data`). So a platform mapper can be tested down to the plan without a
+database.
 
-An order this company cannot take as it is (an unknown product, currency, country or shipping method, a quantity
-its product's unit rounds to nothing) is rejected with its reason, alone: the batch's other orders are planned.
+An order this company cannot take as it is (an unknown product, currency, country, shipping method or tax, a
+quantity its product's unit rounds to nothing) is rejected with its reason, alone: the batch's other orders are
+planned. The platform's taxes, discounts, shipping, fees and order discounts are planned with :mod:`.import_money`,
+so that the sale order's total is the platform's.
 The customers a batch creates are found by its next orders, as a customer already known would be.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from odoo.tools.float_utils import float_is_zero
 
 from .channel_order import Address, ChannelOrder, ChannelOrderError, Customer
+from .import_money import price_line
+from .import_plan_data import (
+    BatchPlan,
+    CustomerPlan,
+    ImportLookups,
+    KnownAddress,
+    LinePlan,
+    NewPartner,
+    OrderPlan,
+    ShippingPlan,
+    _known_address,
+)
+from .import_plan_money import MoneyPlanner, PlanError, channel_values
 from .matching import customer_keys, match_customer, match_lines
 
 CUSTOMER_KEY_TABLES = ("by_email", "by_vat", "by_phone")
-
-
-class PlanError(ChannelOrderError):
-    """An order this company cannot take as it is. ``reason`` and ``params`` let the model say it in the user's
-    language; the message is the English version."""
-
-    def __init__(self, category: str, reason: str, message: str, **params):
-        super().__init__(category, message)
-        self.reason = reason
-        self.params = params
-
-
-@dataclass(eq=False, kw_only=True)
-class NewPartner:
-    """A partner the plan creates: a customer (no parent) or an address of a customer. Orders refer to it by the
-    object itself until the model has created it."""
-
-    values: dict  # res.partner values, but the parent
-    parent: "int | NewPartner | None" = None
-    keys: tuple[str, ...] = ()  # "by_email:..." keys of a new customer, reserved against concurrent duplicates
-
-
-@dataclass(frozen=True, kw_only=True)
-class KnownAddress:
-    """An address a customer has: its own, or one of its contacts' and addresses'."""
-
-    partner: "int | NewPartner"
-    street: str | None = None
-    zip: str | None = None
-    country_id: int | None = None
-
-
-@dataclass(kw_only=True)
-class ImportLookups:
-    """What the plan needs from the database, gathered by the model for a whole batch. Customer keys are
-    normalised with :mod:`.matching`'s ``normalize_*``."""
-
-    orders_by_ref: dict[str, int] = field(default_factory=dict)  # sale orders already made, by external id
-    by_email: dict[str, int] = field(default_factory=dict)
-    by_vat: dict[str, int] = field(default_factory=dict)
-    by_phone: dict[str, int] = field(default_factory=dict)
-    by_binding: dict[str, int] = field(default_factory=dict)
-    by_sku: dict[str, int] = field(default_factory=dict)
-    by_barcode: dict[str, int] = field(default_factory=dict)
-    unit_rounding: dict[int, float] = field(default_factory=dict)  # product id: rounding of its unit
-    countries: dict[str, int] = field(default_factory=dict)  # ISO code: country id
-    states: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)  # country id: (code, name, id)
-    partner_names: dict[int, str] = field(default_factory=dict)
-    addresses: dict[int, list[KnownAddress]] = field(default_factory=dict)  # partner id: its own first
-    channel_pricelist: tuple[str, int] | None = None  # (currency code, pricelist id) of the channel
-    pricelists: dict[str, int] = field(default_factory=dict)  # currency code: the company's pricelist in it
-    carriers: dict[str, int] = field(default_factory=dict)  # channel's shipping method: carrier id
-    default_carrier_id: int | None = None
-
-    def remember(self, created: dict[NewPartner, int]) -> None:
-        """The partners a plan applied on its own created: the next orders find them as if they had been here."""
-        for partner, partner_id in created.items():
-            for key in partner.keys:
-                table, _separator, value = key.partition(":")
-                getattr(self, table)[value] = partner_id
-            known = _known_address(partner_id, partner.values)
-            if partner.parent is None:
-                self.partner_names[partner_id] = partner.values["name"]
-                self.addresses[partner_id] = [known]
-            else:
-                self.addresses.setdefault(created.get(partner.parent, partner.parent), []).append(known)
-
-
-@dataclass(frozen=True, kw_only=True)
-class CustomerPlan:
-    partner: "int | NewPartner"  # also the invoice address
-    delivery: "int | NewPartner"
-    matched_by: str  # "email", "vat", "phone", or "new" when created
-    delivery_by: str  # "customer" (its own address), "known" (an address it has) or "new" (an address added)
-
-
-@dataclass(frozen=True, kw_only=True)
-class LinePlan:
-    product_id: int
-    matched_by: str  # "binding", "sku" or "barcode"
-    quantity: float
-    unit_price: float
-    discount: float = 0.0
-
-
-@dataclass(frozen=True, kw_only=True)
-class ShippingPlan:
-    carrier_id: int
-    price: float
-    mapped: bool  # the channel's shipping method is mapped to the carrier; else the channel's default carrier
-
-
-@dataclass(frozen=True, kw_only=True)
-class OrderPlan:
-    external_id: str
-    action: str  # "create", "duplicate" (a sale order exists already) or "cancelled" (by the channel)
-    sale_order_id: int | None = None  # of a duplicate
-    customer: CustomerPlan | None = None
-    lines: tuple[LinePlan, ...] = ()
-    pricelist_id: int | None = None
-    pricelist_by: str = ""  # "channel" (the channel's pricelist) or "currency" (the company's in the currency)
-    shipping: ShippingPlan | None = None
-    order_date: datetime | None = None
-    paid: bool = False
-    note: str | None = None
-
-
-@dataclass(kw_only=True)
-class BatchPlan:
-    """By position of the order in the batch: its plan, or why it was rejected."""
-
-    orders: dict[int, OrderPlan] = field(default_factory=dict)
-    rejected: dict[int, ChannelOrderError] = field(default_factory=dict)
-    new_partners: list[NewPartner] = field(default_factory=list)  # every customer before its addresses
-
-    @property
-    def new_customers(self) -> list[NewPartner]:
-        return [partner for partner in self.new_partners if partner.parent is None]
-
-    @property
-    def new_addresses(self) -> list[NewPartner]:
-        return [partner for partner in self.new_partners if partner.parent is not None]
 
 
 def plan_batch(orders: Sequence[ChannelOrder], lookups: ImportLookups) -> BatchPlan:
@@ -200,16 +92,7 @@ def _state_id(states, name_or_code: str) -> int | bool:
     return next((state_id for code, name, state_id in states if wanted in (code.lower(), name.lower())), False)
 
 
-def _known_address(partner, values: dict) -> KnownAddress:
-    return KnownAddress(
-        partner=partner,
-        street=values.get("street") or None,
-        zip=values.get("zip") or None,
-        country_id=values.get("country_id") or None,
-    )
-
-
-class BatchPlanner:
+class BatchPlanner(MoneyPlanner):
     """Plans orders one after the other; the customers and addresses an order plans are seen by the next ones
     once the order is fully planned (a rejected order leaves nothing behind)."""
 
@@ -227,9 +110,11 @@ class BatchPlanner:
             return OrderPlan(external_id=order.external_id, action="duplicate", sale_order_id=existing_order)
         if order.status == "cancelled":
             return OrderPlan(external_id=order.external_id, action="cancelled")
-        lines = self.plan_lines(order)
+        include = self.prices_include_tax(order)
+        lines = self.plan_lines(order, include)
         pricelist_id, pricelist_by = self.plan_pricelist(order.currency)
-        shipping = self.plan_shipping(order)
+        shipping = self.plan_shipping(order, include)
+        extras = self.plan_extra_lines(order, include)
         customer, new_partners = self.plan_customer(order)
         self._remember(new_partners)
         return OrderPlan(
@@ -243,9 +128,11 @@ class BatchPlanner:
             order_date=order.order_date,
             paid=order.paid,
             note=order.note,
+            extra_lines=extras,
+            values=channel_values(order, include, self.lookups.money),
         )
 
-    def plan_lines(self, order: ChannelOrder) -> tuple[LinePlan, ...]:
+    def plan_lines(self, order: ChannelOrder, include: bool) -> tuple[LinePlan, ...]:
         lookups = self.lookups
         matches = match_lines(order, lookups.by_binding, lookups.by_sku, lookups.by_barcode)
         for index, (line, (product_id, _how)) in enumerate(zip(order.lines, matches, strict=True)):
@@ -260,14 +147,29 @@ class BatchPlanner:
                     product_id=product_id,
                 )
         return tuple(
-            LinePlan(
-                product_id=product_id,
-                matched_by=how,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                discount=line.discount,
-            )
-            for line, (product_id, how) in zip(order.lines, matches, strict=True)
+            self.plan_line(order, index, line, product_id, how, include)
+            for index, (line, (product_id, how)) in enumerate(zip(order.lines, matches, strict=True))
+        )
+
+    def plan_line(self, order: ChannelOrder, index: int, line, product_id: int, how: str, include: bool) -> LinePlan:
+        """A product line, its discount amount written so that Odoo's line total is the platform's."""
+        money = self.lookups.money
+        priced = price_line(
+            line.quantity,
+            line.unit_price,
+            line.discount_amount,
+            price_digits=money.price_digits,
+            rounding=money.rounding(order.currency),
+        )
+        return LinePlan(
+            product_id=product_id,
+            matched_by=how,
+            quantity=line.quantity,
+            unit_price=priced.unit_price,
+            discount=line.discount or priced.discount,
+            tax_ids=self.taxes(line.taxes, include, f"lines[{index}]"),
+            discount_noted=priced.discount_noted,
+            external_line_id=line.external_line_id,
         )
 
     def plan_pricelist(self, currency: str) -> tuple[int, str]:
@@ -284,15 +186,30 @@ class BatchPlanner:
             currency=currency,
         )
 
-    def plan_shipping(self, order: ChannelOrder) -> ShippingPlan | None:
-        """The carrier the channel's shipping method is mapped to, else the channel's default carrier."""
+    def plan_shipping(self, order: ChannelOrder, include: bool) -> ShippingPlan | None:
+        """The carrier the channel's shipping method is mapped to, else the channel's default carrier; the
+        shipping's price, discount and taxes as the platform gave them."""
         shipping = order.shipping
         if not shipping or not (shipping.method or shipping.price):
             return None
-        if carrier_id := self.lookups.carriers.get(shipping.method):
-            return ShippingPlan(carrier_id=carrier_id, price=shipping.price, mapped=True)
-        if self.lookups.default_carrier_id:
-            return ShippingPlan(carrier_id=self.lookups.default_carrier_id, price=shipping.price, mapped=False)
+        carrier_id = self.lookups.carriers.get(shipping.method)
+        if carrier_id or self.lookups.default_carrier_id:
+            money = self.lookups.money
+            priced = price_line(
+                1,
+                shipping.price,
+                shipping.discount_amount,
+                price_digits=money.price_digits,
+                rounding=money.rounding(order.currency),
+            )
+            return ShippingPlan(
+                carrier_id=carrier_id or self.lookups.default_carrier_id,
+                price=priced.unit_price,
+                mapped=bool(carrier_id),
+                discount=priced.discount,
+                tax_ids=self.taxes(shipping.taxes, include, "shipping"),
+                discount_noted=priced.discount_noted,
+            )
         raise PlanError(
             "unknown_shipping",
             "unmapped_shipping",

@@ -11,21 +11,17 @@ Every call carries ``Authorization: Bearer <api_key>``. Neither the key nor the 
 a token) appears in messages or logs, even when the marketplace echoes them.
 """
 
-import logging
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from urllib.parse import quote
 
 import requests
 
-from odoo.addons.oms_intelligent.services.http_errors import error_detail, retry_later
 from odoo.addons.oms_intelligent.services.redact import redact, url_secrets
 
 from .channel_order import format_datetime
-from .errors import ConnectorConfigurationError, ConnectorError
-
-_logger = logging.getLogger(__name__)
+from .errors import ConnectorError
+from .platforms.client import PlatformHttp
 
 STATUS_HINTS = {
     400: "the marketplace refused the request",
@@ -55,13 +51,19 @@ class RestConnector:
         session: requests.Session | None = None,
     ):
         self.base_url = base_url.rstrip("/")
-        self._api_key = api_key
-        self._secrets = (api_key, *url_secrets(base_url), *url_secrets(self.base_url))
-        self.timeout = timeout
-        self.max_retries = max(1, max_retries)
-        self.backoff = backoff
         self.per_page = per_page
-        self.session = session or requests.Session()
+        self.http = PlatformHttp(
+            platform="marketplace",
+            base_url=self.base_url,
+            secrets=(api_key, *url_secrets(base_url)),
+            headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"},
+            hints={**STATUS_HINTS, "url": "check the endpoint URL", "unreachable": "check the endpoint URL"},
+            fallback_hint="check the channel settings",
+            timeout=timeout,
+            max_retries=max(1, max_retries),
+            backoff=backoff,
+            session=session or requests.Session(),
+        )
 
     def __repr__(self) -> str:
         return f"RestConnector({self.base_url!r})"
@@ -109,35 +111,7 @@ class RestConnector:
         self._call("POST", path, json={key: value for key, value in payload.items() if value is not None})
 
     def _call(self, method: str, path: str, *, params: dict | None = None, json=None) -> requests.Response:
-        url = self.base_url + path
-        headers = {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json"}
-        status = None
-        for attempt in range(self.max_retries):
-            try:
-                response = self.session.request(
-                    method, url, params=params, json=json, headers=headers, timeout=self.timeout
-                )
-            except requests.Timeout:
-                status, failure = None, f"did not answer within {self.timeout:g} s"
-            except requests.ConnectionError:
-                status, failure = None, "could not be reached"
-            except requests.RequestException as exc:  # malformed URL and the like
-                raise ConnectorConfigurationError(
-                    f"marketplace URL is not usable ({type(exc).__name__}): check the endpoint URL"
-                ) from None
-            else:
-                status = response.status_code
-                if 200 <= status < 300:
-                    return response
-                if not retry_later(status):
-                    raise ConnectorConfigurationError(self._refusal_message(response), status=status)
-                failure = f"answered {status}"
-            _logger.warning(
-                "marketplace %s %s %s (attempt %d of %d)", method, path, failure, attempt + 1, self.max_retries
-            )
-            if attempt + 1 < self.max_retries:
-                time.sleep(self.backoff * 2**attempt)
-        raise ConnectorError(f"marketplace {failure} after {self.max_retries} attempts", transient=True, status=status)
+        return self.http.call(method, path, params=params, json=json)
 
     def _json(self, response: requests.Response, what: str):
         try:
@@ -147,10 +121,5 @@ class RestConnector:
                 f"marketplace sent invalid JSON for {what}: {self._redact(str(exc))}", transient=True
             ) from None
 
-    def _refusal_message(self, response: requests.Response) -> str:
-        detail = error_detail(response, self._secrets)
-        hint = STATUS_HINTS.get(response.status_code, "check the channel settings")
-        return f"marketplace answered {response.status_code}{f' ({detail})' if detail else ''}: {hint}"
-
     def _redact(self, text: str) -> str:
-        return redact(text, self._secrets)
+        return redact(text, self.http.secrets)

@@ -7,3 +7,11 @@ from . import test_stock_position_carts
 from . import test_intake_hardening
 from . import test_translation_intake
 from . import test_webhook_fuzz
+from . import test_import_platform_values
+from . import test_platform_pushback
+from . import test_pushback_shopify
+from . import test_pushback_woocommerce
+from . import test_pushback_magento
+from . import test_pushback_prestashop
+from . import test_pushback_pulled
+from . import test_platform_refunds

@@ -95,7 +95,7 @@ def test_a_marketplace_that_keeps_timing_out_gives_a_transient_error(market):
     market.delay_next(3, 0.5)
     with pytest.raises(ConnectorError) as caught:
         connector(market, timeout=0.2, max_retries=3).test_connection()
-    assert str(caught.value) == "marketplace did not answer within 0.2 s after 3 attempts"
+    assert str(caught.value) == "marketplace did not answer within 0.2 s after 3 attempts: check the endpoint URL"
     assert caught.value.transient is True
     assert len(market.requests) == 3
 
@@ -188,4 +188,4 @@ def test_an_unreachable_or_nameless_marketplace_is_said_without_its_url(market):
         gone = f"{stopped.url}/t0k3n-123"
     with pytest.raises(ConnectorError) as caught:
         RestConnector(gone, "key", max_retries=1).test_connection()
-    assert str(caught.value) == "marketplace could not be reached after 1 attempts"
+    assert str(caught.value) == "marketplace could not be reached after 1 attempts: check the endpoint URL"

@@ -1,5 +1,6 @@
 """The intake hardening in Spanish: the channel's limits, the policy check they feed and the hold it puts."""
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import ChannelCase
@@ -43,3 +44,14 @@ class TestIntakeSpanish(ChannelCase):
         # The same check in an English environment speaks English.
         reasons = self.env.ref("oms_channels.policy_unusual")._reasons_unusual(order)
         self.assertEqual(reasons[order], f"Unusual order: {product}: 3 units (the channel's limit is 2)")
+
+    def test_platform_fields_and_their_refusals_read_in_spanish(self):
+        fields = self.spanish["oms.channel"].fields_get(["platform", "consumer_secret", "sync_page_size"], ["string"])
+        self.assertEqual(fields["platform"]["string"], "Plataforma")
+        self.assertEqual(fields["consumer_secret"]["string"], "Secreto de consumidor")
+        self.assertEqual(fields["sync_page_size"]["string"], "Pedidos por página")
+        platforms = dict(self.spanish["oms.channel"].fields_get(["platform"], ["selection"])["platform"]["selection"])
+        self.assertEqual(platforms["oms"], "Esquema del OMS")
+        channel = self.channel.with_env(self.spanish).copy({"code": "ES-WOO", "platform": "woocommerce"})
+        with self.assertRaisesRegex(UserError, "le falta lo que pide WooCommerce"):
+            channel._get_connector()

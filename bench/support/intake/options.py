@@ -3,8 +3,9 @@
 import argparse
 
 from .data import PRODUCT_COUNT
+from .platform_orders import PLATFORMS
 
-PARTS = ("pull", "drain", "webhook")
+PARTS = ("pull", "drain", "webhook", "platform")
 
 
 def parse_args(argv, description):
@@ -19,11 +20,21 @@ def parse_args(argv, description):
     )
     _drain_options(parser)
     _webhook_options(parser)
+    parser.add_argument(
+        "--platform",
+        default="all",
+        help=f"the platform part's platforms, comma-separated, of {', '.join(PLATFORMS)}, or all (default): "
+        "--orders orders of each, served by its stand-in",
+    )
     args = parser.parse_args(argv)
     _check(parser, args)
     args.parts = [part.strip() for part in args.parts.split(",") if part.strip()]
     if not args.parts or set(args.parts) - set(PARTS):
         parser.error(f"--parts takes a comma-separated list of {', '.join(PARTS)}")
+    platforms = [name.strip() for name in args.platform.split(",") if name.strip()]
+    args.platforms = list(PLATFORMS) if platforms == ["all"] else platforms
+    if not args.platforms or set(args.platforms) - set(PLATFORMS):
+        parser.error(f"--platform takes all or a comma-separated list of {', '.join(PLATFORMS)}")
     return args
 
 

@@ -1,0 +1,1 @@
+"""Plain-Python mappers from each shop platform's own order format to the channel-order schema."""
