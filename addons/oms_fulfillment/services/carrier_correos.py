@@ -15,10 +15,9 @@ The WSDL is read from ``wsdl_url`` (http(s) only, as every zeep client here), it
 ``service_url``. Messages never show the user, the password or the labeller code.
 """
 
-from odoo.tools.pdf import merge_pdf
-
 from odoo.addons.oms_intelligent.services.redact import url_secrets
 from odoo.addons.oms_intelligent.services.soap_transport import check_location
+from odoo.tools.pdf import merge_pdf
 
 from . import carrier_correos_documents as documents
 from .carrier import DEFAULT_TIMEOUT, CarrierError, Label, Rate, Shipment, TrackingStatus, checked_number, checked_pdf
@@ -162,8 +161,23 @@ class CorreosClient:
         answer = self.soap.call(operation, body, "label")
         parcels = _registered(answer, operation)
         if answer.Resultado != 0 or not parcels:
-            raise CarrierError(f"Correos refused the label: {self.soap.refusal_text(answer)}", transient=False)
+            reason = self.soap.refusal_text(answer)
+            self._cancel_partial([str(parcel.CodEnvio) for parcel in parcels], reason)
+            raise CarrierError(f"Correos refused the label: {reason}", transient=False)
         return self._label(parcels, answer.CodExpedicion or "")
+
+    def _cancel_partial(self, numbers: list[str], reason: str) -> None:
+        """A refused shipment whose other parcels Correos registered anyway: they are cancelled, so that a corrected
+        shipment is not labelled twice."""
+        try:
+            for number in numbers:
+                self.cancel(number)
+        except CarrierError:
+            raise CarrierError(
+                f"Correos refused the label ({reason}) but registered parcels {', '.join(numbers)}: cancel them in "
+                "Correos' portal before buying the label again",
+                transient=False,
+            ) from None
 
     def _registered_parcels(self, shipment: Shipment) -> list:
         """The parcels Correos already holds under this shipment's references (empty when none)."""
@@ -241,8 +255,8 @@ def _parcel_pdf(parcel) -> bytes:
         return checked_pdf(getattr(label, "Fichero", None))
     except CarrierError:
         raise CarrierError(
-            f"Correos sent no PDF label for parcel {parcel.CodEnvio}: try again, or reprint it from Correos' portal",
-            transient=False,
+            f"Correos sent no PDF label for parcel {parcel.CodEnvio}: try again, the label is then reprinted, "
+            "not bought again"
         ) from None
 
 

@@ -19,9 +19,7 @@ MAX_CENTS = 999_999  # money fields hold at most 6 digits
 MAX_CUSTOMS_LINES = 5
 CUSTOMS_FREE_ISLANDS = {"35", "38"}  # Gran Canaria and Tenerife: no customs between them
 CUSTOMS_TERRITORIES = {"35", "38", "51", "52"}  # Canary Islands, Ceuta, Melilla: outside the EU's VAT area
-EU_COUNTRIES = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
-)
+EU_COUNTRIES = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,8 @@ class CorreosSoap:
         errors += list(getattr(getattr(answer, "BultosError", None), "BultoError", None) or [])
         errors += _validation_errors(getattr(answer, "ErroresValidacion", None))
         reasons = [
-            f"{error['DescError'] or 'no reason given'}" + (f" (Correos error {error['Error']})" if error["Error"] else "")
+            f"{error['DescError'] or 'no reason given'}"
+            + (f" (Correos error {error['Error']})" if error["Error"] else "")
             for error in errors
         ]
         return short_text("; ".join(reasons) or "Correos gave no reason", self._secrets)
@@ -96,7 +97,9 @@ class CorreosSoap:
     def _status_error(self, status: int | None, what: str, hint: str = "") -> CarrierError:
         if status and 400 <= status < 500 and not retry_later(status):
             hint = hint or STATUS_HINTS.get(status, "check the Correos settings")
-            return CarrierError(f"Correos answered {status} to the {what} request: {hint}", transient=False, status=status)
+            return CarrierError(
+                f"Correos answered {status} to the {what} request: {hint}", transient=False, status=status
+            )
         return CarrierError(f"Correos answered {status} to the {what} request: try again later", status=status)
 
 
@@ -114,3 +117,7 @@ def _refused_page(response, *args, **kwargs):
     if response.status_code in STATUS_HINTS or (response.status_code >= 400 and not is_xml):
         raise TransportError(status_code=response.status_code)
     return response
+
+
+def _reason(description, code) -> str:
+    return f"{description or 'no reason given'}" + (f" (Correos error {code})" if code else "")

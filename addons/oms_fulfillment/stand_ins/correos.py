@@ -6,6 +6,7 @@ both behind HTTP basic authentication, as API.md documents them::
         credentials = correos.credentials()           # user, password, labeller code, WSDL / service / tracking URLs
         correos.delay_next(1, 2.0)                    # the next call is served, then answered 2 s late (time-outs)
         correos.delay_registration(2.0)               # the next pre-registration is made, then answered 2 s late
+        correos.fail_registration(502)                # the next pre-registration is made, then answered a 502 page
         correos.fail_next(1, 503)                     # the next call gets an HTML 503 page, nothing is done
         correos.broken_label_next()                   # the next label's Fichero is not a PDF
         correos.advance(code, 3)                      # the parcel shows its first 3 tracking events
@@ -61,6 +62,7 @@ class LocalCorreos(LocalWsgiServer):
         self._failures: list[int] = []
         self._broken_labels = 0
         self._registration_delays: list[float] = []
+        self._registration_failures: list[int] = []
 
     def credentials(self, **changes) -> dict:
         return {
@@ -84,6 +86,11 @@ class LocalCorreos(LocalWsgiServer):
         """The next pre-registration buys its labels, then answers this late (a time-out after the purchase)."""
         with self.lock:
             self._registration_delays.append(seconds)
+
+    def fail_registration(self, status: int) -> None:
+        """The next pre-registration buys its labels, then answers an HTML page with this status."""
+        with self.lock:
+            self._registration_failures.append(status)
 
     def broken_label_next(self) -> None:
         with self.lock:
@@ -143,7 +150,10 @@ class LocalCorreos(LocalWsgiServer):
         if operation.startswith("PreregistroEnvio"):
             with self.lock:
                 delay = self._registration_delays.pop(0) if self._registration_delays else 0
+                failure = self._registration_failures.pop(0) if self._registration_failures else None
             time.sleep(delay)
+            if failure:
+                return Response(ERROR_PAGE % failure, status=failure, mimetype="text/html")
         return response
 
     def _schema_errors(self, call: etree._Element) -> str:
@@ -285,4 +295,3 @@ class LocalCorreos(LocalWsgiServer):
         if postcode in self.refused_postcodes:
             return "1107", f"The recipient postcode {postcode} does not exist or is not served by product {product}"
         return None
-

@@ -233,3 +233,20 @@ def test_an_unreachable_service_names_its_host(correos):
     with pytest.raises(CarrierError, match="127.0.0.1 could not be reached") as unreachable:
         client(correos, service_url="http://127.0.0.1:9/preregistroenvios").test_connection()
     assert unreachable.value.unreachable
+
+
+def test_a_server_error_after_the_purchase_then_a_retry_buys_one_label(correos):
+    correos.fail_registration(502)
+    correos_client = client(correos)
+    with pytest.raises(CarrierError, match="answered 502") as failed:
+        correos_client.create_label(ONE_PARCEL)
+    assert failed.value.transient
+    label = correos_client.create_label(ONE_PARCEL)
+    assert list(correos.parcels) == [label.tracking_number] and len(correos.registrations) == 1
+
+
+def test_a_name_longer_than_correos_accepts_is_refused_before_calling(correos):
+    long_name = replace(SEVILLA, name="N" * 301)
+    with pytest.raises(CarrierError, match="longer than the 300 characters") as refused:
+        client(correos).create_label(replace(ONE_PARCEL, recipient=long_name))
+    assert not refused.value.transient and correos.received == []
