@@ -12,7 +12,7 @@ tracking by its REST/JSON locator. The facts and their sources: tests/fixtures/c
   body also names the labeller code.
 
 The WSDL is read from ``wsdl_url`` (http(s) only, as every zeep client here), its address replaced by
-``service_url``. Messages never show the user, the password or the labeller code.
+``service_url``. Messages never show the user or the password.
 """
 
 from odoo.addons.oms_intelligent.services.redact import url_secrets
@@ -35,7 +35,8 @@ class CorreosClient:
 
     def __init__(self, account: dict, *, timeout: float = DEFAULT_TIMEOUT, session=None):
         self._account = account
-        secrets = (account["user"], account["password"], account["labeller_code"], *url_secrets(account["wsdl_url"]))
+        # The labeller code is printed on every label (and inside parcel codes): not masked, unlike the password.
+        secrets = (account["user"], account["password"], *url_secrets(account["wsdl_url"]))
         self.soap = CorreosSoap(
             account["wsdl_url"], account["service_url"], (account["user"], account["password"]), secrets, timeout
         )
@@ -128,13 +129,14 @@ class CorreosClient:
             )
 
     def _rate_of(self, shipment: Shipment, product: str) -> Rate:
+        """The sum of the parcels' prices; parcels billed on the same weight are priced by one call."""
+        prices: dict[str, float] = {}
         total = 0.0
         for parcel in shipment.parcels:
             request = documents.rate_request(shipment, parcel, product, self._account["labeller_code"])
-            answer = self.soap.call("CalculaTarifa", request, "rate")
-            if answer.Resultado != 0:
-                raise CarrierError(f"Correos gave no {product} rate: {self.soap.refusal_text(answer)}", transient=False)
-            total += checked_number(str(answer.Tarifa or "").replace(",", "."), "Correos answered an unreadable rate")
+            if request["Valor"] not in prices:
+                prices[request["Valor"]] = self._parcel_price(request, product)
+            total += prices[request["Valor"]]
         known = documents.PRODUCTS.get(product)
         return Rate(
             price=round(total, 2),
@@ -144,6 +146,13 @@ class CorreosClient:
             service_name=f"Correos {known.name}" if known else f"Correos {product}",
         )
 
+    def _parcel_price(self, request: dict, product: str) -> float:
+        answer = self.soap.call("CalculaTarifa", request, "rate")
+        if answer.Resultado != 0:
+            raise CarrierError(f"Correos gave no {product} rate: {self.soap.refusal_text(answer)}", transient=False)
+        # Tarifa's format is not documented: euros, with a dot or a comma.
+        return checked_number(str(answer.Tarifa or "").replace(",", "."), "Correos answered an unreadable rate")
+
     # --- labels -----------------------------------------------------------------------------------------------------
 
     def create_label(self, shipment: Shipment) -> Label:
@@ -152,7 +161,7 @@ class CorreosClient:
         if not shipment.parcels:
             raise CarrierError("the shipment has no parcels", transient=False)
         product = shipment.service or (
-            documents.DOMESTIC_PRODUCTS[0] if documents.is_domestic(shipment) else documents.INTERNATIONAL_PRODUCT
+            documents.DEFAULT_DOMESTIC_PRODUCT if documents.is_domestic(shipment) else documents.INTERNATIONAL_PRODUCT
         )
         operation, body = documents.registration(shipment, product, self._account)
         bought_before = self._registered_parcels(shipment)
@@ -216,7 +225,6 @@ class CorreosClient:
         return Label(
             tracking_number=numbers[0],
             pdf=pdfs[0] if len(pdfs) == 1 else _merged(pdfs),
-            currency="EUR",
             tracking_url=PUBLIC_TRACKING_URL.format(numbers[0]),
             parcel_numbers=numbers,
             shipment_id=str(expedition or ""),

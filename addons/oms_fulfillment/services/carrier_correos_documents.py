@@ -41,6 +41,7 @@ PRODUCTS = {
 }
 # Rated when the shipment names no product: the home deliveries (office and locker products need a chosen office).
 DOMESTIC_PRODUCTS = ("S0235", "S0132")
+DEFAULT_DOMESTIC_PRODUCT = "S0132"  # labels of a shipment that names no product: the standard one
 INTERNATIONAL_PRODUCT = "S0410"
 
 

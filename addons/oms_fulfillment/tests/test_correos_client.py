@@ -123,6 +123,7 @@ def test_a_label_is_a_one_page_pdf_with_the_parcel_code_and_its_tracking_link(co
     sent = correos.last("PreregistroEnvio")
     assert text_of(sent, "Envio/ReferenciaCliente") == "WH/OUT/00042/1"
     assert text_of(sent, "Envio/ValoresAnadidos/ImporteSeguro") == "18000"  # euro cents
+    assert text_of(sent, "Envio/CodProducto") == "S0132"  # no product asked: the standard one
     assert [text_of(peso, "Valor") for peso in all_of(sent, "Envio/Pesos/Peso")] == ["1250", "1500"]
     assert text_of(sent, "Destinatario/CP") == "41004" and text_of(sent, "Remitente/Telefonocontacto") == "34910000001"
 
@@ -132,7 +133,7 @@ def test_three_parcels_make_one_expedition_with_a_code_and_a_page_each(correos):
     assert len(label.parcel_numbers) == 3 and len(set(label.parcel_numbers)) == 3
     assert pages(label.pdf) == 3
     sent = correos.last("PreregistroEnvioMultibulto")
-    assert text_of(sent, "TotalBultos") == "3" and text_of(sent, "CodProducto") == "S0235"
+    assert text_of(sent, "TotalBultos") == "3" and text_of(sent, "CodProducto") == "S0132"
     assert [text_of(envio, "ReferenciaCliente") for envio in all_of(sent, "Envios/Envio")] == [
         "WH/OUT/00043/1",
         "WH/OUT/00043/2",
@@ -215,7 +216,8 @@ def test_wrong_credentials_are_named_and_never_shown(correos):
     with pytest.raises(CarrierError, match="check the Correos user and password") as tracking_refused:
         client(correos, user="someone-else").tracking("PQ7K3B4000000420141004X")
     for error in (refused.value, wrong_code.value, tracking_refused.value):
-        for secret in ("wrong-pass-1234", "ZZ99", "someone-else", correos.password):
+        # The labeller code is printed on every label: Correos' reason may name it, the user and password never.
+        for secret in ("wrong-pass-1234", "someone-else", correos.password):
             assert secret not in error.message
     assert "Correos accepted" in client(correos).test_connection()
 
@@ -250,3 +252,15 @@ def test_a_name_longer_than_correos_accepts_is_refused_before_calling(correos):
     with pytest.raises(CarrierError, match="longer than the 300 characters") as refused:
         client(correos).create_label(replace(ONE_PARCEL, recipient=long_name))
     assert not refused.value.transient and correos.received == []
+
+
+def test_parcels_billed_on_the_same_weight_are_priced_once(correos):
+    twins = replace(THREE_PARCELS, parcels=(Parcel(2.0), Parcel(2.0), Parcel(2.0)), service="S0132")
+    assert client(correos).rate(twins).price == pytest.approx(3 * 5.45)
+    assert [name for name, _call in correos.received] == ["CalculaTarifa"]
+
+
+def test_a_wsdl_url_that_serves_nothing_is_named(correos):
+    with pytest.raises(CarrierError, match="check the Correos WSDL URL") as refused:
+        client(correos, wsdl_url=f"{correos.url}/wsdl/missing.wsdl").test_connection()
+    assert refused.value.status == 404 and not refused.value.transient
