@@ -66,7 +66,6 @@ class SendcloudHttp(CarrierHttp):
     """CarrierHttp reading Sendcloud's error envelopes, and keeping a refusal's JSON on the error it raises (a 409
     on purchase carries the shipment bought before). One instance serves one client in one thread."""
 
-    platform: str = "Sendcloud"
     fallback_hint: str = "check the Sendcloud settings"
     _refused_answer: object = None
 
@@ -105,8 +104,11 @@ class SendcloudClient:
         base_url = str(credentials.get("base_url") or PRODUCTION_URL)
         if not base_url.lower().startswith(("http://", "https://")):
             raise CarrierError("the Sendcloud service URL must start with https://", transient=False)
-        http_options = {key: options.pop(key) for key in ("timeout", "max_retries", "session", "sleep") if key in options}
+        http_options = {
+            key: options.pop(key) for key in ("timeout", "max_retries", "session", "sleep") if key in options
+        }
         http = SendcloudHttp(
+            platform="Sendcloud",
             base_url=base_url,
             secrets=(public_key, secret_key),
             auth=(public_key, secret_key),
@@ -243,7 +245,9 @@ class SendcloudClient:
         Sendcloud cancels it later (unless the carrier scans it in the next 14 days)."""
         shipment_id = getattr(label_or_number, "shipment_id", label_or_number)
         if not shipment_id:
-            raise CarrierError("this label has no Sendcloud shipment id: cancel it in the Sendcloud panel", transient=False)
+            raise CarrierError(
+                "this label has no Sendcloud shipment id: cancel it in the Sendcloud panel", transient=False
+            )
         answer = self._json("POST", f"/shipments/{quote(str(shipment_id), safe='')}/cancel", "the cancellation")
         status = str((answer.get("data") or {}).get("status") or "")
         return "queued" if status == "queued" else "cancelled"
@@ -263,7 +267,9 @@ def _option_rate(option) -> Rate | None:
     if not quotes:
         return None
     totals = [((quote_.get("price") or {}).get("total") or {}, quote_) for quote_ in quotes]
-    total, best = min(totals, key=lambda pair: checked_number(pair[0].get("value"), "Sendcloud sent a rate without price"))
+    total, best = min(
+        totals, key=lambda pair: checked_number(pair[0].get("value"), "Sendcloud sent a rate without price")
+    )
     lead_time = best.get("lead_time")
     return Rate(
         price=checked_number(total.get("value"), "Sendcloud sent a rate without price"),
@@ -299,7 +305,9 @@ def _checked_shipment(shipment) -> dict:
         words = problems or "; ".join(
             str(parcel.get("status", {}).get("message") or "announcement failed") for parcel in failed
         )
-        raise CarrierError(f"Sendcloud's carrier refused the shipment ({words}): correct it and try again", transient=False)
+        raise CarrierError(
+            f"Sendcloud's carrier refused the shipment ({words}): correct it and try again", transient=False
+        )
     return shipment
 
 

@@ -29,9 +29,7 @@ from odoo.addons.oms_intelligent.stand_ins.http_server import LocalJsonServer, j
 from .carrier_server import label_pdf
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "carriers" / "sendcloud"
-EU = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
-)
+EU = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
 RecordedRequest = namedtuple("RecordedRequest", "method path body")
 
 _URLS = Map(
@@ -118,7 +116,9 @@ class LocalSendcloud(LocalJsonServer):
         try:
             endpoint, arguments = _URLS.bind_to_environ(request.environ).match()
         except HTTPException as exc:
-            return json_response({"errors": [{"status": str(exc.code), "code": "not_found", "detail": exc.description}]}, exc.code)
+            return json_response(
+                {"errors": [{"status": str(exc.code), "code": "not_found", "detail": exc.description}]}, exc.code
+            )
         payload = None
         if request.method == "POST" and body:
             try:
@@ -144,10 +144,10 @@ class LocalSendcloud(LocalJsonServer):
         weights = [float(parcel["weight"]["value"]) for parcel in payload["parcels"]]
         multicollo = (payload.get("functionalities") or {}).get("multicollo")
         answer = []
-        for option in self._options_for(from_country, to_country):
-            if multicollo and not option["functionalities"].get("multicollo"):
+        for offered in self._options_for(from_country, to_country):
+            if multicollo and not offered["functionalities"].get("multicollo"):
                 continue
-            option = copy.deepcopy(option)
+            option = copy.deepcopy(offered)
             total = option["quotes"][0]["price"]["total"]
             total["value"] = f"{float(total['value']) + self.price_per_kg * sum(weights):.2f}"
             option["parcel_billed_weights"] = [
@@ -262,7 +262,7 @@ class LocalSendcloud(LocalJsonServer):
         if codes & {"CANCELLED", "CANCELLING", "DELIVERED"}:
             return json_response(fixture("cancel_response_409.json"), 409)
         for parcel in shipment["parcels"]:
-            parcel["status"] = {"code": "CANCELLED", "message": "Cancelled"}
+            self.add_event(parcel["tracking_number"], "CANCELLED", "2026-12-03T10:00:00Z")
         return json_response(fixture("cancel_response_200.json"))
 
     def _tracking(self, payload, number: str) -> Response:
