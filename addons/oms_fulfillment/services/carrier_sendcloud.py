@@ -17,7 +17,7 @@ are then downloaded instead of buying new ones. Webhooks: :func:`.carrier_sendcl
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import PyPDF2
@@ -48,12 +48,14 @@ __all__ = ("SendcloudClient", "verify_webhook", "webhook_tracking")
 
 PRODUCTION_URL = "https://panel.sendcloud.sc/api/v3"
 READY, FAILED = "READY_TO_SEND", "ANNOUNCEMENT_FAILED"
+# The parcel is bought by then: asking again downloads it again (never buys a second one).
+LABEL_NOT_PDF = "Sendcloud sent no PDF for the parcel's {kind}: the label is bought, print it again in a minute"
 CREDENTIALS_HINT = "check the Public Key and Secret Key of the Sendcloud integration (Settings > Integrations)"
 HINTS = {
     400: "correct the shipment and try again",
     401: CREDENTIALS_HINT,
     403: "the Sendcloud integration may not do this: check its permissions in the Sendcloud panel",
-    404: "Sendcloud does not know it: check the service URL",
+    404: "Sendcloud does not know it: check the number or id, and the service URL",
     409: "Sendcloud refused it in the shipment's current state",
     422: "correct the shipment and try again",
     "unreachable": "check the service URL and the network",
@@ -67,7 +69,7 @@ class SendcloudHttp(CarrierHttp):
     on purchase carries the shipment bought before). One instance serves one client in one thread."""
 
     fallback_hint: str = "check the Sendcloud settings"
-    _refused_answer: object = None
+    _refused_answer: object = field(default=None, init=False, repr=False)
 
     def refusal(self, response) -> str:
         try:
@@ -199,9 +201,12 @@ class SendcloudClient:
         )
 
     def _parcel_label(self, parcel: dict) -> bytes:
-        if parcel.get("label_file"):
+        if not parcel.get("label_file"):
+            return self._document(parcel, "label")
+        try:
             return checked_pdf(parcel["label_file"])
-        return self._document(parcel, "label")
+        except CarrierError:
+            raise CarrierError(LABEL_NOT_PDF.format(kind="label")) from None
 
     def _other_documents(self, parcels: list) -> list[tuple[str, bytes]]:
         """Customs papers (a commercial invoice) once per shipment, from the first parcel that has them."""
@@ -220,7 +225,7 @@ class SendcloudClient:
         try:
             return checked_pdf(response.content)
         except CarrierError:
-            raise CarrierError(f"Sendcloud sent no PDF for the parcel's {kind}: try printing it again") from None
+            raise CarrierError(LABEL_NOT_PDF.format(kind=kind)) from None
 
     # --- tracking and cancellation ----------------------------------------------------------------------------------
 

@@ -212,7 +212,8 @@ def verify_webhook(secret: str, body: bytes, headers) -> bool:
     Signature Key): hex HMAC-SHA256 of the raw body, checked before any parsing, in constant time."""
     if not secret or not isinstance(body, bytes):
         return False
-    given = next((str(value) for key, value in dict(headers or {}).items() if key.lower() == "sendcloud-signature"), "")
+    pairs = headers.items() if hasattr(headers, "items") else headers or ()
+    given = next((str(value) for key, value in pairs if str(key).lower() == SIGNATURE_HEADER.lower()), "")
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, given.strip().lower())
 
@@ -220,7 +221,10 @@ def verify_webhook(secret: str, body: bytes, headers) -> bool:
 def webhook_tracking(body) -> TrackingStatus | None:
     """The tracking status a ``parcel_status_changed`` webhook announces, None for any other action. Webhooks
     arrive out of order: the caller keeps the one with the latest ``timestamp`` (see :func:`webhook_time`)."""
-    payload = json.loads(body) if isinstance(body, bytes | str) else body
+    try:
+        payload = json.loads(body) if isinstance(body, bytes | str) else body
+    except ValueError:
+        raise CarrierError("Sendcloud sent a webhook that is not JSON", transient=False) from None
     if not isinstance(payload, dict) or payload.get("action") != "parcel_status_changed":
         return None
     parcel = payload.get("parcel") if isinstance(payload.get("parcel"), dict) else {}

@@ -6,6 +6,7 @@
         sendcloud.delay_next(1, 2.0)                 # the next call waits 2 s, then is served (time-outs)
         sendcloud.add_event("3SOMS0000000001", "DELIVERED", "2026-12-04T11:26:07Z")
         sendcloud.labels_are_pdf = False             # labels come back as an HTML page
+        sendcloud.cancellations_queued = True        # cancellations answer 202 "queued"
 
 Its shipping options are those of the fixtures (domestic Spain, EU, and DHL Express outside the EU); a price is the
 option's base price plus ``price_per_kg`` per kg. Postal codes in ``refused_postal_codes`` are refused by the
@@ -78,6 +79,7 @@ class LocalSendcloud(LocalJsonServer):
         self.refused_postal_codes = {"99999"}
         self.announce_polls = 1
         self.labels_are_pdf = True
+        self.cancellations_queued = False  # 202: Sendcloud cancels later, unless the carrier scans the parcel
         self.requests: list[RecordedRequest] = []
         self.shipments: dict[str, dict] = {}  # by id, as Sendcloud answers them
         self.parcel_count = 0
@@ -261,8 +263,11 @@ class LocalSendcloud(LocalJsonServer):
         codes = {parcel["status"]["code"] for parcel in shipment["parcels"]}
         if codes & {"CANCELLED", "CANCELLING", "DELIVERED"}:
             return json_response(fixture("cancel_response_409.json"), 409)
+        queued = self.cancellations_queued
         for parcel in shipment["parcels"]:
-            self.add_event(parcel["tracking_number"], "CANCELLED", "2026-12-03T10:00:00Z")
+            self.add_event(parcel["tracking_number"], "CANCELLING" if queued else "CANCELLED", "2026-12-03T10:00:00Z")
+        if queued:
+            return json_response(fixture("cancel_response_202.json"), 202)
         return json_response(fixture("cancel_response_200.json"))
 
     def _tracking(self, payload, number: str) -> Response:

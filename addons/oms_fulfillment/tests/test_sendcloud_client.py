@@ -35,6 +35,7 @@ THREE_PARCELS = Shipment(
     (Parcel(4.2, 40, 30, 20), Parcel(2.1, 30, 20, 15), Parcel(6.0, 60, 40, 40)),
     insured_value=300.0,
 )
+CHOSEN = replace(ONE_PARCEL, service="gls_es:business_parcel/home_delivery")  # labelled with no rate call first
 WEBHOOK_SECRET = "oms-sendcloud-webhook-test-secret"
 
 
@@ -145,6 +146,12 @@ def test_a_cancelled_label_cannot_be_cancelled_twice(sendcloud):
     assert not refused.value.transient
 
 
+def test_a_cancellation_sendcloud_queues_says_so(sendcloud):
+    sendcloud.cancellations_queued = True
+    label = client(sendcloud).create_label(ONE_PARCEL)
+    assert client(sendcloud).cancel(label) == "queued"
+
+
 def test_tracking_moves_from_ready_to_in_transit_to_delivered(sendcloud):
     number = client(sendcloud).create_label(ONE_PARCEL).tracking_number
     assert client(sendcloud).tracking(number).status == PENDING
@@ -169,16 +176,25 @@ def test_a_time_out_during_label_creation_then_a_retry_buys_one_label(sendcloud)
     sendcloud.delay_next(1, 0.8)
     impatient = client(sendcloud, timeout=0.3, max_retries=1)
     with pytest.raises(CarrierError) as timed_out:
-        impatient.create_label(ONE_PARCEL)
+        impatient.create_label(CHOSEN)
     assert timed_out.value.transient
     for _ in range(50):  # Sendcloud finishes the purchase nobody waits for any more
         if sendcloud.shipments:
             break
         time.sleep(0.05)
-    label = client(sendcloud).create_label(ONE_PARCEL)
+    label = client(sendcloud).create_label(CHOSEN)
     assert len(sendcloud.shipments) == 1 and len(sendcloud.parcels()) == 1
     assert label.tracking_number == sendcloud.parcels()[0]["tracking_number"]
-    assert page_count(label.pdf) == 1  # downloaded, since the 409 answer carries no label file
+    assert len(sendcloud.calls("POST", "/shipments/announce")) == 2
+    assert page_count(label.pdf) == 1 and sendcloud.calls("GET", "/parcels/")  # the 409 answer has no label file
+
+
+def test_a_time_out_retried_at_once_buys_one_label(sendcloud):
+    sendcloud.delay_next(1, 0.8)
+    label = client(sendcloud, timeout=0.3).create_label(CHOSEN)
+    time.sleep(1.0)  # the first request, served late, is answered 409 with the label bought by the retry
+    assert len(sendcloud.calls("POST", "/shipments/announce")) == 2
+    assert len(sendcloud.shipments) == 1 and label.tracking_number == sendcloud.parcels()[0]["tracking_number"]
 
 
 def test_a_server_error_during_label_creation_is_retried_without_a_second_label(sendcloud):
@@ -197,10 +213,22 @@ def test_wrong_keys_are_named_never_shown(sendcloud):
     assert not refused.value.transient
 
 
-def test_a_label_that_is_not_a_pdf_is_refused(sendcloud):
+def test_an_unreachable_sendcloud_is_named_without_its_address():
+    unreachable = SendcloudClient.from_credentials(
+        {"public_key": "pk", "secret_key": "sk", "base_url": "http://127.0.0.1:9/api/v3"}, sleep=lambda seconds: None
+    )
+    with pytest.raises(CarrierError, match="could not be reached") as failed:
+        unreachable.test_connection()
+    assert failed.value.unreachable and "127.0.0.1" not in str(failed.value)
+
+
+def test_a_label_that_is_not_a_pdf_is_refused_and_not_bought_twice(sendcloud):
     sendcloud.labels_are_pdf = False
     with pytest.raises(CarrierError, match="no PDF"):
         client(sendcloud).create_label(ONE_PARCEL)
+    with pytest.raises(CarrierError, match="no PDF"):
+        client(sendcloud).create_label(ONE_PARCEL)
+    assert len(sendcloud.shipments) == 1
 
 
 def test_a_webhook_with_a_good_signature_is_read_and_a_bad_one_is_not():
