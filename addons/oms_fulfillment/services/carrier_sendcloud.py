@@ -43,6 +43,7 @@ from .carrier_sendcloud_data import (
     verify_webhook,
     webhook_tracking,
 )
+from .carrier_sendcloud_returns import SendcloudReturns
 
 __all__ = ("SendcloudClient", "verify_webhook", "webhook_tracking")
 
@@ -86,7 +87,9 @@ class SendcloudHttp(CarrierHttp):
         return error
 
 
-class SendcloudClient:
+class SendcloudClient(SendcloudReturns):
+    """Rates, labels, tracking and cancellations; return labels come from :class:`SendcloudReturns`."""
+
     def __init__(self, http: SendcloudHttp, *, contract_id=None, poll_interval: float = 1.0, poll_attempts: int = 20):
         self.http = http
         self.contract_id = contract_id

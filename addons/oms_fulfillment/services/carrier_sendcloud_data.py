@@ -76,7 +76,7 @@ def _money(value: float, currency: str) -> dict:
     return {"value": f"{value:.2f}", "currency": currency}
 
 
-def _address(address: Address) -> dict:
+def address_body(address: Address) -> dict:
     body = {
         "name": address.name,
         "address_line_1": address.street,
@@ -117,8 +117,8 @@ def options_request(shipment: Shipment) -> dict:
         for body, share in zip(parcels, _insured_shares(shipment), strict=True):
             body["total_insured_price"] = _money(share, shipment.currency)
     body = {
-        "from_address": _address(shipment.sender),
-        "to_address": _address(shipment.recipient),
+        "from_address": address_body(shipment.sender),
+        "to_address": address_body(shipment.recipient),
         "parcels": parcels,
         "calculate_quotes": True,
     }
@@ -140,8 +140,8 @@ def shipment_request(shipment: Shipment, option_code: str, contract_id=None) -> 
             body["additional_insured_price"] = _money(share, shipment.currency)
     body = {
         "label_details": {"mime_type": "application/pdf", "dpi": 72},
-        "from_address": _address(shipment.sender),
-        "to_address": _address(shipment.recipient),
+        "from_address": address_body(shipment.sender),
+        "to_address": address_body(shipment.recipient),
         "ship_with": {"type": "shipping_option_code", "properties": properties},
         "reference": shipment.reference,
         "external_reference_id": external_reference_id(shipment),

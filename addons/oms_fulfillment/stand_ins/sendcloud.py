@@ -11,7 +11,8 @@
 Its shipping options are those of the fixtures (domestic Spain, EU, and DHL Express outside the EU); a price is the
 option's base price plus ``price_per_kg`` per kg. Postal codes in ``refused_postal_codes`` are refused by the
 carrier (the fixture's 400). ``external_reference_id`` is unique: a second shipment with the same one answers 409
-with the first. Multi-parcel shipments (``POST /shipments``) stay ``ANNOUNCING`` for ``announce_polls`` reads.
+with the first. Multi-parcel shipments (``POST /shipments``) and returns (``POST /returns``) are being announced
+for ``announce_polls`` reads.
 """
 
 import base64
@@ -43,6 +44,9 @@ _URLS = Map(
         Rule("/shipments/<shipment_id>/cancel", endpoint="cancel", methods=["POST"]),
         Rule("/parcels/<int:parcel_id>/documents/<kind>", endpoint="document", methods=["GET"]),
         Rule("/parcels/tracking/<number>", endpoint="tracking", methods=["GET"]),
+        Rule("/returns", endpoint="new_return", methods=["POST"]),
+        Rule("/returns/<int:return_id>", endpoint="return", methods=["GET"]),
+        Rule("/returns/<int:return_id>/cancel", endpoint="cancel_return", methods=["PATCH"]),
     ]
 )
 
@@ -82,6 +86,7 @@ class LocalSendcloud(LocalJsonServer):
         self.cancellations_queued = False  # 202: Sendcloud cancels later, unless the carrier scans the parcel
         self.requests: list[RecordedRequest] = []
         self.shipments: dict[str, dict] = {}  # by id, as Sendcloud answers them
+        self.returns: dict[int, dict] = {}  # by return id
         self.parcel_count = 0
 
     def credentials(self, **changes) -> dict:
@@ -93,7 +98,8 @@ class LocalSendcloud(LocalJsonServer):
 
     def parcels(self) -> list[dict]:
         with self.lock:
-            return [parcel for shipment in self.shipments.values() for parcel in shipment["parcels"]]
+            outgoing = [parcel for shipment in self.shipments.values() for parcel in shipment["parcels"]]
+            return outgoing + [returned["_parcel"] for returned in self.returns.values()]
 
     def add_event(self, number: str, code: str, event_at: str) -> None:
         """The carrier scanned parcel ``number``: a new tracking event (``DELIVERED``, ``DRIVER_ON_ROUTE``...)."""
@@ -279,6 +285,48 @@ class LocalSendcloud(LocalJsonServer):
             for at, code, message in parcel["_events"]
         ]
         return json_response({"source_id": str(parcel["id"]), "events": events})
+
+    # --- returns ----------------------------------------------------------------------------------------------------
+
+    def _new_return(self, payload) -> Response:
+        if not isinstance(payload, dict) or not (payload.get("ship_with") or {}).get("shipping_option_code"):
+            return _errors(400, "required", "This field is required.", "/ship_with/shipping_option_code")
+        if not (payload.get("weight") or {}).get("value"):
+            return _errors(400, "invalid", "Ensure this value is greater than 0.", "/weight/value")
+        if (payload.get("from_address") or {}).get("country_code") not in EU and not payload.get("parcel_items"):
+            return _errors(400, "required", "Parcel items are required outside the EU.", "/parcel_items")
+        return_id = 77120 + len(self.returns)
+        parcel = self._new_parcel({}, {}, ready=True)
+        self.returns[return_id] = {**payload, "_parcel": parcel, "_polls": self.announce_polls}
+        return json_response({"return_id": return_id, "parcel_id": parcel["id"], "multi_collo_ids": []}, 201)
+
+    def _return(self, payload, return_id: int) -> Response:
+        returned = self.returns.get(return_id)
+        if returned is None:
+            return _errors(404, "not_found", "Not found.")
+        announced = returned["_polls"] <= 0
+        returned["_polls"] -= 1
+        parcel = returned["_parcel"]
+        shown = {key: value for key, value in returned.items() if not key.startswith("_")}
+        return json_response(
+            {
+                **shown,
+                "id": return_id,
+                "tracking_number": parcel["tracking_number"] if announced else None,
+                "tracking_url": parcel["tracking_url"] if announced else None,
+                "is_cancellable": parcel["status"]["code"] not in {"CANCELLING", "CANCELLED"},
+                "label_cost": {"value": 4.95, "currency": "EUR"},
+            }
+        )
+
+    def _cancel_return(self, payload, return_id: int) -> Response:
+        returned = self.returns.get(return_id)
+        if returned is None:
+            return _errors(404, "not_found", "Not found.")
+        if returned["_parcel"]["status"]["code"] in {"CANCELLING", "CANCELLED"}:
+            return json_response(fixture("return_cancel_response_409.json"), 409)
+        self.add_event(returned["_parcel"]["tracking_number"], "CANCELLING", "2026-12-05T10:00:00Z")
+        return json_response(fixture("return_cancel_response_202.json"), 202)
 
 
 def _countries(payload) -> tuple[str, str]:

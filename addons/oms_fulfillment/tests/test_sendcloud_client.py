@@ -231,6 +231,31 @@ def test_a_label_that_is_not_a_pdf_is_refused_and_not_bought_twice(sendcloud):
     assert len(sendcloud.shipments) == 1
 
 
+def test_a_return_label_is_a_pdf_the_customer_sends_to_the_warehouse(sendcloud):
+    back = Shipment("RMA0007", SEVILLA, MADRID, (Parcel(2.35, 30, 20, 15),), service="correos_express:epaq24/return")
+    label = client(sendcloud).create_return(back)
+    assert page_count(label.pdf) == 1 and label.tracking_number in label.pdf.decode("latin-1")
+    assert (label.price, label.currency) == (4.95, "EUR")
+    (call,) = sendcloud.calls("POST", "/returns")
+    assert sent(call)["from_address"]["city"] == "Sevilla" and sent(call)["external_reference"] == "oms-RMA0007"
+    assert len(sendcloud.calls("GET", "/returns/")) == 2  # asked again until the carrier announced it
+
+
+def test_a_return_label_cancelled_once_then_refused(sendcloud):
+    back = Shipment("RMA0008", SEVILLA, MADRID, (Parcel(1.0),), service="correos_express:epaq24/return")
+    label = client(sendcloud).create_return(back)
+    assert client(sendcloud).cancel_return(label.shipment_id) == "requested"
+    with pytest.raises(CarrierError, match="Return is not cancellable"):
+        client(sendcloud).cancel_return(label.shipment_id)
+
+
+def test_a_return_from_outside_the_eu_needs_its_customs_lines(sendcloud):
+    back = Shipment("RMA0009", ZURICH, MADRID, (Parcel(1.0),), service="dhl_express:worldwide/return")
+    with pytest.raises(CarrierError, match="parcel_items: Parcel items are required") as refused:
+        client(sendcloud).create_return(back)
+    assert not refused.value.transient
+
+
 def test_a_webhook_with_a_good_signature_is_read_and_a_bad_one_is_not():
     signatures = json.loads((FIXTURES / "webhook_signatures.json").read_text())
     body = (FIXTURES / "webhook_parcel_status_changed_delivered.json").read_bytes()
