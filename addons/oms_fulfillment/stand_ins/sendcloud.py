@@ -173,14 +173,16 @@ class LocalSendcloud(LocalJsonServer):
 
     def _new_shipment(self, payload, *, ready: bool) -> Response:
         problem = self._shipment_problem(payload)
-        if problem:
-            return problem
+        refusal = self._carrier_refusal(payload) if isinstance(payload, dict) else None
+        if problem or (refusal and ready):
+            return problem or json_response(refusal, 400)
         reference = payload.get("external_reference_id")
         for shipment in self.shipments.values():
             if reference and shipment["external_reference_id"] == reference:
                 return json_response({"data": self._public(shipment, with_file=False)}, 409)
         shipment = {**payload, "id": str(uuid.uuid4()), "errors": [], "_polls": 0 if ready else self.announce_polls}
         shipment["customs_information"] = payload.get("customs_information")
+        shipment["_refusal"] = refusal  # the carrier refuses it while announcing, after the 201
         shipment["parcels"] = [self._new_parcel(parcel, shipment, ready) for parcel in payload["parcels"]]
         self.shipments[shipment["id"]] = shipment
         return json_response({"data": self._public(shipment, with_file=len(shipment["parcels"]) == 1)}, 201)
@@ -210,24 +212,29 @@ class LocalSendcloud(LocalJsonServer):
         problem = _parcels_problem(payload.get("parcels"))
         if problem:
             return _errors(400, "invalid", problem[1], problem[0])
-        if to_address.get("postal_code") in self.refused_postal_codes:
-            refusal = fixture("announce_response_address_refused.json")
-            refusal["errors"][0]["detail"] = (
-                f"The postal code {to_address['postal_code']} does not exist in {to_address.get('country_code')} "
-                "for this carrier."
-            )
-            return json_response(refusal, 400)
         country = to_address.get("country_code")
         if country not in EU and not all(parcel.get("parcel_items") for parcel in payload["parcels"][:1]):
             return _errors(400, "required", "Parcel items are required for customs.", "/parcels/0/parcel_items")
         return None
+
+    def _carrier_refusal(self, payload: dict) -> dict | None:
+        """The carrier's refusal of the recipient's postal code (the fixture's 400 body), None when served."""
+        to_address = payload.get("to_address") or {}
+        if to_address.get("postal_code") not in self.refused_postal_codes:
+            return None
+        refusal = fixture("announce_response_address_refused.json")
+        refusal["errors"][0]["detail"] = (
+            f"The postal code {to_address['postal_code']} does not exist in {to_address.get('country_code')} "
+            "for this carrier."
+        )
+        return refusal
 
     def _public(self, shipment: dict, *, with_file: bool) -> dict:
         """A shipment as Sendcloud shows it: without our bookkeeping, labels linked (and inline for one parcel)."""
         public = {key: value for key, value in shipment.items() if not key.startswith("_")}
         public["parcels"] = []
         for parcel in shipment["parcels"]:
-            ready = parcel["status"]["code"] != "ANNOUNCING"
+            ready = parcel["status"]["code"] not in {"ANNOUNCING", "ANNOUNCEMENT_FAILED"}
             shown = {key: value for key, value in parcel.items() if not key.startswith("_")}
             shown["documents"] = [
                 {**document, "link": f"{self.url}/parcels/{parcel['id']}/documents/{document['type']}"}
@@ -252,8 +259,14 @@ class LocalSendcloud(LocalJsonServer):
         if shipment["_polls"] > 0:
             shipment["_polls"] -= 1
         elif any(parcel["status"]["code"] == "ANNOUNCING" for parcel in shipment["parcels"]):
+            failed = shipment["_refusal"]
             for parcel in shipment["parcels"]:
-                parcel["status"] = {"code": "READY_TO_SEND", "message": "Ready to send"}
+                parcel["status"] = (
+                    {"code": "ANNOUNCEMENT_FAILED", "message": "Announcement failed"}
+                    if failed
+                    else {"code": "READY_TO_SEND", "message": "Ready to send"}
+                )
+            shipment["errors"] = failed["errors"] if failed else []
         return json_response({"data": self._public(shipment, with_file=False)})
 
     def _document(self, payload, parcel_id: int, kind: str) -> Response:

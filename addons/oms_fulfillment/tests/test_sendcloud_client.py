@@ -172,6 +172,13 @@ def test_an_address_the_carrier_refuses_gives_its_reason(sendcloud):
     assert not refused.value.transient and not sendcloud.shipments
 
 
+def test_an_address_refused_while_announcing_several_parcels_gives_the_reason(sendcloud):
+    wrong = replace(THREE_PARCELS, recipient=replace(LISBOA, zip="99999"), service="dhl_parcel:connect/home_delivery")
+    with pytest.raises(CarrierError, match="refused the shipment .to_address postal_code: The postal code 99999"):
+        client(sendcloud).create_label(wrong)
+    assert not sendcloud.calls("GET", "/parcels/")  # no label downloaded
+
+
 def test_a_time_out_during_label_creation_then_a_retry_buys_one_label(sendcloud):
     sendcloud.delay_next(1, 0.8)
     impatient = client(sendcloud, timeout=0.3, max_retries=1)
