@@ -48,7 +48,8 @@ from .carrier_sendcloud_returns import SendcloudReturns
 __all__ = ("SendcloudClient", "verify_webhook", "webhook_tracking")
 
 PRODUCTION_URL = "https://panel.sendcloud.sc/api/v3"
-READY, FAILED = "READY_TO_SEND", "ANNOUNCEMENT_FAILED"
+ANNOUNCING, FAILED = "ANNOUNCING", "ANNOUNCEMENT_FAILED"
+VOID = frozenset({"CANCELLING", "CANCELLING_UPSTREAM", "CANCELLED", "CANCELLED_UPSTREAM"})
 # The parcel is bought by then: asking again downloads it again (never buys a second one).
 LABEL_NOT_PDF = "Sendcloud sent no PDF for the parcel's {kind}: the label is bought, print it again in a minute"
 CREDENTIALS_HINT = "check the Public Key and Secret Key of the Sendcloud integration (Settings > Integrations)"
@@ -101,7 +102,8 @@ class SendcloudClient(SendcloudReturns):
         """``credentials``: ``public_key`` and ``secret_key`` (the integration's API keys), optional ``base_url``
         (production by default; there is no sandbox) and ``contract_id`` (to ship on one carrier contract).
         ``options``: ``timeout``, ``max_retries``, ``session``, ``sleep`` for the HTTP calls; ``poll_interval`` and
-        ``poll_attempts`` for multi-parcel labels."""
+        ``poll_attempts`` for multi-parcel labels. Webhooks are checked with the integration's Secret Key or its
+        Webhook Signature Key (:func:`verify_webhook`), which the caller keeps."""
         public_key = str(credentials.get("public_key") or "").strip()
         secret_key = str(credentials.get("secret_key") or "").strip()
         if not public_key or not secret_key:
@@ -171,7 +173,7 @@ class SendcloudClient(SendcloudReturns):
                 raise
             bought = _bought_before(error, shipment)
         bought = _checked_shipment(bought)
-        if not single and any(_parcel_status(parcel) != READY for parcel in bought["parcels"]):
+        if any(_announcing(parcel) for parcel in bought["parcels"]):
             bought = self._wait_until_announced(bought["id"])
         return self._label(bought)
 
@@ -181,7 +183,7 @@ class SendcloudClient(SendcloudReturns):
             self.http.sleep(self.poll_interval)
             answer = self._json("GET", f"/shipments/{quote(shipment_id, safe='')}", "the label")
             shipment = _checked_shipment(answer.get("data"))
-            if all(_parcel_status(parcel) == READY for parcel in shipment["parcels"]):
+            if not any(_announcing(parcel) for parcel in shipment["parcels"]):
                 return shipment
         raise CarrierError(
             f"Sendcloud is still announcing shipment {shipment_id} to the carrier: print its labels again in a "
@@ -294,6 +296,14 @@ def _bought_before(error: CarrierError, shipment: Shipment) -> dict:
     """The shipment a 409 says was bought before under the same reference."""
     answer = getattr(error, "answer", None)
     if isinstance(answer, dict) and isinstance(answer.get("data"), dict):
+        parcels = answer["data"].get("parcels")
+        if isinstance(parcels, list) and any(_parcel_status(parcel) in VOID for parcel in parcels):
+            raise CarrierError(
+                f"the label bought before under {shipment.reference} was cancelled in Sendcloud: a new label needs "
+                "a new reference",
+                transient=False,
+                status=409,
+            )
         return answer["data"]
     raise CarrierError(
         f"Sendcloud already has a label for {shipment.reference} but did not send it: find it in the Sendcloud "
@@ -317,6 +327,11 @@ def _checked_shipment(shipment) -> dict:
             f"Sendcloud's carrier refused the shipment ({words}): correct it and try again", transient=False
         )
     return shipment
+
+
+def _announcing(parcel: dict) -> bool:
+    """Sendcloud is still announcing the parcel to the carrier: no tracking number yet."""
+    return _parcel_status(parcel) == ANNOUNCING or not parcel.get("tracking_number")
 
 
 def _parcel_status(parcel: dict) -> str:

@@ -146,6 +146,13 @@ def test_a_cancelled_label_cannot_be_cancelled_twice(sendcloud):
     assert not refused.value.transient
 
 
+def test_a_cancelled_label_is_not_handed_out_again_under_the_same_reference(sendcloud):
+    client(sendcloud).cancel(client(sendcloud).create_label(CHOSEN))
+    with pytest.raises(CarrierError, match="was cancelled in Sendcloud: a new label needs a new reference"):
+        client(sendcloud).create_label(CHOSEN)
+    assert len(sendcloud.shipments) == 1
+
+
 def test_a_cancellation_sendcloud_queues_says_so(sendcloud):
     sendcloud.cancellations_queued = True
     label = client(sendcloud).create_label(ONE_PARCEL)
