@@ -170,6 +170,12 @@ def test_tracking_moves_from_ready_to_in_transit_to_delivered(sendcloud):
     assert len(status.events) == 3 and status.events[-1].endswith("Delivered")
 
 
+def test_tracking_an_unknown_number_says_sendcloud_does_not_know_it(sendcloud):
+    with pytest.raises(CarrierError, match="404 .Parcel does not exist.: Sendcloud does not know it") as unknown:
+        client(sendcloud).tracking("3SOMS9999999999")
+    assert not unknown.value.transient
+
+
 def test_an_address_the_carrier_refuses_gives_its_reason(sendcloud):
     wrong = Shipment(
         "WH/OUT/00045", MADRID, Address("Ana", city="Sevilla", zip="99999", country_code="ES"), (Parcel(1),)
