@@ -4,6 +4,7 @@ tests::
     with LocalDhlExpress() as dhl:
         client = DhlExpressClient.from_credentials(dhl.credentials())
         dhl.fail_next(1, 500)              # the next call answers DHL's 500 "999: Process failure"
+        dhl.fail_next_shipment(1)          # the next shipment creation answers that 500
         dhl.delay_answer_next(1, 2.0)      # the next shipment is created, then its answer waits 2 s (lost answers)
         dhl.break_next_label()             # the next label is an HTML page in base64, not a PDF
         dhl.advance("4719305826", "delivered")
@@ -77,6 +78,7 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
         self.pickups: dict[str, str] = {}  # dispatch confirmation number -> "booked" | "cancelled"
         self._answer_delays: list[float] = []
         self._broken_labels = 0
+        self._failed_shipments = 0
 
     def credentials(self, **changes) -> dict:
         """What the client's ``from_credentials`` takes to reach this stand-in (``changes`` replace values)."""
@@ -89,6 +91,11 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
         """The next n shipments are created, then their answers wait this long (an answer lost in a time-out)."""
         with self.lock:
             self._answer_delays.extend([seconds] * n)
+
+    def fail_next_shipment(self, n: int = 1) -> None:
+        """The next n shipment creations answer DHL's 500 "999: Process failure" (other calls are served)."""
+        with self.lock:
+            self._failed_shipments += n
 
     def break_next_label(self) -> None:
         with self.lock:
@@ -157,6 +164,11 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
         return json_response(answer)
 
     def _create_shipment(self, request, body) -> Response:
+        with self.lock:
+            failed = self._failed_shipments > 0
+            self._failed_shipments -= int(failed)
+        if failed:
+            return Response(json.dumps(fixture("error_process_500.json")), 500, mimetype="application/problem+json")
         refusal = self.shipment_refusal(body)
         if refusal:
             return refusal
