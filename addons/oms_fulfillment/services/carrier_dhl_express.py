@@ -42,6 +42,10 @@ HINTS = {
     "unreachable": "check the DHL Express service URL and the network",
     "url": "check the DHL Express service URL",
 }
+OPTIONS = frozenset(
+    {"timeout", "session", "label_template", "incoterm", "description", "pickup", "requestor_name", "timezone"}
+    | {"planned_hour", "clock"}
+)
 # How far around the ship date a lost shipment is looked for: DHL wants a time frame when searching by reference.
 LOOKUP_DAYS_BEFORE, LOOKUP_DAYS_AFTER = 7, 10
 
@@ -103,6 +107,9 @@ class DhlExpressClient:
         comes anyway; else ``{"closeTime": "18:00", "location": "reception"}`` books one per shipment),
         ``requestor_name`` (who cancels pickups), ``timezone`` of the warehouse, ``planned_hour`` (of departure),
         ``clock`` (a callable giving the aware local time, for tests)."""
+        unknown = set(options) - OPTIONS
+        if unknown:
+            raise TypeError(f"DhlExpressClient has no option {', '.join(sorted(unknown))}")
         missing = [
             label
             for key, label in (("api_key", "API key"), ("api_secret", "API secret"), ("account_number", "account"))
@@ -137,31 +144,38 @@ class DhlExpressClient:
         return "DHL Express accepted the API key, the secret and the account number"
 
     def rates(self, shipment: Shipment) -> list[Rate]:
-        """Every product DHL offers the account for these parcels and this route, in one call for all parcels."""
+        """Every product DHL offers the account for these parcels and this route, in one call for all parcels,
+        cheapest first (prices without insurance, which DHL prices per product: see :meth:`rate`)."""
+        return self._rates(shipment, insured_service=False)
+
+    def rate(self, shipment: Shipment) -> Rate:
+        """The shipment's service (a DHL product code), priced with its insurance; else the cheapest product."""
+        if shipment.service and shipment.insured_value:
+            rates = self._rates(shipment, insured_service=True)
+        else:
+            rates = self.rates(shipment)
+        if not shipment.service:
+            return rates[0]
+        chosen = next((rate for rate in rates if rate.service == shipment.service), None)
+        if chosen is None:
+            offered = ", ".join(f"{rate.service} {rate.service_name}" for rate in self.rates(shipment))
+            raise CarrierError(
+                f"DHL Express does not offer product {shipment.service} on this route (it offers {offered})",
+                transient=False,
+            )
+        return chosen
+
+    def _rates(self, shipment: Shipment, *, insured_service: bool) -> list[Rate]:
         checked_shipment(shipment, for_label=False)
-        body = rate_request(shipment, self.account, self._planned(shipment))
+        body = rate_request(shipment, self.account, self._planned(shipment), insured_service=insured_service)
         rates = read_rates(self.http.json(self.http.call("POST", "/rates", json=body), "the rates"))
-        if not rates:
+        if not rates and not insured_service:
             raise CarrierError(
                 f"DHL Express offers no service from {shipment.sender.country_code} to "
                 f"{shipment.recipient.country_code} {shipment.recipient.zip} for these parcels",
                 transient=False,
             )
         return sorted(rates, key=lambda rate: rate.price)
-
-    def rate(self, shipment: Shipment) -> Rate:
-        """The shipment's service (a DHL product code), else the cheapest product."""
-        rates = self.rates(shipment)
-        if not shipment.service:
-            return rates[0]
-        chosen = next((rate for rate in rates if rate.service == shipment.service), None)
-        if chosen is None:
-            offered = ", ".join(f"{rate.service} {rate.service_name}" for rate in rates)
-            raise CarrierError(
-                f"DHL Express does not offer product {shipment.service} on this route (it offers {offered})",
-                transient=False,
-            )
-        return chosen
 
     def create_label(self, shipment: Shipment) -> Label:
         checked_shipment(shipment, for_label=True)

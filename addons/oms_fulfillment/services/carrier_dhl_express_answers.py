@@ -174,7 +174,8 @@ def event_time(event: dict) -> datetime | None:
 def _event_line(event: dict) -> str:
     areas = [area.get("description") for area in event.get("serviceArea") or () if isinstance(area, dict)]
     place = f" ({areas[0]})" if areas and areas[0] else ""
-    return f"{event.get('date')} {str(event.get('time') or '')[:5]} {event.get('description') or event.get('typeCode')}{place}"
+    what = event.get("description") or event.get("typeCode")
+    return f"{event.get('date')} {str(event.get('time') or '')[:5]} {what}{place}"
 
 
 def problem_text(body) -> str:

@@ -10,9 +10,7 @@ from datetime import date, datetime, timedelta
 from .carrier import Address, CarrierError, CustomsLine, Shipment
 
 # The EU customs union: a shipment between two of these countries needs no export declaration.
-EU_COUNTRIES = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
-)
+EU_COUNTRIES = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
 # DHL refuses a planned shipping time in the past: "now" may already be past when the request arrives.
 PLANNED_MARGIN = timedelta(minutes=15)
 DESCRIPTION_LENGTH = 70  # content.description, 1-70 characters
@@ -77,7 +75,9 @@ def _check_customs(shipment: Shipment) -> None:
             raise CarrierError(f"{name} needs a quantity, a value and a weight above zero", transient=False)
 
 
-def rate_request(shipment: Shipment, account: str, planned: datetime) -> dict:
+def rate_request(shipment: Shipment, account: str, planned: datetime, *, insured_service: bool = False) -> dict:
+    """Every product for the route, or with ``insured_service`` only the shipment's product priced with its
+    insurance (DHL prices the insurance service per product)."""
     body = {
         "customerDetails": {
             "shipperDetails": _rated_address(shipment.sender),
@@ -96,6 +96,9 @@ def rate_request(shipment: Shipment, account: str, planned: datetime) -> dict:
     value = _declared_value(shipment)
     if value:
         body["monetaryAmount"] = [{"typeCode": "declaredValue", "value": value, "currency": shipment.currency}]
+    if insured_service:
+        insurance = {"serviceCode": "II", "value": round(shipment.insured_value, 2), "currency": shipment.currency}
+        body["productsAndServices"] = [{"productCode": shipment.service, "valueAddedServices": [insurance]}]
     return body
 
 

@@ -161,6 +161,14 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
             return refusal
         country = body["customerDetails"]["receiverDetails"]["countryCode"]
         answer = fixture(RATES_BY_COUNTRY.get(country, "rates_response_gb_customs.json"))
+        asked = {item.get("productCode"): item for item in body.get("productsAndServices") or ()}
+        if asked:  # only the products asked for, priced with their value-added services
+            answer["products"] = [product for product in answer["products"] if product["productCode"] in asked]
+            for product in answer["products"]:
+                services = asked[product["productCode"]].get("valueAddedServices") or ()
+                if any(service.get("serviceCode") == "II" for service in services):
+                    billed = next(price for price in product["totalPrice"] if price["currencyType"] == "BILLC")
+                    billed["price"] = round(billed["price"] + INSURANCE_PRICE, 2)
         return json_response(answer)
 
     def _create_shipment(self, request, body) -> Response:
@@ -187,21 +195,14 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
         return Response(json.dumps(answer), 201, mimetype="application/json", headers={"Location": f"/shipments/{awb}"})
 
     def _shipment_answer(self, awb: str, body: dict, pickup: str, broken: bool) -> dict:
-        packages = body["content"]["packages"]
-        pieces = [f"JD0146000112345678{len(self.shipments):02d}{index}" for index in range(1, len(packages) + 1)]
-        label = documents_pdf([f"DHL {awb} piece {piece} {index}/{len(pieces)}" for index, piece in enumerate(pieces, 1)])
-        documents = [{"imageFormat": "PDF", "content": _base64(b"<html>Label service down</html>" if broken else label), "typeCode": "label"}]
-        if any(option.get("typeCode") == "invoice" and option.get("isRequested") for option in body["outputImageProperties"]["imageOptions"]):
-            lines = body["content"]["exportDeclaration"]["lineItems"]
-            invoice = documents_pdf([f"COMMERCIAL INVOICE {awb}: " + "; ".join(f"{line['description']} x{line['quantity']['value']}" for line in lines)], a4=True)
-            documents.append({"imageFormat": "PDF", "content": _base64(invoice), "typeCode": "invoice"})
+        pieces = [f"JD0146{awb}{index:04d}" for index in range(1, len(body["content"]["packages"]) + 1)]
         product = self.lane_product(body)
         price = product["totalPrice"][0]["price"] + (INSURANCE_PRICE if body.get("valueAddedServices") else 0)
         answer = {
             "shipmentTrackingNumber": awb,
             "trackingUrl": f"{self.url}/shipments/{awb}/tracking",
             "packages": [{"referenceNumber": index, "trackingNumber": piece} for index, piece in enumerate(pieces, 1)],
-            "documents": documents,
+            "documents": _documents(awb, body, pieces, broken),
             "shipmentCharges": [{"currencyType": "BILLC", "priceCurrency": "EUR", "price": round(price, 2)}],
             "estimatedDeliveryDate": {
                 "estimatedDeliveryDate": product["deliveryCapabilities"]["estimatedDeliveryDateAndTime"] + "Z",
@@ -255,6 +256,20 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
         return Response(status=200)
 
 
+def _documents(awb: str, body: dict, pieces: list[str], broken: bool) -> list[dict]:
+    """The label (one A6 page per piece, or an HTML page when ``broken``) and the commercial invoice if asked."""
+    label = documents_pdf([f"DHL {awb} piece {piece} {index}/{len(pieces)}" for index, piece in enumerate(pieces, 1)])
+    content = b"<html>Label service down</html>" if broken else label
+    documents = [{"imageFormat": "PDF", "content": _base64(content), "typeCode": "label"}]
+    options = body["outputImageProperties"]["imageOptions"]
+    if any(option.get("typeCode") == "invoice" and option.get("isRequested") for option in options):
+        lines = body["content"]["exportDeclaration"]["lineItems"]
+        text = "; ".join(f"{line['description']} x{line['quantity']['value']}" for line in lines)
+        invoice = documents_pdf([f"COMMERCIAL INVOICE {awb}: {text}"], a4=True)
+        documents.append({"imageFormat": "PDF", "content": _base64(invoice), "typeCode": "invoice"})
+    return documents
+
+
 def _reference(shipment: dict) -> str:
     references = shipment["request"].get("customerReferences") or [{}]
     return references[0].get("value", "")
@@ -262,4 +277,3 @@ def _reference(shipment: dict) -> str:
 
 def _base64(data: bytes) -> str:
     return base64.b64encode(data).decode()
-

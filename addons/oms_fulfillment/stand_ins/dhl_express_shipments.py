@@ -80,9 +80,16 @@ class ShipmentChecks:
         content = body["content"]
         if content["isCustomsDeclarable"] and not content.get("exportDeclaration"):
             return _problem(400, "Bad request", detail="exportDeclaration is required when isCustomsDeclarable is true")
-        invoice = [option for option in body.get("outputImageProperties", {}).get("imageOptions", ()) if option.get("typeCode") == "invoice" and option.get("isRequested")]
+        invoice = [
+            option
+            for option in body.get("outputImageProperties", {}).get("imageOptions", ())
+            if option.get("typeCode") == "invoice" and option.get("isRequested")
+        ]
         if content["isCustomsDeclarable"] and not invoice and not body.get("documentImages"):
-            detail = "7120: Required either #/outputImageProperties/imageOptions where typeCode=invoice or provide #/documentImages"
+            detail = (
+                "7120: Required either #/outputImageProperties/imageOptions where typeCode=invoice "
+                "or provide #/documentImages"
+            )
             return _problem(400, "Bad request", detail=detail)
         receiver = body["customerDetails"]["receiverDetails"]["postalAddress"]
         refusal = self._account_refusal(body.get("accounts")) or self._address_refusal(receiver)
@@ -120,7 +127,10 @@ class ShipmentChecks:
         problems += _package_problems(content.get("packages"), "#/content/packages")
         for index, item in enumerate((content.get("exportDeclaration") or {}).get("lineItems") or ()):
             if len(str(item.get("manufacturerCountry") or "")) != 2:
-                problems.append(f"#/content/exportDeclaration/lineItems/{index}/manufacturerCountry: expected minLength: 2, actual: 0")
+                problems.append(
+                    f"#/content/exportDeclaration/lineItems/{index}/manufacturerCountry: "
+                    "expected minLength: 2, actual: 0"
+                )
         return problems
 
     def lane_product(self, body) -> dict | None:

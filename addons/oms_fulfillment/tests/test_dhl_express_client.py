@@ -52,12 +52,14 @@ CUSTOMS = (
     CustomsLine("Ceramic olive oil cruet, glazed stoneware", 3, 34.5, 0.75, "6912.00.21", "ES", "CRUET-01"),
     CustomsLine("Cotton kitchen towels, set of 2", 2, 55.5, 0.4, "63026000", "PT", "TOWEL-02"),
 )
+ONE_PARCEL = (Parcel(2.0, 30, 20, 15),)
 SHIP_DATE = date(2026, 12, 4)
 
 
-def shipment(recipient=BARCELONA, parcels=(Parcel(2.0, 30, 20, 15),), **values) -> Shipment:
-    return Shipment(reference="WH/OUT/00042", sender=SENDER, recipient=recipient, parcels=parcels,
-                    ship_date=SHIP_DATE, **values)
+def shipment(recipient=BARCELONA, parcels=ONE_PARCEL, **values) -> Shipment:
+    return Shipment(
+        reference="WH/OUT/00042", sender=SENDER, recipient=recipient, parcels=parcels, ship_date=SHIP_DATE, **values
+    )
 
 
 @pytest.fixture
@@ -117,6 +119,15 @@ def test_rate_is_the_chosen_product_else_the_cheapest(dhl):
     assert not error.value.transient
 
 
+def test_the_rate_of_an_insured_shipment_includes_its_insurance(dhl):
+    rate = client(dhl).rate(shipment(LISBOA, THREE_PARCELS, service="U", insured_value=389.7))
+    assert (rate.service, rate.price) == ("U", 53.1)  # 48.60 + 4.50 insurance, as the label will cost
+    asked = sent_body(dhl, "/rates")["productsAndServices"]
+    assert asked == [
+        {"productCode": "U", "valueAddedServices": [{"serviceCode": "II", "value": 389.7, "currency": "EUR"}]}
+    ]
+
+
 def test_a_server_error_while_rating_is_retried_once(dhl):
     dhl.fail_next(1, 500)
     assert client(dhl).rate(shipment()).service == "N"
@@ -133,8 +144,9 @@ def test_a_parcel_without_size_is_refused_before_asking_dhl(dhl):
 
 
 def test_a_label_for_three_parcels_is_one_pdf_with_a_page_per_parcel(dhl):
-    label = client(dhl).create_label(shipment(LISBOA, THREE_PARCELS, service="U", declared_value=389.7,
-                                              insured_value=389.7))
+    label = client(dhl).create_label(
+        shipment(LISBOA, THREE_PARCELS, service="U", declared_value=389.7, insured_value=389.7)
+    )
     assert label.tracking_number == "4719305826"
     assert pages(label.pdf) == 3
     assert (label.price, label.currency) == (53.1, "EUR")  # 48.60 + 4.50 insurance
