@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 import requests
 
 from .carrier import DEFAULT_TIMEOUT, CarrierError, Label, Rate, Shipment, TrackingStatus
-from .carrier_dhl_express_answers import problem_text, read_label, read_rates, read_tracking
+from .carrier_dhl_express_answers import DhlShipmentExists, problem_text, read_label, read_rates, read_tracking
 from .carrier_dhl_express_payloads import checked_shipment, planned_shipping, rate_request, shipment_request
 from .carrier_http import CarrierHttp
 
@@ -50,14 +50,6 @@ OPTIONS = frozenset(
 LOOKUP_DAYS_BEFORE, LOOKUP_DAYS_AFTER = 7, 10
 
 
-class DhlShipmentExists(CarrierError):
-    """DHL already has a shipment under this reference (bought before its answer was lost): ``tracking_number``."""
-
-    def __init__(self, message: str, tracking_number: str):
-        super().__init__(message, transient=False)
-        self.tracking_number = tracking_number
-
-
 class DhlNoCancellation(CarrierError):
     """MyDHL cannot cancel a waybill: the caller forgets it locally after telling the user what to do."""
 
@@ -69,9 +61,11 @@ class DhlHttp(CarrierHttp):
         except ValueError:
             reason = ""
         status = response.status_code
-        hint = self.hints.get(status) or self.default_hints.get(status, self.fallback_hint)
         if status == 400 and "account" in reason.lower():
-            hint = "check the DHL Express account number"
+            return f"DHL Express answered 400 ({reason}): check the DHL Express account number"
+        if status in (400, 422) and reason:  # DHL's own words name what to correct
+            return f"DHL Express refused the request: {reason}"
+        hint = self.hints.get(status) or self.default_hints.get(status, self.fallback_hint)
         return f"DHL Express answered {status}{f' ({reason})' if reason else ''}: {hint}"
 
 
@@ -207,7 +201,17 @@ class DhlExpressClient:
     def tracking(self, number: str) -> TrackingStatus:
         path = f"/shipments/{quote(str(number), safe='')}/tracking"
         params = {"trackingView": "all-checkpoints", "levelOfDetail": "shipment", "requestGMTOffsetPerEvent": "true"}
-        return read_tracking(self.http.json(self.http.call("GET", path, params=params), "the tracking"), number)
+        try:
+            response = self.http.call("GET", path, params=params)
+        except CarrierError as error:
+            if error.status != 404:
+                raise
+            # Transient: a waybill just created may have no data until DHL scans it; the next poll asks again.
+            raise CarrierError(
+                f"DHL Express has no tracking data for waybill {number} yet: check the number if this lasts",
+                status=404,
+            ) from None
+        return read_tracking(self.http.json(response, "the tracking"), number)
 
     def cancel(self, label_or_number: Label | str) -> None:
         """Cancels the courier pickup booked with the label (``Label.shipment_id``, DHL's dispatch confirmation

@@ -50,6 +50,15 @@ PATH_WORDS = {
 }
 
 
+class DhlShipmentExists(CarrierError):
+    """DHL has a waybill (``tracking_number``) but we hold no usable label for it: bought before its answer was
+    lost, or answered with a label that is not a PDF. Never repeated blindly (it would buy a second waybill)."""
+
+    def __init__(self, message: str, tracking_number: str):
+        super().__init__(message, transient=False)
+        self.tracking_number = tracking_number
+
+
 def billed(prices) -> tuple[float, str] | None:
     """The price in the billing currency (``BILLC``, the one DHL invoices) from a ``totalPrice`` or
     ``shipmentCharges`` list; None when there is none usable."""
@@ -99,9 +108,16 @@ def read_label(body, pickup_number_key: str = "dispatchConfirmationNumber") -> L
         raise CarrierError("DHL Express created no waybill number for the shipment")
     number = str(body["shipmentTrackingNumber"]).strip()
     documents = [doc for doc in body.get("documents") or () if isinstance(doc, dict)]
-    labels = [checked_pdf(doc.get("content")) for doc in documents if doc.get("typeCode") == "label"]
+    try:
+        labels = [checked_pdf(doc.get("content")) for doc in documents if doc.get("typeCode") == "label"]
+    except CarrierError:
+        labels = []
     if not labels:
-        raise CarrierError(f"DHL Express sent no label for waybill {number}")
+        raise DhlShipmentExists(
+            f"DHL Express created waybill {number} but sent no PDF label for it: ask DHL Express to reprint it, or "
+            "print a new label under another reference and never hand over parcels under this waybill",
+            number,
+        )
     others = tuple(
         (DOCUMENT_NAMES.get(doc.get("typeCode"), f"{doc.get('typeCode')}.pdf"), checked_pdf(doc.get("content")))
         for doc in documents
