@@ -234,6 +234,7 @@ class DhlExpressClient:
         today = self.clock().date()
         params = {
             "shipmentReference": reference,
+            "shipmentReferenceType": "CU",
             "shipperAccountNumber": self.account,
             "dateRangeFrom": (min(today, around) - timedelta(days=LOOKUP_DAYS_BEFORE)).isoformat(),
             "dateRangeTo": (max(today, around) + timedelta(days=LOOKUP_DAYS_AFTER)).isoformat(),

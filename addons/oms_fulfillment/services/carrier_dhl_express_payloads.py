@@ -73,6 +73,10 @@ def _check_customs(shipment: Shipment) -> None:
             raise CarrierError(f"{name} has no country of origin: set it on the product", transient=False)
         if line.quantity <= 0 or line.unit_value <= 0 or line.weight <= 0:
             raise CarrierError(f"{name} needs a quantity, a value and a weight above zero", transient=False)
+        if not float(line.quantity).is_integer():  # DHL declares whole pieces (quantity.value is an integer)
+            raise CarrierError(
+                f"{name} has {line.quantity:g} units: DHL Express declares whole pieces", transient=False
+            )
 
 
 def rate_request(shipment: Shipment, account: str, planned: datetime, *, insured_service: bool = False) -> dict:
@@ -233,12 +237,11 @@ def export_declaration(shipment: Shipment, planned: datetime) -> dict:
 
 
 def _line_item(number: int, line: CustomsLine) -> dict:
-    quantity = int(line.quantity) if float(line.quantity).is_integer() else line.quantity
     item = {
         "number": number,
         "description": (line.description or line.sku or "Goods")[:512],
         "price": round(line.unit_value, 2),
-        "quantity": {"value": quantity, "unitOfMeasurement": "PCS"},
+        "quantity": {"value": int(line.quantity), "unitOfMeasurement": "PCS"},
         "exportReasonType": "commercial_purpose_or_sale",
         "manufacturerCountry": line.origin_country.upper(),
         "weight": {"netValue": round(line.weight, 3), "grossValue": round(line.weight, 3)},

@@ -188,6 +188,16 @@ def test_a_shipment_leaving_the_eu_without_customs_lines_is_refused_before_buyin
     assert not error.value.transient and not dhl.shipments
 
 
+def test_a_customs_line_without_origin_or_in_part_units_is_refused_before_buying(dhl):
+    no_origin = (CustomsLine("Olive oil", 2, 12.0, 1.0, "15091000"),)
+    with pytest.raises(CarrierError, match="customs line 1 has no country of origin"):
+        client(dhl).create_label(shipment(LONDON, service="P", customs=no_origin))
+    by_weight = (CustomsLine("Olives", 1.5, 8.0, 1.5, "20057000", "ES", "OLIVES-KG"),)
+    with pytest.raises(CarrierError, match=r"customs line 1 \(OLIVES-KG\) has 1.5 units"):
+        client(dhl).create_label(shipment(LONDON, service="P", customs=by_weight))
+    assert not dhl.received
+
+
 def test_an_address_dhl_cannot_serve_is_refused_with_its_reason(dhl):
     nowhere = Address("Ana Ruiz", street="Calle Falsa 1", city="ZZZTOWN", zip="99999", country_code="ES", phone="+34")
     with pytest.raises(CarrierError) as error:
