@@ -112,9 +112,10 @@ class DhlExpressClient:
         if missing:
             raise CarrierError(f"the DHL Express settings lack the {' and the '.join(missing)}", transient=False)
         key, secret, account = (str(credentials[name]).strip() for name in ("api_key", "api_secret", "account_number"))
-        base_url = credentials.get("base_url") or (
-            PRODUCTION_URL if credentials.get("environment") == "production" else TEST_URL
-        )
+        environment = credentials.get("environment") or "test"
+        if environment not in ("test", "production"):
+            raise CarrierError("the DHL Express environment is either test or production", transient=False)
+        base_url = credentials.get("base_url") or (PRODUCTION_URL if environment == "production" else TEST_URL)
         if not str(base_url).lower().startswith(("http://", "https://")):
             raise CarrierError("the DHL Express service URL must start with https://", transient=False)
         http = DhlHttp(
@@ -242,7 +243,8 @@ class DhlExpressClient:
         try:
             response = self.http.call("GET", "/tracking", params=params)
         except CarrierError as error:
-            if error.status == 404:  # "No Shipments Found for ReferenceID"
+            # Only DHL's own "No Shipments Found for ReferenceID" means none: any other 404 is a wrong URL.
+            if error.status == 404 and "no shipments found" in error.message.lower():
                 return ""
             raise
         found = self.http.json(response, "the shipments found by reference")

@@ -304,6 +304,11 @@ def test_a_wrong_account_number_is_named(dhl):
     assert "123456789" not in str(error.value)
 
 
+def test_a_wrong_service_url_is_named_not_taken_for_no_shipment(dhl):
+    with pytest.raises(CarrierError, match="404 .*check the DHL Express service URL"):
+        client(dhl, dhl.credentials(base_url=dhl.url + "/mydhlapi/test")).test_connection()
+
+
 def test_missing_credentials_are_named(dhl):
     with pytest.raises(CarrierError, match="lack the API secret"):
         client(dhl, {"api_key": "key", "account_number": "950000012"})
