@@ -21,7 +21,6 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from werkzeug.datastructures import Authorization
 from werkzeug.exceptions import HTTPException
@@ -30,10 +29,15 @@ from werkzeug.wrappers import Request, Response
 
 from odoo.addons.oms_intelligent.stand_ins.http_server import LocalJsonServer, json_response
 
-from .dhl_express_shipments import ShipmentChecks, documents_pdf
+from .dhl_express_shipments import (
+    ShipmentChecks,
+    documents_pdf,
+    fixture,
+    fixture_problem,
+    lane_rates,
+    problem,
+)
 
-FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "carriers" / "dhl_express"
-RATES_BY_COUNTRY = {"ES": "rates_response_es_1_parcel.json", "PT": "rates_response_pt_3_parcels.json"}
 INSURANCE_PRICE = 4.5
 _URLS = Map(
     [
@@ -44,15 +48,6 @@ _URLS = Map(
         Rule("/pickups/<number>", endpoint="cancel_pickup", methods=["DELETE"]),
     ]
 )
-
-
-def fixture(name: str):
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def problem(status: int, detail: str, title: str = "Bad request", **extra) -> Response:
-    body = {"instance": "/expressapi", "detail": detail, "title": title, "message": title, "status": str(status)}
-    return Response(json.dumps({**body, **extra}), status=status, mimetype="application/problem+json")
 
 
 @dataclass(frozen=True)
@@ -69,7 +64,6 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
     api_secret = "dhl-app-secret-9f2c"
     account = "950000012"
     refused_postal_codes = frozenset({"99999"})
-    fixture = staticmethod(fixture)
 
     def __init__(self):
         super().__init__()
@@ -143,14 +137,13 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
     def _injected_failure(self) -> Response | None:
         answer = super()._injected_failure()
         if answer is not None and answer.status_code == 500:  # DHL's own 500, with "code" instead of "status"
-            return Response(json.dumps(fixture("error_process_500.json")), 500, mimetype="application/problem+json")
+            return fixture_problem("error_process_500.json", 500)
         return answer
 
     def _authentication_refusal(self, request: Request) -> Response | None:
         auth: Authorization | None = request.authorization
         if not auth or auth.type != "basic" or (auth.username, auth.password) != (self.api_key, self.api_secret):
-            body = fixture("error_unauthorized_401.json")
-            return Response(json.dumps(body), 401, mimetype="application/problem+json")
+            return fixture_problem("error_unauthorized_401.json", 401)
         if request.headers.get("x-version") != "2.12.0":
             return problem(400, "Missing mandatory header: x-version")
         return None
@@ -160,7 +153,7 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
         if refusal:
             return refusal
         country = body["customerDetails"]["receiverDetails"]["countryCode"]
-        answer = fixture(RATES_BY_COUNTRY.get(country, "rates_response_gb_customs.json"))
+        answer = lane_rates(country)
         asked = {item.get("productCode"): item for item in body.get("productsAndServices") or ()}
         if asked:  # only the products asked for, priced with their value-added services
             answer["products"] = [product for product in answer["products"] if product["productCode"] in asked]
@@ -176,7 +169,7 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
             failed = self._failed_shipments > 0
             self._failed_shipments -= int(failed)
         if failed:
-            return Response(json.dumps(fixture("error_process_500.json")), 500, mimetype="application/problem+json")
+            return fixture_problem("error_process_500.json", 500)
         refusal = self.shipment_refusal(body)
         if refusal:
             return refusal
@@ -235,7 +228,7 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
         with self.lock:
             shipment = copy.deepcopy(self.shipments.get(awb))
         if shipment is None:
-            return Response(json.dumps(fixture("tracking_response_404.json")), 404, mimetype="application/problem+json")
+            return fixture_problem("tracking_response_404.json", 404)
         answer = fixture("tracking_response_in_transit.json")
         answer["shipments"][0].update(shipmentTrackingNumber=awb, events=shipment["events"])
         return json_response(answer)
@@ -249,8 +242,7 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
             if state == "booked":
                 self.pickups[number] = "cancelled"
         if state is None:
-            answer = fixture("cancel_pickup_response_404.json")
-            return Response(json.dumps(answer), 404, mimetype="application/problem+json")
+            return fixture_problem("cancel_pickup_response_404.json", 404)
         if state == "cancelled":
             return problem(400, "Pickup already cancelled or completed")
         return Response(status=200)

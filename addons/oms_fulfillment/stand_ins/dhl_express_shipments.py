@@ -5,23 +5,41 @@ product not offered on the lane or a customs shipment without its invoice; and t
 
 import json
 import re
+from pathlib import Path
 
 from werkzeug.wrappers import Response
 
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "carriers" / "dhl_express"
+# The products (and prices) of a lane, by destination country; any other country gets the customs lane's.
+RATES_BY_COUNTRY = {"ES": "rates_response_es_1_parcel.json", "PT": "rates_response_pt_3_parcels.json"}
+OTHER_COUNTRIES_RATES = "rates_response_gb_customs.json"
 PLANNED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2} ?GMT[+-]\d{2}:\d{2}")
 A6, A4 = (298, 420), (595, 842)
 
 
-def _problem(status: int, title: str, **fields) -> Response:
-    body = {"instance": "/expressapi", "title": title, "message": title, "status": str(status), **fields}
-    return Response(json.dumps(body), status=status, mimetype="application/problem+json")
+def fixture(name: str):
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def lane_rates(country: str) -> dict:
+    return fixture(RATES_BY_COUNTRY.get(country, OTHER_COUNTRIES_RATES))
+
+
+def problem(status: int, detail: str, title: str = "Bad request", **fields) -> Response:
+    """DHL's problem+json error answer."""
+    body = {"instance": "/expressapi", "detail": detail, "title": title, "message": title, "status": str(status)}
+    return Response(json.dumps({**body, **fields}), status=status, mimetype="application/problem+json")
+
+
+def fixture_problem(name: str, status: int) -> Response:
+    return Response(json.dumps(fixture(name)), status=status, mimetype="application/problem+json")
 
 
 def _validation(problems: list[str]) -> Response:
     if len(problems) == 1:
-        return _problem(422, "Validation error", detail=problems[0])
+        return problem(422, problems[0], "Validation error")
     detail = "Multiple problems found, see Additional Details"
-    return _problem(422, "Validation error", detail=detail, additionalDetails=problems)
+    return problem(422, detail, "Validation error", additionalDetails=problems)
 
 
 def _package_problems(packages, prefix: str) -> list[str]:
@@ -41,12 +59,12 @@ def _package_problems(packages, prefix: str) -> list[str]:
 
 
 class ShipmentChecks:
-    """Mixed into the stand-in: ``account``, ``refused_postal_codes`` and ``fixture`` come from it."""
+    """Mixed into the stand-in: ``account`` and ``refused_postal_codes`` come from it."""
 
     def _account_refusal(self, accounts) -> Response | None:
         numbers = [account.get("number") for account in accounts or () if isinstance(account, dict)]
         if self.account not in numbers:
-            return _problem(400, "Bad request", detail="The account number is not found or invalid")
+            return problem(400, "The account number is not found or invalid")
         return None
 
     def _address_refusal(self, receiver: dict) -> Response | None:
@@ -56,7 +74,7 @@ class ShipmentChecks:
                 f"420504: The receiver postal code {postal_code} is not valid for city {receiver.get('cityName')} "
                 f"in country {receiver.get('countryCode')}. Please check the address and retry."
             )
-            return _problem(400, "Bad request", detail=detail)
+            return problem(400, detail)
         return None
 
     def rate_refusal(self, body) -> Response | None:
@@ -79,7 +97,7 @@ class ShipmentChecks:
             return _validation(problems)
         content = body["content"]
         if content["isCustomsDeclarable"] and not content.get("exportDeclaration"):
-            return _problem(400, "Bad request", detail="exportDeclaration is required when isCustomsDeclarable is true")
+            return problem(400, "exportDeclaration is required when isCustomsDeclarable is true")
         invoice = [
             option
             for option in body.get("outputImageProperties", {}).get("imageOptions", ())
@@ -90,14 +108,14 @@ class ShipmentChecks:
                 "7120: Required either #/outputImageProperties/imageOptions where typeCode=invoice "
                 "or provide #/documentImages"
             )
-            return _problem(400, "Bad request", detail=detail)
+            return problem(400, detail)
         receiver = body["customerDetails"]["receiverDetails"]["postalAddress"]
         refusal = self._account_refusal(body.get("accounts")) or self._address_refusal(receiver)
         if refusal:
             return refusal
         if self.lane_product(body) is None:
             detail = f"The requested product {body['productCode']} is not available between this origin and destination"
-            return _problem(400, "Bad request", detail=f"7008: {detail}")
+            return problem(400, f"7008: {detail}")
         return None
 
     def _shipment_problems(self, body) -> list[str]:
@@ -136,10 +154,7 @@ class ShipmentChecks:
     def lane_product(self, body) -> dict | None:
         """The fixture product of the shipment's product code on its lane, None when the lane has no such product."""
         country = body["customerDetails"]["receiverDetails"]["postalAddress"]["countryCode"]
-        name = {"ES": "rates_response_es_1_parcel.json", "PT": "rates_response_pt_3_parcels.json"}.get(
-            country, "rates_response_gb_customs.json"
-        )
-        products = self.fixture(name)["products"]
+        products = lane_rates(country)["products"]
         return next((product for product in products if product["productCode"] == body["productCode"]), None)
 
 

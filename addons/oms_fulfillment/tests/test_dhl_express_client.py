@@ -25,7 +25,8 @@ from odoo.addons.oms_fulfillment.services.carrier_dhl_express import (
     DhlShipmentExists,
 )
 from odoo.addons.oms_fulfillment.services.carrier_dhl_express_answers import problem_text
-from odoo.addons.oms_fulfillment.stand_ins.dhl_express import FIXTURES, LocalDhlExpress
+from odoo.addons.oms_fulfillment.stand_ins.dhl_express import LocalDhlExpress
+from odoo.addons.oms_fulfillment.stand_ins.dhl_express_shipments import FIXTURES
 
 MADRID = ZoneInfo("Europe/Madrid")
 SENDER = Address(
