@@ -26,7 +26,14 @@ from zoneinfo import ZoneInfo
 import requests
 
 from .carrier import DEFAULT_TIMEOUT, CarrierError, Label, Rate, Shipment, TrackingStatus
-from .carrier_dhl_express_answers import DhlShipmentExists, problem_text, read_label, read_rates, read_tracking
+from .carrier_dhl_express_answers import (
+    DhlShipmentExists,
+    dicts,
+    problem_text,
+    read_label,
+    read_rates,
+    read_tracking,
+)
 from .carrier_dhl_express_payloads import checked_shipment, planned_shipping, rate_request, shipment_request
 from .carrier_http import CarrierHttp
 
@@ -248,11 +255,8 @@ class DhlExpressClient:
                 return ""
             raise
         found = self.http.json(response, "the shipments found by reference")
-        shipments = found.get("shipments") if isinstance(found, dict) else None
-        for shipment in shipments if isinstance(shipments, list) else ():
-            if not isinstance(shipment, dict):
-                continue
-            references = [ref.get("value") for ref in shipment.get("shipperReferences") or () if isinstance(ref, dict)]
+        for shipment in dicts(found.get("shipments") if isinstance(found, dict) else None):
+            references = [ref.get("value") for ref in dicts(shipment.get("shipperReferences"))]
             if reference in references and shipment.get("shipmentTrackingNumber"):
                 return str(shipment["shipmentTrackingNumber"])
         return ""

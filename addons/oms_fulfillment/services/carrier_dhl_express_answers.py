@@ -59,11 +59,16 @@ class DhlShipmentExists(CarrierError):
         self.tracking_number = tracking_number
 
 
+def dicts(value) -> list[dict]:
+    """The objects of a list in an answer; nothing when the answer holds something else there."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def billed(prices) -> tuple[float, str] | None:
     """The price in the billing currency (``BILLC``, the one DHL invoices) from a ``totalPrice`` or
     ``shipmentCharges`` list; None when there is none usable."""
-    for entry in prices if isinstance(prices, list) else ():
-        if isinstance(entry, dict) and entry.get("currencyType") == "BILLC" and entry.get("price") is not None:
+    for entry in dicts(prices):
+        if entry.get("currencyType") == "BILLC" and entry.get("price") is not None:
             return checked_number(entry["price"], "DHL Express sent an unreadable price"), checked_currency(
                 entry.get("priceCurrency")
             )
@@ -71,10 +76,9 @@ def billed(prices) -> tuple[float, str] | None:
 
 
 def read_rates(body) -> list[Rate]:
-    products = body.get("products") if isinstance(body, dict) else None
     rates = []
-    for product in products if isinstance(products, list) else ():
-        if not isinstance(product, dict) or not product.get("productCode"):
+    for product in dicts(body.get("products") if isinstance(body, dict) else None):
+        if not product.get("productCode"):
             continue
         price = billed(product.get("totalPrice"))
         if price is None or price[0] <= 0:
@@ -107,7 +111,7 @@ def read_label(body, pickup_number_key: str = "dispatchConfirmationNumber") -> L
     if not isinstance(body, dict) or not str(body.get("shipmentTrackingNumber") or "").strip():
         raise CarrierError("DHL Express created no waybill number for the shipment")
     number = str(body["shipmentTrackingNumber"]).strip()
-    documents = [doc for doc in body.get("documents") or () if isinstance(doc, dict)]
+    documents = dicts(body.get("documents"))
     try:
         labels = [checked_pdf(doc.get("content")) for doc in documents if doc.get("typeCode") == "label"]
     except CarrierError:
@@ -125,7 +129,7 @@ def read_label(body, pickup_number_key: str = "dispatchConfirmationNumber") -> L
     )
     price = billed(body.get("shipmentCharges"))
     estimate = body.get("estimatedDeliveryDate")
-    pieces = [piece for piece in body.get("packages") or () if isinstance(piece, dict)]
+    pieces = dicts(body.get("packages"))
     return Label(
         tracking_number=number,
         pdf=labels[0] if len(labels) == 1 else merged_pdf(labels),
@@ -154,7 +158,7 @@ def read_tracking(body, number: str) -> TrackingStatus:
     shipments = body.get("shipments") if isinstance(body, dict) else None
     if not isinstance(shipments, list) or not shipments or not isinstance(shipments[0], dict):
         raise CarrierError(f"DHL Express sent no tracking for waybill {number}")
-    events = [event for event in shipments[0].get("events") or () if isinstance(event, dict)]
+    events = dicts(shipments[0].get("events"))
     codes = [str(event.get("typeCode") or "") for event in events]
     delivered = next((event for event in reversed(events) if event.get("typeCode") in DELIVERED_EVENTS), None)
     if delivered is not None:
@@ -188,7 +192,7 @@ def event_time(event: dict) -> datetime | None:
 
 
 def _event_line(event: dict) -> str:
-    areas = [area.get("description") for area in event.get("serviceArea") or () if isinstance(area, dict)]
+    areas = [area.get("description") for area in dicts(event.get("serviceArea"))]
     place = f" ({areas[0]})" if areas and areas[0] else ""
     what = event.get("description") or event.get("typeCode")
     return f"{event.get('date')} {str(event.get('time') or '')[:5]} {what}{place}"
@@ -198,7 +202,8 @@ def problem_text(body) -> str:
     """DHL's reason for a refusal (problem+json: ``detail`` and ``additionalDetails``), schema paths in words."""
     if not isinstance(body, dict):
         return ""
-    details = [str(item) for item in body.get("additionalDetails") or () if item]
+    extra = body.get("additionalDetails")
+    details = [str(item) for item in extra if item] if isinstance(extra, list) else []
     text = "; ".join(details) if details else str(body.get("detail") or body.get("message") or body.get("title") or "")
     # "420504: The receiver postal code..." -> "The receiver postal code... (DHL 420504)"
     coded = re.fullmatch(r"(\d{3,7}): (.+)", text, flags=re.DOTALL)

@@ -24,7 +24,12 @@ from odoo.addons.oms_fulfillment.services.carrier_dhl_express import (
     DhlNoCancellation,
     DhlShipmentExists,
 )
-from odoo.addons.oms_fulfillment.services.carrier_dhl_express_answers import problem_text
+from odoo.addons.oms_fulfillment.services.carrier_dhl_express_answers import (
+    problem_text,
+    read_label,
+    read_rates,
+    read_tracking,
+)
 from odoo.addons.oms_fulfillment.stand_ins.dhl_express import LocalDhlExpress
 from odoo.addons.oms_fulfillment.stand_ins.dhl_express_shipments import FIXTURES
 
@@ -320,6 +325,17 @@ def test_an_unreachable_dhl_names_what_to_check():
     with pytest.raises(CarrierError, match="could not be reached .*check the DHL Express service URL") as error:
         DhlExpressClient.from_credentials(credentials).test_connection()
     assert error.value.unreachable
+
+
+def test_garbled_answers_are_clear_errors_never_crashes():
+    garbled = {"shipmentTrackingNumber": "4719305826", "documents": 5, "packages": "x", "shipmentCharges": {}}
+    with pytest.raises(DhlShipmentExists, match="sent no PDF label"):
+        read_label(garbled)
+    assert read_tracking({"shipments": [{"events": "x"}]}, "4719305826").status == PENDING
+    with pytest.raises(CarrierError, match="no tracking for waybill"):
+        read_tracking({"shipments": "x"}, "4719305826")
+    assert read_rates({"products": [None, {"productCode": "N", "totalPrice": "free"}]}) == []
+    assert problem_text({"detail": None, "additionalDetails": 3, "title": "Bad request"}) == "Bad request"
 
 
 def test_dhl_validation_errors_read_in_words():
