@@ -120,7 +120,7 @@ class StockPicking(models.Model):
             if carrier.delivery_type in OMS_CARRIER_TYPES:
                 clients = session["clients"]
                 client = clients.get(carrier.id) or clients.setdefault(carrier.id, carrier._oms_client())
-            price, currency, transit = carrier._oms_quote_picking(self, client, session["currencies"])
+            price, currency, transit, service = carrier._oms_quote_picking(self, client, session["currencies"])
         except (CarrierError, UserError, ValidationError) as error:
             if isinstance(error, CarrierError) and error.unreachable:
                 session["unreachable"][carrier.id] = {"picking": self.name, "error": str(error)}
@@ -129,8 +129,24 @@ class StockPicking(models.Model):
         company = self.company_id
         price_company = currency._convert(price, company.currency_id, company, session["today"])
         eta = handover.eta(transit)
-        values.update(currency_id=currency.id, price=price, price_company=price_company, transit_days=transit, eta=eta)
+        values.update(
+            currency_id=currency.id,
+            price=price,
+            price_company=price_company,
+            transit_days=transit,
+            eta=eta,
+            service_code=service,
+        )
         return Quote(carrier.id, carrier.name, price_company, transit, eta=eta), values
+
+    def _oms_chosen_service(self, carrier):
+        """The service to book with ``carrier``: the one set on the carrier, else the one its chosen quote for this
+        delivery priced (rate shopping's pick), else the carrier's default."""
+        self.ensure_one()
+        if carrier.oms_service_code:
+            return carrier.oms_service_code
+        quote = self.sudo().oms_carrier_quote_ids.filtered(lambda q: q.chosen and q.carrier_id == carrier)[:1]
+        return quote.service_code or ""
 
     def _oms_keep_choices(self, choices):
         """Each delivery gets the chosen carrier and the reason, in its field and in its chatter."""
