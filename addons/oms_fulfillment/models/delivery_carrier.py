@@ -31,7 +31,8 @@ class DeliveryCarrier(models.Model):
     _inherit = "delivery.carrier"
 
     delivery_type = fields.Selection(
-        selection_add=[("oms_rest", "OMS REST carrier"), ("oms_soap", "OMS SOAP carrier")], ondelete=oms_ondelete(("oms_rest", "oms_soap"))
+        selection_add=[("oms_rest", "OMS REST carrier"), ("oms_soap", "OMS SOAP carrier")],
+        ondelete=oms_ondelete(("oms_rest", "oms_soap")),
     )
     oms_transit_days = fields.Integer(
         "Transit Days",
@@ -83,14 +84,10 @@ class DeliveryCarrier(models.Model):
         return self.oms_service_url
 
     def _oms_rest_client(self):
-        return RestCarrierClient(
-            self._oms_required_url(), self.oms_api_key, self.oms_account, timeout=self.oms_timeout
-        )
+        return RestCarrierClient(self._oms_required_url(), self.oms_api_key, self.oms_account, timeout=self.oms_timeout)
 
     def _oms_soap_client(self):
-        return SoapCarrierClient(
-            self._oms_required_url(), self.oms_api_key, self.oms_account, timeout=self.oms_timeout
-        )
+        return SoapCarrierClient(self._oms_required_url(), self.oms_api_key, self.oms_account, timeout=self.oms_timeout)
 
     # ------------------------------------------------------------------------------------------ shipments
 
@@ -225,8 +222,8 @@ class DeliveryCarrier(models.Model):
         return not (self.max_volume and volume > self.max_volume)
 
     def _oms_quote_picking(self, picking, client=None, currencies=None):
-        """(price, currency, transit days, service) this carrier asks to ship the delivery; CarrierError or UserError when
-        it cannot say. Odoo's fixed and rule-based carriers are priced on the delivery's own weight and value."""
+        """(price, currency, transit days, service) this carrier asks to ship the delivery; CarrierError or
+        UserError when it cannot say. Odoo's fixed and rule-based carriers are priced on the delivery's own weight and value."""
         self.ensure_one()
         if self.delivery_type in OMS_CARRIER_TYPES:
             rate = (client or self._oms_client()).rate(self._oms_shipment_from_picking(picking))

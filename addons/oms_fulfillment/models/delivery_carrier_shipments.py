@@ -17,6 +17,14 @@ class DeliveryCarrier(models.Model):
         "carrier for their value. 0: never insured.",
     )
 
+    oms_default_package_type_id = fields.Many2one(
+        "stock.package.type",
+        "Default Box",
+        check_company=True,
+        help="The size given to the carrier for what is not in a package (a sale order's rate, unpacked goods): "
+        "carriers such as DHL Express price and ship only parcels with a size.",
+    )
+
     _sql_constraints = [
         (
             "oms_insurance_threshold_not_negative",
@@ -49,40 +57,40 @@ class DeliveryCarrier(models.Model):
             self.env.ref("uom.product_uom_cm"),
         )
 
-    @api.model
+    def _oms_parcel(self, weight, package_type=None, reference=""):
+        """A Parcel in kg and cm; the carrier's default box gives the size of what is not in a package."""
+        weight_uom, kg, length_uom, cm = self._oms_units()
+        package_type = package_type or self.oms_default_package_type_id
+        dimensions = (
+            (package_type.packaging_length, package_type.width, package_type.height) if package_type else (0, 0, 0)
+        )
+        return Parcel(
+            weight=weight_uom._compute_quantity(weight, kg, round=False),
+            length=length_uom._compute_quantity(dimensions[0], cm, round=False),
+            width=length_uom._compute_quantity(dimensions[1], cm, round=False),
+            height=length_uom._compute_quantity(dimensions[2], cm, round=False),
+            reference=reference,
+        )
+
     def _oms_parcels(self, picking):
         """One parcel per package of the delivery, plus one for what is not packed; a single parcel of the
         delivery's weight when nothing is reserved yet."""
-        weight_uom, kg, length_uom, cm = self._oms_units()
-
-        def parcel(weight, package_type=None, reference=""):
-            dimensions = (
-                (package_type.packaging_length, package_type.width, package_type.height) if package_type else (0, 0, 0)
-            )
-            return Parcel(
-                weight=weight_uom._compute_quantity(weight, kg, round=False),
-                length=length_uom._compute_quantity(dimensions[0], cm, round=False),
-                width=length_uom._compute_quantity(dimensions[1], cm, round=False),
-                height=length_uom._compute_quantity(dimensions[2], cm, round=False),
-                reference=reference,
-            )
-
         parcels = [
-            parcel(package.shipping_weight or package.weight, package.package_type_id, package.name)
+            self._oms_parcel(package.shipping_weight or package.weight, package.package_type_id, package.name)
             for package in picking.move_line_ids.result_package_id
         ]
         if picking.weight_bulk:
-            parcels.append(parcel(picking.weight_bulk))
+            parcels.append(self._oms_parcel(picking.weight_bulk))
         if not parcels:
-            parcels.append(parcel(picking.shipping_weight or picking.weight))
+            parcels.append(self._oms_parcel(picking.shipping_weight or picking.weight))
         return tuple(parcels)
 
     def _oms_shipment_from_picking(self, picking):
         self.ensure_one()
         sender = picking.picking_type_id.warehouse_id.partner_id or picking.company_id.partner_id
-        currency = picking.sale_id.currency_id or picking.company_id.currency_id
+        currency = picking.company_id.currency_id
         goods = [
-            (move.product_id, move.quantity or move.product_uom_qty, self._oms_unit_value(move, currency))
+            (move.product_id, move.quantity or move.product_uom_qty, self._oms_unit_value(move))
             for move in picking.move_ids.filtered(lambda move: move.state != "cancel")
         ]
         return self._oms_shipment(
@@ -93,38 +101,44 @@ class DeliveryCarrier(models.Model):
             service=picking._oms_chosen_service(self),
             currency=currency,
             goods=goods,
-            company=picking.company_id,
         )
 
     def _oms_shipment_from_order(self, order):
         self.ensure_one()
-        weight_uom, kg, _length_uom, _cm = self._oms_units()
         weight = self.env.context.get("order_weight") or order.shipping_weight or order._get_estimated_weight()
         lines = order.order_line.filtered(lambda line: not line.is_delivery and not line.display_type)
         return self._oms_shipment(
             reference=order.name,
             sender=order.warehouse_id.partner_id or order.company_id.partner_id,
             recipient=order.partner_shipping_id,
-            parcels=(Parcel(weight_uom._compute_quantity(weight, kg, round=False)),),
+            parcels=(self._oms_parcel(weight),),
             service=self.oms_service_code or "",
-            currency=order.currency_id,
-            goods=[(line.product_id, line.product_uom_qty, line.price_reduce_taxexcl) for line in lines],
-            company=order.company_id,
+            currency=order.company_id.currency_id,
+            goods=[
+                (line.product_id, line.product_uom_qty, self._oms_converted(line.price_reduce_taxexcl, order))
+                for line in lines
+            ],
         )
 
-    def _oms_unit_value(self, move, currency):
-        """What one unit of a move sells for, without taxes, in ``currency``: its sale line's price, else the
-        product's sales price."""
+    def _oms_unit_value(self, move):
+        """What one unit of a move sells for, without taxes, in the company's currency: its sale line's price,
+        else the product's sales price."""
         if move.sale_line_id:
-            return move.sale_line_id.price_reduce_taxexcl
-        company = move.company_id
-        return company.currency_id._convert(move.product_id.lst_price, currency, company, fields.Date.today())
+            return self._oms_converted(move.sale_line_id.price_reduce_taxexcl, move.sale_line_id.order_id)
+        return move.product_id.lst_price
 
-    def _oms_shipment(self, *, reference, sender, recipient, parcels, service, currency, goods, company):
-        """The Shipment; ``goods`` is [(product, quantity, unit value in ``currency``)]."""
+    @api.model
+    def _oms_converted(self, amount, order):
+        """An amount of a sale order in its company's currency: the goods are declared in the currency of the
+        company that ships them (some carriers, such as Correos, take euros only)."""
+        company = order.company_id
+        return order.currency_id._convert(amount, company.currency_id, company, order.date_order or fields.Date.today())
+
+    def _oms_shipment(self, *, reference, sender, recipient, parcels, service, currency, goods):
+        """The Shipment; ``goods`` is [(product, quantity, unit value in ``currency``, the company's)]; the goods'
+        value is insured above the carrier's threshold."""
         declared = currency.round(sum(quantity * value for _product, quantity, value in goods))
-        declared_company = currency._convert(declared, company.currency_id, company, fields.Date.today())
-        insured = self.oms_insurance_threshold and declared_company > self.oms_insurance_threshold
+        insured = self.oms_insurance_threshold and declared > self.oms_insurance_threshold
         sender_address, recipient_address = self._oms_address(sender), self._oms_address(recipient)
         return Shipment(
             reference=reference,
