@@ -223,7 +223,8 @@ class DeliveryCarrier(models.Model):
 
     def _oms_quote_picking(self, picking, client=None, currencies=None):
         """(price, currency, transit days, service) this carrier asks to ship the delivery; CarrierError or
-        UserError when it cannot say. Odoo's fixed and rule-based carriers are priced on the delivery's own weight and value."""
+        UserError when it cannot say. Odoo's fixed and rule-based carriers are priced on the delivery's own weight
+        and value."""
         self.ensure_one()
         if self.delivery_type in OMS_CARRIER_TYPES:
             rate = (client or self._oms_client()).rate(self._oms_shipment_from_picking(picking))
