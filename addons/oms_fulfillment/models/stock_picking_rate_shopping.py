@@ -140,13 +140,13 @@ class StockPicking(models.Model):
         return Quote(carrier.id, carrier.name, price_company, transit, eta=eta), values
 
     def _oms_chosen_service(self, carrier):
-        """The service to book with ``carrier``: the one set on the carrier, else the one its chosen quote for this
-        delivery priced (rate shopping's pick), else the carrier's default."""
+        """The service to book with ``carrier``: the one set on the carrier, else the one its quote for this
+        delivery priced when its rates were shopped, else the carrier's default."""
         self.ensure_one()
         if carrier.oms_service_code:
             return carrier.oms_service_code
-        quote = self.sudo().oms_carrier_quote_ids.filtered(lambda q: q.chosen and q.carrier_id == carrier)[:1]
-        return quote.service_code or ""
+        quotes = self.sudo().oms_carrier_quote_ids.filtered(lambda q: q.carrier_id == carrier and q.service_code)
+        return (quotes.filtered("chosen") or quotes)[:1].service_code or ""
 
     def _oms_keep_choices(self, choices):
         """Each delivery gets the chosen carrier and the reason, in its field and in its chatter."""

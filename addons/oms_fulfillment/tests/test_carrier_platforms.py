@@ -171,6 +171,15 @@ class PlatformCarrierTests:
         self.assertIn(HS_CODE, sent)
         self.assertIn("CN", sent)
 
+    def test_the_service_rate_shopping_priced_is_the_one_booked(self):
+        picking = self.packed_delivery(1)
+        picking.action_oms_shop_rates()
+        quote = picking.oms_carrier_quote_ids.filtered(lambda q: q.carrier_id == self.platform)
+        self.assertTrue(quote.service_code, quote.error_message)
+        picking.carrier_id = self.platform
+        self.assertIs(self.validate_packed(picking), True, picking.oms_carrier_error)
+        self.assertIn(quote.service_code, self.label_request())
+
     def test_a_refused_address_shows_the_reason_and_keeps_the_delivery(self):
         self.lucia.zip = self.refused_zip
         picking = self.packed_delivery(1)
@@ -218,9 +227,6 @@ class TestSendcloudCarrier(PlatformCarrierTests, CarrierCase):
     def purchases(self):
         return len(self.server.shipments)
 
-    def label_request(self):
-        return self.server.calls("POST", "/shipments")[-1].body
-
     def time_out_next_purchase(self):
         # The delivery's service is known, so the purchase is the first call; its retry times out too.
         self.platform.oms_service_code = "gls_es:business_parcel/home_delivery"
@@ -229,6 +235,22 @@ class TestSendcloudCarrier(PlatformCarrierTests, CarrierCase):
     def deliver(self, picking):
         for number in picking.carrier_tracking_ref.split(","):
             self.server.add_event(number, "DELIVERED", "2026-12-04T11:26:07Z")
+
+    def label_request(self):
+        return self.server.calls("POST", "/shipments")[-1].body
+
+    def test_the_goods_are_declared_and_insured_above_the_carriers_threshold(self):
+        self.platform.oms_insurance_threshold = 50.0
+        picking = self.packed_delivery(1)
+        picking.action_oms_buy_label()
+        body = json.loads(self.label_request())
+        self.assertEqual(body["total_order_price"], {"value": "30.00", "currency": "EUR"})
+        self.assertNotIn("additional_insured_price", body["parcels"][0])
+        self.platform.oms_insurance_threshold = 25.0
+        picking = self.packed_delivery(1)
+        picking.action_oms_buy_label()
+        body = json.loads(self.label_request())
+        self.assertEqual(body["parcels"][0]["additional_insured_price"], {"value": "30.00", "currency": "EUR"})
 
     def test_a_cancelled_label_is_bought_again_under_a_new_reference(self):
         picking = self.packed_delivery(1)
