@@ -252,6 +252,15 @@ class TestSendcloudCarrier(PlatformCarrierTests, CarrierCase):
         body = json.loads(self.label_request())
         self.assertEqual(body["parcels"][0]["additional_insured_price"], {"value": "30.00", "currency": "EUR"})
 
+    def test_a_spanish_user_reads_the_error_and_the_connection_test_in_spanish(self):
+        self.lucia.zip = self.refused_zip
+        picking = self.packed_delivery(1).with_context(lang="es_ES")
+        self.validate_packed(picking)
+        self.assertIn("no pudo crear la etiqueta", picking.oms_carrier_error)
+        self.platform.oms_api_secret = "sc-secret-wrong-1234"
+        result = self.platform.with_context(lang="es_ES").action_oms_test_connection()
+        self.assertIn("La conexión con", result["params"]["title"])
+
     def test_a_cancelled_label_is_bought_again_under_a_new_reference(self):
         picking = self.packed_delivery(1)
         picking.action_oms_buy_label()
