@@ -75,6 +75,19 @@ class PlatformCarrierTests:
     def deliver(self, picking):
         raise NotImplementedError
 
+    def break_next_label(self):
+        """The next label the stand-in sends is not a PDF (it is bought all the same)."""
+        raise NotImplementedError
+
+    def assert_cancelled(self, number, picking):
+        raise NotImplementedError
+
+    def retry_after_lost_label(self, picking):
+        """Retry once the label bought was lost (a time-out, a label that is not a PDF)."""
+        picking.action_oms_retry_carrier()
+        self.assertEqual(picking.state, "done", picking.oms_carrier_error)
+        self.assertTrue(self.label_of(picking))
+
     # --- helpers ----------------------------------------------------------------------------------------------------
 
     def packed_delivery(self, packages=1, partner=None):
@@ -197,13 +210,32 @@ class PlatformCarrierTests:
         result = self.validate_packed(picking)
         self.assertEqual(result["params"]["type"], "danger")
         self.assertFalse(picking.carrier_tracking_ref)
-        self.retry_after_time_out(picking)
+        self.retry_after_lost_label(picking)
         self.assertEqual(self.purchases(), 1)
 
-    def retry_after_time_out(self, picking):
-        picking.action_oms_retry_carrier()
-        self.assertEqual(picking.state, "done", picking.oms_carrier_error)
-        self.assertTrue(self.label_of(picking))
+    def test_a_label_that_is_not_a_pdf_is_not_kept_and_retry_buys_no_second_one(self):
+        picking = self.packed_delivery(1)
+        self.break_next_label()
+        result = self.validate_packed(picking)
+        self.assertEqual(result["params"]["type"], "danger")
+        self.assertIn("PDF", picking.oms_carrier_error)
+        self.assertFalse(picking.carrier_tracking_ref)
+        self.assertFalse(self.label_of(picking))
+        self.retry_after_lost_label(picking)
+        self.assertEqual(self.purchases(), 1)
+
+    def test_a_cancelled_label_is_bought_again_under_a_new_reference(self):
+        picking = self.packed_delivery(1)
+        picking.action_oms_buy_label()
+        first = picking.carrier_tracking_ref
+        picking.cancel_shipment()
+        self.assertFalse(picking.carrier_tracking_ref)
+        self.assertEqual(picking.oms_cancelled_labels, 1)
+        self.assert_cancelled(first, picking)
+        picking.action_oms_buy_label()
+        self.assertTrue(picking.carrier_tracking_ref, picking.oms_carrier_error)
+        self.assertNotEqual(picking.carrier_tracking_ref, first)
+        self.assertEqual(self.purchases(), 2)
 
     def test_the_tracking_poll_moves_the_delivery_to_delivered(self):
         picking = self.packed_delivery(1)
@@ -261,11 +293,22 @@ class TestSendcloudCarrier(PlatformCarrierTests, CarrierCase):
         result = self.platform.with_context(lang="es_ES").action_oms_test_connection()
         self.assertIn("La conexión con", result["params"]["title"])
 
-    def test_a_cancelled_label_is_bought_again_under_a_new_reference(self):
+    def break_next_label(self):
+        self.server.labels_are_pdf = False
+
+    def retry_after_lost_label(self, picking):
+        self.server.labels_are_pdf = True
+        super().retry_after_lost_label(picking)
+
+    def assert_cancelled(self, number, picking):
+        cancelled = [call.path for call in self.server.calls("POST", "/shipments/") if call.path.endswith("/cancel")]
+        self.assertEqual(len(cancelled), 1)
+        self.assertEqual(len(self.server.shipments), 1)
+
+    def test_a_new_label_after_a_cancellation_reaches_sendcloud_under_a_new_reference(self):
         picking = self.packed_delivery(1)
         picking.action_oms_buy_label()
         picking.cancel_shipment()
-        self.assertFalse(picking.carrier_tracking_ref)
         picking.action_oms_buy_label()
         self.assertTrue(picking.carrier_tracking_ref, picking.oms_carrier_error)
         references = [
@@ -298,7 +341,22 @@ class TestDhlExpressCarrier(PlatformCarrierTests, CarrierCase):
     def time_out_next_purchase(self):
         self.server.delay_answer_next(1, 2.0)
 
-    def retry_after_time_out(self, picking):
+    def break_next_label(self):
+        self.server.break_next_label()
+
+    def assert_cancelled(self, number, picking):
+        # MyDHL cannot cancel a waybill: the delivery says what to do instead, and forgets it.
+        self.assertIn(f"did not cancel shipment {number}", picking.message_ids[1].body)
+
+    def test_a_parcel_without_a_size_is_refused_before_asking_dhl(self):
+        self.platform.oms_default_package_type_id = False
+        picking = self.delivery(carrier=self.platform)
+        result = self.validate(picking)
+        self.assertEqual(result["params"]["type"], "danger")
+        self.assertIn("has no size", picking.oms_carrier_error)
+        self.assertFalse(self.server.calls("POST", "/shipments"))
+
+    def retry_after_lost_label(self, picking):
         # DHL cannot send a label again: Retry finds the waybill bought and says so, rather than buying another.
         picking.action_oms_retry_carrier()
         self.assertEqual(picking.state, "assigned")
@@ -341,3 +399,9 @@ class TestCorreosCarrier(PlatformCarrierTests, CarrierCase):
     def deliver(self, picking):
         for number in picking.carrier_tracking_ref.split(","):
             self.server.deliver(number)
+
+    def break_next_label(self):
+        self.server.broken_label_next()
+
+    def assert_cancelled(self, number, picking):
+        self.assertEqual(self.server.parcels[number]["status"], "cancelled")
