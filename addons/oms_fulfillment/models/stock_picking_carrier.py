@@ -29,6 +29,12 @@ class StockPicking(models.Model):
     oms_tracking_link = fields.Char(
         "Carrier Tracking Link", copy=False, readonly=True, help="The tracking page the carrier gave with the label."
     )
+    oms_carrier_delivery_date = fields.Date(
+        "Carrier's Delivery Date",
+        copy=False,
+        readonly=True,
+        help="When the carrier said, with the label, it will deliver: the estimated arrival when given.",
+    )
     oms_cancelled_labels = fields.Integer(
         "Cancelled Labels",
         copy=False,
@@ -107,6 +113,7 @@ class StockPicking(models.Model):
                 "oms_parcel_numbers": ",".join(label.parcel_numbers) or False,
                 "oms_carrier_shipment_id": label.shipment_id or False,
                 "oms_tracking_link": label.tracking_url or False,
+                "oms_carrier_delivery_date": label.delivery_date or False,
             }
         )
         self.message_post(
@@ -143,6 +150,7 @@ class StockPicking(models.Model):
                     "oms_parcel_numbers": False,
                     "oms_carrier_shipment_id": False,
                     "oms_tracking_link": False,
+                    "oms_carrier_delivery_date": False,
                 }
             )
 

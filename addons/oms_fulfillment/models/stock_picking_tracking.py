@@ -80,7 +80,7 @@ class StockPicking(models.Model):
         handed_over = {picking: picking.date_done or fields.Datetime.now() for picking in self}
         handovers = self._oms_handovers(handed_over)
         for picking in self:
-            picking.oms_eta = handovers[picking].eta(picking._oms_transit_days())
+            picking.oms_eta = picking.oms_carrier_delivery_date or handovers[picking].eta(picking._oms_transit_days())
 
     def _oms_send_tracking_notice(self):
         """E-mail the customer the carrier, the tracking link and the estimated arrival, in their language (queued

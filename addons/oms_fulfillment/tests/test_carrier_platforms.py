@@ -348,6 +348,12 @@ class TestDhlExpressCarrier(PlatformCarrierTests, CarrierCase):
         # MyDHL cannot cancel a waybill: the delivery says what to do instead, and forgets it.
         self.assertIn(f"did not cancel shipment {number}", picking.message_ids[1].body)
 
+    def test_the_estimated_arrival_is_the_date_dhl_gave_with_the_label(self):
+        picking = self.packed_delivery(1)
+        self.assertIs(self.validate_packed(picking), True, picking.oms_carrier_error)
+        self.assertTrue(picking.oms_carrier_delivery_date)
+        self.assertEqual(picking.oms_eta, picking.oms_carrier_delivery_date)
+
     def test_a_parcel_without_a_size_is_refused_before_asking_dhl(self):
         self.platform.oms_default_package_type_id = False
         picking = self.delivery(carrier=self.platform)
