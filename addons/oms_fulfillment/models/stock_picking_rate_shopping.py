@@ -56,7 +56,7 @@ class StockPicking(models.Model):
             [("oms_rate_shopping", "=", True), ("company_id", "in", self.company_id.ids)]
         )
         # What the carriers look at, read for every delivery at once rather than delivery by delivery.
-        self.move_ids.sale_line_id.mapped("price_reduce_taxinc")
+        self.move_ids.sale_line_id.read(["price_reduce_taxinc", "price_reduce_taxexcl"])
         self.oms_carrier_quote_ids.unlink()
         handovers = self._oms_handovers(dict.fromkeys(self, fields.Datetime.now()))
         quote_values, choices = [], {}
