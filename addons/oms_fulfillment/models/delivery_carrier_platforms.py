@@ -54,6 +54,19 @@ class DeliveryCarrier(models.Model):
         help="Correos: the base URL of its tracking service (production when empty).",
     )
 
+    oms_webhook_key = fields.Char(
+        "Webhook Signature Key",
+        groups=MANAGER_GROUP,
+        copy=False,
+        help="Sendcloud: the key its webhooks are signed with, when the integration has one (else its Secret Key). "
+        "Its webhook URL is /oms/carrier/sendcloud/<id of this carrier>.",
+    )
+
+    def _oms_sendcloud_webhook_key(self):
+        self.ensure_one()
+        carrier = self.sudo()
+        return carrier.oms_webhook_key or carrier.oms_api_secret or ""
+
     def _oms_sendcloud_client(self):
         credentials = {
             "public_key": self.oms_api_key,

@@ -162,6 +162,27 @@ class StockPicking(models.Model):
                     continue
                 picking._oms_apply_tracking(statuses, now)
 
+    @api.model
+    def _oms_receive_tracking(self, carrier, status, moment=None):
+        """A carrier's news of one parcel (a webhook): the deliveries of ``carrier`` shipped under that number and
+        not delivered yet take it, unless they know newer (polled or told after ``moment``); a delivery of several
+        parcels asks the carrier about all of them. Returns the deliveries told."""
+        candidates = self.search(
+            self._oms_tracking_domain()
+            + [("carrier_id", "=", carrier.id), ("carrier_tracking_ref", "ilike", status.tracking_number)]
+        )
+        now = fields.Datetime.now()
+        moment = min(moment or now, now)
+        told = candidates.filtered(
+            lambda p: status.tracking_number in [number.strip() for number in p.carrier_tracking_ref.split(",")]
+            and not (p.oms_tracking_checked_at and p.oms_tracking_checked_at >= moment)
+        )
+        several = told.filtered(lambda p: "," in p.carrier_tracking_ref)
+        several._oms_poll_tracking()
+        for picking in told - several:
+            picking._oms_apply_tracking([status], moment)
+        return told
+
     @staticmethod
     def _oms_overall_status(statuses):
         """One status for the parcels of a shipment: delivered when all are, else the worst news."""
