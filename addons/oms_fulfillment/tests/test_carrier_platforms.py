@@ -298,7 +298,7 @@ class TestSendcloudCarrier(PlatformCarrierTests, CarrierCase):
 
     def retry_after_lost_label(self, picking):
         self.server.labels_are_pdf = True
-        super().retry_after_lost_label(picking)
+        return super().retry_after_lost_label(picking)
 
     def assert_cancelled(self, number, picking):
         cancelled = [call.path for call in self.server.calls("POST", "/shipments/") if call.path.endswith("/cancel")]
