@@ -175,8 +175,9 @@ class DeliveryCarrier(models.Model):
         for picking in pickings.filtered("carrier_tracking_ref"):
             for label in picking._oms_labels_to_cancel():
                 number = label.tracking_number if isinstance(label, Label) else label
+                answer = None
                 try:
-                    client.cancel(label)
+                    answer = client.cancel(label)
                 except DhlNoCancellation as error:
                     picking.message_post(
                         body=self.env._(
@@ -195,6 +196,15 @@ class DeliveryCarrier(models.Model):
                             error=error,
                         )
                     ) from None
+                if answer == "queued":
+                    picking.message_post(
+                        body=self.env._(
+                            "%(carrier)s will cancel shipment %(number)s later, unless its carrier scans the parcel "
+                            "first: do not hand it over.",
+                            carrier=self.name,
+                            number=number,
+                        )
+                    )
             picking._oms_label_cancelled()
 
     def _oms_tracking(self, tracking_number, client=None):

@@ -305,6 +305,15 @@ class TestSendcloudCarrier(PlatformCarrierTests, CarrierCase):
         self.assertEqual(len(cancelled), 1)
         self.assertEqual(len(self.server.shipments), 1)
 
+    def test_a_cancellation_sendcloud_queues_is_said_on_the_delivery(self):
+        picking = self.packed_delivery(1)
+        picking.action_oms_buy_label()
+        number = picking.carrier_tracking_ref
+        self.server.cancellations_queued = True
+        picking.cancel_shipment()
+        self.assertFalse(picking.carrier_tracking_ref)
+        self.assertIn(f"will cancel shipment {number} later", picking.message_ids[1].body)
+
     def test_a_new_label_after_a_cancellation_reaches_sendcloud_under_a_new_reference(self):
         picking = self.packed_delivery(1)
         picking.action_oms_buy_label()
