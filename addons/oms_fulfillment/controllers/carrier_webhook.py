@@ -18,7 +18,8 @@ class CarrierWebhook(http.Controller):
     """Sendcloud's ``parcel_status_changed`` webhook, one URL per carrier record (``/oms/carrier/sendcloud/<id>``,
     set as the integration's webhook URL in the Sendcloud panel), signed with ``Sendcloud-Signature``: HMAC-SHA256
     of the body under the integration's Webhook Signature Key (else its Secret Key). In the order of every endpoint
-    without a login: size, signature (the same 401 whatever is wrong), then what the body says."""
+    without a login: size, signature (the same 401 whatever is wrong), then what the body says. A status moves the
+    deliveries shipped under the parcel's number, and the returns whose label it is (Sendcloud as returns carrier)."""
 
     @http.route(
         "/oms/carrier/sendcloud/<int:carrier_id>",
@@ -46,7 +47,8 @@ class CarrierWebhook(http.Controller):
         if status is None:
             return self._answer(200, {"received": "other"})
         pickings = request.env["stock.picking"].sudo()._oms_receive_tracking(carrier, status, moment)
-        return self._answer(200, {"deliveries": pickings.mapped("name")})
+        returns = request.env["oms.return"].sudo()._oms_receive_carrier_tracking(carrier, status)
+        return self._answer(200, {"deliveries": pickings.mapped("name"), "returns": returns.mapped("name")})
 
     @staticmethod
     def _answer(status, data):

@@ -10,6 +10,7 @@ from . import oms_return_checks
 from . import oms_return_transfers
 from . import oms_return_accounting
 from . import oms_return_provider
+from . import oms_return_carrier
 from . import oms_return_line
 from . import res_company
 from . import res_config_settings

@@ -62,6 +62,11 @@ class DeliveryCarrier(models.Model):
         "Its webhook URL is /oms/carrier/sendcloud/<id of this carrier>.",
     )
 
+    oms_return_service_code = fields.Char(
+        "Return Service",
+        help="Sendcloud: the return shipping option its return labels are made with (an option offering returns).",
+    )
+
     def _oms_sendcloud_webhook_key(self):
         self.ensure_one()
         carrier = self.sudo()
