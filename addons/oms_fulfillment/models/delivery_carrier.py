@@ -214,6 +214,14 @@ class DeliveryCarrier(models.Model):
 
     # ------------------------------------------------------------------------------------------ rate shopping
 
+    def _oms_rate_key(self, shipment):
+        """What a carrier's rate depends on: the carrier, its service, the route's countries and postcodes, the
+        parcels' weights and sizes, the insured value and whether the goods clear customs."""
+        sender, recipient = shipment.sender, shipment.recipient
+        parcels = tuple((p.weight, p.length, p.width, p.height) for p in shipment.parcels)
+        route = (sender.country_code, sender.zip, recipient.country_code, recipient.zip)
+        return self.id, shipment.service, route, parcels, shipment.insured_value, bool(shipment.customs)
+
     def _oms_matches_picking(self, picking):
         """Odoo's ``_match`` (address, must-have and excluded product tags, maximum weight and volume) applied to
         what this delivery ships, rather than to its whole sale order (a split order ships part of it)."""
@@ -231,13 +239,20 @@ class DeliveryCarrier(models.Model):
         volume = sum(move.product_id.volume * move.product_qty for move in moves)
         return not (self.max_volume and volume > self.max_volume)
 
-    def _oms_quote_picking(self, picking, client=None, currencies=None):
+    def _oms_quote_picking(self, picking, client=None, currencies=None, rates=None):
         """(price, currency, transit days, service) this carrier asks to ship the delivery; CarrierError or
         UserError when it cannot say. Odoo's fixed and rule-based carriers are priced on the delivery's own weight
-        and value."""
+        and value. ``rates`` ({key: Rate}) keeps the OMS carriers' rates of one run: deliveries of the same parcels
+        on the same route are rated once per carrier."""
         self.ensure_one()
         if self.delivery_type in OMS_CARRIER_TYPES:
-            rate = (client or self._oms_client()).rate(self._oms_shipment_from_picking(picking))
+            shipment = self._oms_shipment_from_picking(picking)
+            key = self._oms_rate_key(shipment)
+            rate = rates.get(key) if rates is not None else None
+            if rate is None:
+                rate = (client or self._oms_client()).rate(shipment)
+                if rates is not None:
+                    rates[key] = rate
             transit = rate.transit_days if rate.transit_days is not None else self.oms_transit_days
             return rate.price, self._oms_currency(rate.currency, currencies), transit, rate.service
         company_currency = (self.company_id or picking.company_id).currency_id

@@ -74,7 +74,7 @@ class StockPicking(models.Model):
 
     def _oms_rate_session(self):
         """What the deliveries of one rate shopping run share: today, the currencies by code, the carriers'
-        clients, and the carriers that did not answer."""
+        clients, their rates by parcels and route, and the carriers that did not answer."""
         return {
             "today": fields.Date.context_today(self),
             "currencies": {
@@ -82,6 +82,7 @@ class StockPicking(models.Model):
                 for currency in self.env["res.currency"].with_context(active_test=False).search([])
             },
             "clients": {},
+            "rates": {},
             "unreachable": {},
         }
 
@@ -120,7 +121,9 @@ class StockPicking(models.Model):
             if carrier.delivery_type in OMS_CARRIER_TYPES:
                 clients = session["clients"]
                 client = clients.get(carrier.id) or clients.setdefault(carrier.id, carrier._oms_client())
-            price, currency, transit, service = carrier._oms_quote_picking(self, client, session["currencies"])
+            price, currency, transit, service = carrier._oms_quote_picking(
+                self, client, session["currencies"], session["rates"]
+            )
         except (CarrierError, UserError, ValidationError) as error:
             if isinstance(error, CarrierError) and error.unreachable:
                 session["unreachable"][carrier.id] = {"picking": self.name, "error": str(error)}
