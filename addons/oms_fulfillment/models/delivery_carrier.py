@@ -216,9 +216,9 @@ class DeliveryCarrier(models.Model):
 
     def _oms_rate_key(self, shipment):
         """What a carrier's rate depends on: the carrier, its service, the route's countries and postcodes, the
-        parcels' weights and sizes, the insured value and whether the goods clear customs."""
+        parcels' weights and sizes (in any order), the insured value and whether the goods clear customs."""
         sender, recipient = shipment.sender, shipment.recipient
-        parcels = tuple((p.weight, p.length, p.width, p.height) for p in shipment.parcels)
+        parcels = tuple(sorted((p.weight, p.length, p.width, p.height) for p in shipment.parcels))
         route = (sender.country_code, sender.zip, recipient.country_code, recipient.zip)
         return self.id, shipment.service, route, parcels, shipment.insured_value, bool(shipment.customs)
 
