@@ -27,6 +27,7 @@
         "report/report_packing_slip.xml",
         "report/report_delivery_receipt.xml",
         "views/delivery_carrier_views.xml",
+        "views/delivery_carrier_platform_views.xml",
         "views/oms_carrier_quote_views.xml",
         "views/stock_picking_views.xml",
         "views/stock_warehouse_views.xml",

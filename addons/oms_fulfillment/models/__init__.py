@@ -1,5 +1,7 @@
 from . import crm_team
 from . import delivery_carrier
+from . import delivery_carrier_shipments
+from . import delivery_carrier_platforms
 from . import oms_carrier_quote
 from . import oms_pick_zone
 from . import oms_picking_box
@@ -8,6 +10,7 @@ from . import oms_return_checks
 from . import oms_return_transfers
 from . import oms_return_accounting
 from . import oms_return_provider
+from . import oms_return_carrier
 from . import oms_return_line
 from . import res_company
 from . import res_config_settings

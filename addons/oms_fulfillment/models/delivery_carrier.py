@@ -1,30 +1,38 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..services.carrier import Address, CarrierError, Parcel, Shipment
+from ..services.carrier import CarrierError, Label
+from ..services.carrier_dhl_express import DhlNoCancellation
 from ..services.carrier_rest import RestCarrierClient
 from ..services.carrier_soap import SoapCarrierClient
 
 MANAGER_GROUP = "oms_intelligent.group_oms_manager"
+# The carrier platforms with their own API (delivery_carrier_platforms.py): each has its client in services/.
+OMS_PLATFORM_TYPES = ("oms_sendcloud", "oms_dhl_express", "oms_correos")
 # Carriers reached through the OMS connectors: they rate, label and track shipments through their own service.
-OMS_CARRIER_TYPES = ("oms_rest", "oms_soap")
-# What a carrier type falls back to when oms_fulfillment is uninstalled.
-_ONDELETE = {
-    carrier_type: lambda carriers: carriers.write({"delivery_type": "fixed", "fixed_price": 0, "active": False})
-    for carrier_type in OMS_CARRIER_TYPES
-}
+OMS_CARRIER_TYPES = ("oms_rest", "oms_soap", *OMS_PLATFORM_TYPES)
+
+
+def oms_ondelete(carrier_types):
+    """What a carrier type falls back to when oms_fulfillment is uninstalled."""
+    return {
+        carrier_type: lambda carriers: carriers.write({"delivery_type": "fixed", "fixed_price": 0, "active": False})
+        for carrier_type in carrier_types
+    }
 
 
 class DeliveryCarrier(models.Model):
-    """Two more providers in Odoo's carrier API (``<type>_rate_shipment``, ``_send_shipping``,
-    ``_get_tracking_link``, ``_cancel_shipment``), so they work wherever Odoo uses carriers (a sale order's *Add
-    shipping*, a delivery's validation), plus what rate shopping needs from every carrier: a transit time and a
-    price for one delivery order."""
+    """The OMS carriers as providers of Odoo's carrier API (``<type>_rate_shipment``, ``_send_shipping``,
+    ``_get_tracking_link``, ``_cancel_shipment``, one implementation for every type in ``OMS_CARRIER_TYPES``), so
+    they work wherever Odoo uses carriers (a sale order's *Add shipping*, a delivery's validation), plus what rate
+    shopping needs from every carrier: a transit time and a price for one delivery order. Each type builds its
+    client in ``_<type>_client`` (``_oms_rest_client``...)."""
 
     _inherit = "delivery.carrier"
 
     delivery_type = fields.Selection(
-        selection_add=[("oms_rest", "OMS REST carrier"), ("oms_soap", "OMS SOAP carrier")], ondelete=_ONDELETE
+        selection_add=[("oms_rest", "OMS REST carrier"), ("oms_soap", "OMS SOAP carrier")],
+        ondelete=oms_ondelete(("oms_rest", "oms_soap")),
     )
     oms_transit_days = fields.Integer(
         "Transit Days",
@@ -59,98 +67,29 @@ class DeliveryCarrier(models.Model):
     # ------------------------------------------------------------------------------------------ connection
 
     def _oms_client(self):
-        """The client of this carrier's service (credentials read as superuser, for users who cannot read them)."""
+        """The client of this carrier's service (credentials read as superuser, for users who cannot read them),
+        built by the ``_<delivery type>_client`` of its type."""
         self.ensure_one()
         carrier = self.sudo()
-        if not carrier.oms_service_url:
-            raise CarrierError(self.env._("the carrier has no service URL: an OMS manager sets it on the carrier"))
-        if carrier.delivery_type == "oms_rest":
-            return RestCarrierClient(
-                carrier.oms_service_url, carrier.oms_api_key, carrier.oms_account, timeout=carrier.oms_timeout
+        build = getattr(carrier, f"_{carrier.delivery_type}_client", None)
+        if carrier.delivery_type not in OMS_CARRIER_TYPES or build is None:
+            raise CarrierError(self.env._("%s is not an OMS carrier", self.name), transient=False)
+        return build()
+
+    def _oms_required_url(self):
+        if not self.oms_service_url:
+            raise CarrierError(
+                self.env._("the carrier has no service URL: an OMS manager sets it on the carrier"), transient=False
             )
-        if carrier.delivery_type == "oms_soap":
-            return SoapCarrierClient(
-                carrier.oms_service_url, carrier.oms_api_key, carrier.oms_account, timeout=carrier.oms_timeout
-            )
-        raise CarrierError(self.env._("%s is not an OMS carrier", self.name))
+        return self.oms_service_url
+
+    def _oms_rest_client(self):
+        return RestCarrierClient(self._oms_required_url(), self.oms_api_key, self.oms_account, timeout=self.oms_timeout)
+
+    def _oms_soap_client(self):
+        return SoapCarrierClient(self._oms_required_url(), self.oms_api_key, self.oms_account, timeout=self.oms_timeout)
 
     # ------------------------------------------------------------------------------------------ shipments
-
-    @api.model
-    def _oms_address(self, partner):
-        return Address(
-            name=partner.name or partner.commercial_partner_id.name or "",
-            street=partner.street or "",
-            street2=partner.street2 or "",
-            city=partner.city or "",
-            zip=partner.zip or "",
-            state=partner.state_id.code or "",
-            country_code=partner.country_id.code or "",
-            phone=partner.phone or partner.mobile or "",
-            email=partner.email or "",
-        )
-
-    def _oms_units(self):
-        """(weight unit, kg, length unit, cm) to convert Odoo's configured units to the carriers'."""
-        template = self.env["product.template"]
-        return (
-            template._get_weight_uom_id_from_ir_config_parameter(),
-            self.env.ref("uom.product_uom_kgm"),
-            template._get_length_uom_id_from_ir_config_parameter(),
-            self.env.ref("uom.product_uom_cm"),
-        )
-
-    @api.model
-    def _oms_parcels(self, picking):
-        """One parcel per package of the delivery, plus one for what is not packed; a single parcel of the
-        delivery's weight when nothing is reserved yet."""
-        weight_uom, kg, length_uom, cm = self._oms_units()
-
-        def parcel(weight, package_type=None, reference=""):
-            dimensions = (
-                (package_type.packaging_length, package_type.width, package_type.height) if package_type else (0, 0, 0)
-            )
-            return Parcel(
-                weight=weight_uom._compute_quantity(weight, kg, round=False),
-                length=length_uom._compute_quantity(dimensions[0], cm, round=False),
-                width=length_uom._compute_quantity(dimensions[1], cm, round=False),
-                height=length_uom._compute_quantity(dimensions[2], cm, round=False),
-                reference=reference,
-            )
-
-        parcels = [
-            parcel(package.shipping_weight or package.weight, package.package_type_id, package.name)
-            for package in picking.move_line_ids.result_package_id
-        ]
-        if picking.weight_bulk:
-            parcels.append(parcel(picking.weight_bulk))
-        if not parcels:
-            parcels.append(parcel(picking.shipping_weight or picking.weight))
-        return tuple(parcels)
-
-    def _oms_shipment_from_picking(self, picking):
-        self.ensure_one()
-        sender = picking.picking_type_id.warehouse_id.partner_id or picking.company_id.partner_id
-        return Shipment(
-            reference=picking.name,
-            sender=self._oms_address(sender),
-            recipient=self._oms_address(picking.partner_id),
-            parcels=self._oms_parcels(picking),
-            service=self.oms_service_code or "",
-        )
-
-    def _oms_shipment_from_order(self, order):
-        self.ensure_one()
-        weight_uom, kg, _length_uom, _cm = self._oms_units()
-        weight = self.env.context.get("order_weight") or order.shipping_weight or order._get_estimated_weight()
-        sender = order.warehouse_id.partner_id or order.company_id.partner_id
-        return Shipment(
-            reference=order.name,
-            sender=self._oms_address(sender),
-            recipient=self._oms_address(order.partner_shipping_id),
-            parcels=(Parcel(weight_uom._compute_quantity(weight, kg, round=False)),),
-            service=self.oms_service_code or "",
-        )
 
     def _oms_currency(self, code, currencies=None):
         """The currency of an ISO code; ``currencies`` ({code: currency}) spares the search for many calls."""
@@ -182,8 +121,10 @@ class DeliveryCarrier(models.Model):
         return {"success": True, "price": price, "error_message": False, "warning_message": False}
 
     def _oms_send_shipping(self, pickings):
-        """Buy a label per delivery: the PDF is attached to the delivery and posted in its chatter. Returns Odoo's
-        [{exact_price (company currency), tracking_number}]; a carrier failure raises UserError."""
+        """Buy a label per delivery (under the delivery's shipment reference, so that a retry after a time-out gets
+        the label bought before): its PDF and papers are attached to the delivery. Returns Odoo's
+        [{exact_price (company currency), tracking_number}]; a carrier failure raises UserError, and nothing of
+        the label is kept."""
         self.ensure_one()
         client = None
         results = []
@@ -191,12 +132,7 @@ class DeliveryCarrier(models.Model):
             try:
                 client = client or self._oms_client()
                 label = client.create_label(self._oms_shipment_from_picking(picking))
-                price = 0.0
-                if label.price is not None:
-                    currency = self._oms_currency(label.currency or picking.company_id.currency_id.name)
-                    price = currency._convert(
-                        label.price, picking.company_id.currency_id, picking.company_id, fields.Date.today()
-                    )
+                price = self._oms_label_price(label, picking.company_id)
             except CarrierError as error:
                 raise UserError(
                     self.env._(
@@ -206,30 +142,51 @@ class DeliveryCarrier(models.Model):
                         error=error,
                     )
                 ) from None
-            filename = f"{self._get_delivery_label_prefix()}-{label.tracking_number}.pdf"
-            picking.message_post(
-                body=self.env._(
-                    "Shipping label of %(carrier)s, tracking number %(number)s.",
-                    carrier=self.name,
-                    number=label.tracking_number,
-                ),
-                attachments=[(filename, label.pdf)],
-            )
-            results.append({"exact_price": price, "tracking_number": label.tracking_number})
+            picking._oms_keep_label(self, label)
+            results.append({"exact_price": price, "tracking_number": self._oms_tracking_numbers(label)})
         return results
 
+    def _oms_label_price(self, label, company):
+        if label.price is None:
+            return 0.0
+        currency = self._oms_currency(label.currency or company.currency_id.name)
+        return currency._convert(label.price, company.currency_id, company, fields.Date.today())
+
+    @staticmethod
+    def _oms_tracking_numbers(label):
+        """The delivery's tracking numbers: every parcel's when each parcel is tracked on its own (comma-separated,
+        as Odoo's carriers do), else the shipment's (a waybill whose pieces are not tracked apart)."""
+        if len(label.parcel_numbers) > 1 and label.tracking_number in label.parcel_numbers:
+            return ",".join(label.parcel_numbers)
+        return label.tracking_number
+
     def _oms_get_tracking_link(self, picking):
+        if picking.oms_tracking_link and picking.carrier_tracking_ref:
+            return picking.oms_tracking_link
         if self.tracking_url and picking.carrier_tracking_ref:
             return self.tracking_url.replace("<shipmenttrackingnumber>", picking.carrier_tracking_ref)
         return False
 
     def _oms_cancel_shipment(self, pickings):
+        """Cancel the labels at the carrier; the next label of a delivery then gets a new reference. A carrier
+        that cannot cancel (DHL Express) says what to do instead, in the delivery's chatter."""
         self.ensure_one()
         client = self._oms_client()
         for picking in pickings.filtered("carrier_tracking_ref"):
-            for number in picking.carrier_tracking_ref.split(","):
+            for label in picking._oms_labels_to_cancel():
+                number = label.tracking_number if isinstance(label, Label) else label
+                answer = None
                 try:
-                    client.cancel(number.strip())
+                    answer = client.cancel(label)
+                except DhlNoCancellation as error:
+                    picking.message_post(
+                        body=self.env._(
+                            "%(carrier)s did not cancel shipment %(number)s: %(error)s",
+                            carrier=self.name,
+                            number=number,
+                            error=error,
+                        )
+                    )
                 except CarrierError as error:
                     raise UserError(
                         self.env._(
@@ -239,37 +196,31 @@ class DeliveryCarrier(models.Model):
                             error=error,
                         )
                     ) from None
+                if answer == "queued":
+                    picking.message_post(
+                        body=self.env._(
+                            "%(carrier)s will cancel shipment %(number)s later, unless its carrier scans the parcel "
+                            "first: do not hand it over.",
+                            carrier=self.name,
+                            number=number,
+                        )
+                    )
+            picking._oms_label_cancelled()
 
     def _oms_tracking(self, tracking_number, client=None):
         """The carrier's TrackingStatus of one tracking number (CarrierError when it cannot say)."""
         self.ensure_one()
         return (client or self._oms_client()).tracking(tracking_number)
 
-    def oms_rest_rate_shipment(self, order):
-        return self._oms_rate_shipment(order)
-
-    def oms_rest_send_shipping(self, pickings):
-        return self._oms_send_shipping(pickings)
-
-    def oms_rest_get_tracking_link(self, picking):
-        return self._oms_get_tracking_link(picking)
-
-    def oms_rest_cancel_shipment(self, pickings):
-        return self._oms_cancel_shipment(pickings)
-
-    def oms_soap_rate_shipment(self, order):
-        return self._oms_rate_shipment(order)
-
-    def oms_soap_send_shipping(self, pickings):
-        return self._oms_send_shipping(pickings)
-
-    def oms_soap_get_tracking_link(self, picking):
-        return self._oms_get_tracking_link(picking)
-
-    def oms_soap_cancel_shipment(self, pickings):
-        return self._oms_cancel_shipment(pickings)
-
     # ------------------------------------------------------------------------------------------ rate shopping
+
+    def _oms_rate_key(self, shipment):
+        """What a carrier's rate depends on: the carrier, its service, the route's countries and postcodes, the
+        parcels' weights and sizes (in any order), the insured value and whether the goods clear customs."""
+        sender, recipient = shipment.sender, shipment.recipient
+        parcels = tuple(sorted((p.weight, p.length, p.width, p.height) for p in shipment.parcels))
+        route = (sender.country_code, sender.zip, recipient.country_code, recipient.zip)
+        return self.id, shipment.service, route, parcels, shipment.insured_value, bool(shipment.customs)
 
     def _oms_matches_picking(self, picking):
         """Odoo's ``_match`` (address, must-have and excluded product tags, maximum weight and volume) applied to
@@ -288,17 +239,25 @@ class DeliveryCarrier(models.Model):
         volume = sum(move.product_id.volume * move.product_qty for move in moves)
         return not (self.max_volume and volume > self.max_volume)
 
-    def _oms_quote_picking(self, picking, client=None, currencies=None):
-        """(price, currency, transit days) this carrier asks to ship the delivery; CarrierError or UserError when
-        it cannot say. Odoo's fixed and rule-based carriers are priced on the delivery's own weight and value."""
+    def _oms_quote_picking(self, picking, client=None, currencies=None, rates=None):
+        """(price, currency, transit days, service) this carrier asks to ship the delivery; CarrierError or
+        UserError when it cannot say. Odoo's fixed and rule-based carriers are priced on the delivery's own weight
+        and value. ``rates`` ({key: Rate}) keeps the OMS carriers' rates of one run: deliveries of the same parcels
+        on the same route are rated once per carrier."""
         self.ensure_one()
         if self.delivery_type in OMS_CARRIER_TYPES:
-            rate = (client or self._oms_client()).rate(self._oms_shipment_from_picking(picking))
+            shipment = self._oms_shipment_from_picking(picking)
+            key = self._oms_rate_key(shipment)
+            rate = rates.get(key) if rates is not None else None
+            if rate is None:
+                rate = (client or self._oms_client()).rate(shipment)
+                if rates is not None:
+                    rates[key] = rate
             transit = rate.transit_days if rate.transit_days is not None else self.oms_transit_days
-            return rate.price, self._oms_currency(rate.currency, currencies), transit
+            return rate.price, self._oms_currency(rate.currency, currencies), transit, rate.service
         company_currency = (self.company_id or picking.company_id).currency_id
         if self.delivery_type == "fixed":
-            return self.fixed_price, company_currency, self.oms_transit_days
+            return self.fixed_price, company_currency, self.oms_transit_days, ""
         if self.delivery_type == "base_on_rule":
             moves = picking.move_ids.filtered(lambda move: move.state != "cancel")
             total = sum(
@@ -314,11 +273,26 @@ class DeliveryCarrier(models.Model):
                 sum(move.product_id.volume * move.product_qty for move in moves),
                 sum(moves.mapped("product_qty")),
             )
-            return price, company_currency, self.oms_transit_days
+            return price, company_currency, self.oms_transit_days, ""
         # Any other provider, through Odoo's own API on the delivery's sale order.
         if not picking.sale_id:
             raise CarrierError(self.env._("this carrier rates sale orders only, and this delivery has none"))
         result = self.rate_shipment(picking.sale_id)
         if not result.get("success"):
             raise CarrierError(result.get("error_message") or self.env._("no rate"))
-        return result["price"], picking.sale_id.currency_id, self.oms_transit_days
+        return result["price"], picking.sale_id.currency_id, self.oms_transit_days, ""
+
+
+def _odoo_hooks(carrier_type):
+    """Odoo's provider hooks of one OMS carrier type, all going to the one implementation above."""
+    return {
+        f"{carrier_type}_rate_shipment": lambda self, order: self._oms_rate_shipment(order),
+        f"{carrier_type}_send_shipping": lambda self, pickings: self._oms_send_shipping(pickings),
+        f"{carrier_type}_get_tracking_link": lambda self, picking: self._oms_get_tracking_link(picking),
+        f"{carrier_type}_cancel_shipment": lambda self, pickings: self._oms_cancel_shipment(pickings),
+    }
+
+
+for _carrier_type in OMS_CARRIER_TYPES:
+    for _name, _hook in _odoo_hooks(_carrier_type).items():
+        setattr(DeliveryCarrier, _name, _hook)

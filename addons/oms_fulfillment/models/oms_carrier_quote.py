@@ -21,6 +21,7 @@ class OmsCarrierQuote(models.Model):
         currency_field="company_currency_id",
         help="The price the quotes of a delivery are compared on.",
     )
+    service_code = fields.Char("Service", help="The carrier's service this price is for, booked with its label.")
     transit_days = fields.Integer(help="Working days from collection to delivery.")
     ship_date = fields.Date("Ships On", help="The first working day the parcel leaves, after the warehouse cut-off.")
     eta = fields.Date("Estimated Arrival")

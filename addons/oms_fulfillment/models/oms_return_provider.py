@@ -62,12 +62,16 @@ class OmsReturnProvider(models.Model):
                 if line.quantity > 0
             ]
             try:
-                label = rma._oms_provider_client().create_label(
-                    rma.name,
-                    rma._oms_address(rma.sale_order_id.partner_shipping_id or rma.partner_id),
-                    rma._oms_address(warehouse.partner_id or rma.company_id.partner_id),
-                    items,
-                )
+                carrier = rma._oms_returns_carrier()
+                if carrier:
+                    label = rma._oms_carrier_return_label(carrier, warehouse)
+                else:
+                    label = rma._oms_provider_client().create_label(
+                        rma.name,
+                        rma._oms_address(rma.sale_order_id.partner_shipping_id or rma.partner_id),
+                        rma._oms_address(warehouse.partner_id or rma.company_id.partner_id),
+                        items,
+                    )
             except ReturnsProviderError as error:
                 raise UserError(self.env._("The returns provider could not make the label: %s", error)) from error
             attachment = rma.env["ir.attachment"].create(
@@ -90,7 +94,7 @@ class OmsReturnProvider(models.Model):
         """Ask the returns provider where the returned parcels are."""
         for rma in self.filtered("provider_tracking_ref"):
             try:
-                status = rma._oms_provider_client().status(rma.provider_tracking_ref)
+                status = rma._oms_return_status()
             except ReturnsProviderError as error:
                 rma.message_post(body=self.env._("Return status not checked: %s", error), subtype_xmlid="mail.mt_note")
                 continue

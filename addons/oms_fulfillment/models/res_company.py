@@ -42,6 +42,13 @@ class ResCompany(models.Model):
         "Returns Provider URL", help="The returns provider's API, which makes prepaid return labels; none when empty."
     )
     oms_returns_provider_key = fields.Char("Returns Provider API Key", groups="base.group_system")
+    oms_returns_carrier_id = fields.Many2one(
+        "delivery.carrier",
+        "Returns Carrier",
+        domain=[("delivery_type", "=", "oms_sendcloud")],
+        help="A Sendcloud carrier that makes the return labels and tracks the returned parcels, instead of the "
+        "returns provider's URL.",
+    )
     oms_survey_id = fields.Many2one(
         "survey.survey",
         string="Post-sale Survey",

@@ -10,6 +10,7 @@ class ResConfigSettings(models.TransientModel):
     oms_return_window_days = fields.Integer(related="company_id.oms_return_window_days", readonly=False)
     oms_returns_provider_url = fields.Char(related="company_id.oms_returns_provider_url", readonly=False)
     oms_returns_provider_key = fields.Char(related="company_id.oms_returns_provider_key", readonly=False)
+    oms_returns_carrier_id = fields.Many2one(related="company_id.oms_returns_carrier_id", readonly=False)
     oms_survey_id = fields.Many2one(related="company_id.oms_survey_id", readonly=False)
     oms_survey_delay_days = fields.Integer(related="company_id.oms_survey_delay_days", readonly=False)
     oms_survey_low_rating = fields.Integer(related="company_id.oms_survey_low_rating", readonly=False)

@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..services.carrier import CarrierError
+from ..services.carrier import CarrierError, Label
 from .delivery_carrier import OMS_CARRIER_TYPES
 
 
@@ -18,6 +18,28 @@ class StockPicking(models.Model):
     )
     oms_carrier_error_on_validate = fields.Boolean(
         "Validate on Retry", copy=False, readonly=True, help="The label failed while validating: Retry validates."
+    )
+
+    oms_parcel_numbers = fields.Char(
+        "Parcel Numbers", copy=False, readonly=True, help="The carrier's number of each parcel of the label."
+    )
+    oms_carrier_shipment_id = fields.Char(
+        "Carrier Shipment", copy=False, readonly=True, help="The carrier's id of the label's shipment or pickup."
+    )
+    oms_tracking_link = fields.Char(
+        "Carrier Tracking Link", copy=False, readonly=True, help="The tracking page the carrier gave with the label."
+    )
+    oms_carrier_delivery_date = fields.Date(
+        "Carrier's Delivery Date",
+        copy=False,
+        readonly=True,
+        help="When the carrier said, with the label, it will deliver: the estimated arrival when given.",
+    )
+    oms_cancelled_labels = fields.Integer(
+        "Cancelled Labels",
+        copy=False,
+        readonly=True,
+        help="Labels of this delivery cancelled at the carrier: the next label is bought under a new reference.",
     )
 
     def _oms_needs_label(self):
@@ -69,6 +91,68 @@ class StockPicking(models.Model):
                 if picking.oms_carrier_error:
                     picking.write({"oms_carrier_error": False, "oms_carrier_error_on_validate": False})
         return failed
+
+    # ------------------------------------------------------------------------------------------ labels
+
+    def _oms_shipment_reference(self):
+        """Our reference of the delivery's label at the carrier: the carriers find a label bought under it before
+        (a time-out) rather than buying a second one, so a label cancelled needs a new one (name-2, name-3...)."""
+        self.ensure_one()
+        return f"{self.name}-{self.oms_cancelled_labels + 1}" if self.oms_cancelled_labels else self.name
+
+    def _oms_keep_label(self, carrier, label):
+        """The label's PDF and the carrier's other papers (a commercial invoice) attached to the delivery; its
+        parcels' numbers, the carrier's shipment id and tracking page kept (the tracking number is Odoo's)."""
+        self.ensure_one()
+        attachments = [(f"{carrier._get_delivery_label_prefix()}-{label.tracking_number}.pdf", label.pdf)]
+        for name, pdf in label.documents:
+            stem = name.removesuffix(".pdf")
+            attachments.append((f"{carrier._get_delivery_doc_prefix()}-{label.tracking_number}-{stem}.pdf", pdf))
+        self.write(
+            {
+                "oms_parcel_numbers": ",".join(label.parcel_numbers) or False,
+                "oms_carrier_shipment_id": label.shipment_id or False,
+                "oms_tracking_link": label.tracking_url or False,
+                "oms_carrier_delivery_date": label.delivery_date or False,
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "Shipping label of %(carrier)s, tracking number %(number)s.",
+                carrier=carrier.name,
+                number=label.tracking_number,
+            ),
+            attachments=attachments,
+        )
+
+    def _oms_labels_to_cancel(self):
+        """What the carrier's client cancels: the label kept (its parcels and shipment id), else each tracking
+        number."""
+        self.ensure_one()
+        numbers = [number.strip() for number in (self.carrier_tracking_ref or "").split(",") if number.strip()]
+        if not self.oms_parcel_numbers and not self.oms_carrier_shipment_id:
+            return numbers
+        parcels = tuple(self.oms_parcel_numbers.split(",")) if self.oms_parcel_numbers else ()
+        return [
+            Label(
+                tracking_number=numbers[0] if numbers else "",
+                pdf=b"",
+                parcel_numbers=parcels,
+                shipment_id=self.oms_carrier_shipment_id or "",
+            )
+        ]
+
+    def _oms_label_cancelled(self):
+        for picking in self:
+            picking.write(
+                {
+                    "oms_cancelled_labels": picking.oms_cancelled_labels + 1,
+                    "oms_parcel_numbers": False,
+                    "oms_carrier_shipment_id": False,
+                    "oms_tracking_link": False,
+                    "oms_carrier_delivery_date": False,
+                }
+            )
 
     def _oms_carrier_failed(self, message, validating):
         self.ensure_one()

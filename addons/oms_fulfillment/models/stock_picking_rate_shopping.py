@@ -56,7 +56,7 @@ class StockPicking(models.Model):
             [("oms_rate_shopping", "=", True), ("company_id", "in", self.company_id.ids)]
         )
         # What the carriers look at, read for every delivery at once rather than delivery by delivery.
-        self.move_ids.sale_line_id.mapped("price_reduce_taxinc")
+        self.move_ids.sale_line_id.read(["price_reduce_taxinc", "price_reduce_taxexcl"])
         self.oms_carrier_quote_ids.unlink()
         handovers = self._oms_handovers(dict.fromkeys(self, fields.Datetime.now()))
         quote_values, choices = [], {}
@@ -74,7 +74,7 @@ class StockPicking(models.Model):
 
     def _oms_rate_session(self):
         """What the deliveries of one rate shopping run share: today, the currencies by code, the carriers'
-        clients, and the carriers that did not answer."""
+        clients, their rates by parcels and route, and the carriers that did not answer."""
         return {
             "today": fields.Date.context_today(self),
             "currencies": {
@@ -82,6 +82,7 @@ class StockPicking(models.Model):
                 for currency in self.env["res.currency"].with_context(active_test=False).search([])
             },
             "clients": {},
+            "rates": {},
             "unreachable": {},
         }
 
@@ -120,7 +121,9 @@ class StockPicking(models.Model):
             if carrier.delivery_type in OMS_CARRIER_TYPES:
                 clients = session["clients"]
                 client = clients.get(carrier.id) or clients.setdefault(carrier.id, carrier._oms_client())
-            price, currency, transit = carrier._oms_quote_picking(self, client, session["currencies"])
+            price, currency, transit, service = carrier._oms_quote_picking(
+                self, client, session["currencies"], session["rates"]
+            )
         except (CarrierError, UserError, ValidationError) as error:
             if isinstance(error, CarrierError) and error.unreachable:
                 session["unreachable"][carrier.id] = {"picking": self.name, "error": str(error)}
@@ -129,8 +132,24 @@ class StockPicking(models.Model):
         company = self.company_id
         price_company = currency._convert(price, company.currency_id, company, session["today"])
         eta = handover.eta(transit)
-        values.update(currency_id=currency.id, price=price, price_company=price_company, transit_days=transit, eta=eta)
+        values.update(
+            currency_id=currency.id,
+            price=price,
+            price_company=price_company,
+            transit_days=transit,
+            eta=eta,
+            service_code=service,
+        )
         return Quote(carrier.id, carrier.name, price_company, transit, eta=eta), values
+
+    def _oms_chosen_service(self, carrier):
+        """The service to book with ``carrier``: the one set on the carrier, else the one its quote for this
+        delivery priced when its rates were shopped, else the carrier's default."""
+        self.ensure_one()
+        if carrier.oms_service_code:
+            return carrier.oms_service_code
+        quotes = self.sudo().oms_carrier_quote_ids.filtered(lambda q: q.carrier_id == carrier and q.service_code)
+        return (quotes.filtered("chosen") or quotes)[:1].service_code or ""
 
     def _oms_keep_choices(self, choices):
         """Each delivery gets the chosen carrier and the reason, in its field and in its chatter."""

@@ -80,7 +80,7 @@ class StockPicking(models.Model):
         handed_over = {picking: picking.date_done or fields.Datetime.now() for picking in self}
         handovers = self._oms_handovers(handed_over)
         for picking in self:
-            picking.oms_eta = handovers[picking].eta(picking._oms_transit_days())
+            picking.oms_eta = picking.oms_carrier_delivery_date or handovers[picking].eta(picking._oms_transit_days())
 
     def _oms_send_tracking_notice(self):
         """E-mail the customer the carrier, the tracking link and the estimated arrival, in their language (queued
@@ -161,6 +161,27 @@ class StockPicking(models.Model):
                     picking.oms_tracking_checked_at = now
                     continue
                 picking._oms_apply_tracking(statuses, now)
+
+    @api.model
+    def _oms_receive_tracking(self, carrier, status, moment=None):
+        """A carrier's news of one parcel (a webhook): the deliveries of ``carrier`` shipped under that number and
+        not delivered yet take it, unless they know newer (polled or told after ``moment``); a delivery of several
+        parcels asks the carrier about all of them. Returns the deliveries told."""
+        candidates = self.search(
+            self._oms_tracking_domain()
+            + [("carrier_id", "=", carrier.id), ("carrier_tracking_ref", "ilike", status.tracking_number)]
+        )
+        now = fields.Datetime.now()
+        moment = min(moment or now, now)
+        told = candidates.filtered(
+            lambda p: status.tracking_number in [number.strip() for number in p.carrier_tracking_ref.split(",")]
+            and not (p.oms_tracking_checked_at and p.oms_tracking_checked_at >= moment)
+        )
+        several = told.filtered(lambda p: "," in p.carrier_tracking_ref)
+        several._oms_poll_tracking()
+        for picking in told - several:
+            picking._oms_apply_tracking([status], moment)
+        return told
 
     @staticmethod
     def _oms_overall_status(statuses):

@@ -8,7 +8,7 @@ import base64
 import binascii
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 # Tracking statuses every client maps its carrier's words to.
 PENDING = "pending"  # label created, parcel not collected yet
@@ -59,14 +59,36 @@ class Parcel:
 
 
 @dataclass(frozen=True)
+class CustomsLine:
+    """One line of a commercial invoice, for a destination outside the customs union: ``unit_value`` in the
+    shipment's currency, ``weight`` the line's net weight in kg."""
+
+    description: str
+    quantity: float
+    unit_value: float
+    weight: float
+    hs_code: str = ""
+    origin_country: str = ""  # ISO 3166 alpha-2
+    sku: str = ""
+
+
+@dataclass(frozen=True)
 class Shipment:
-    """What a carrier is asked to rate or to ship: ``reference`` is ours (the delivery order's name)."""
+    """What a carrier is asked to rate or to ship: ``reference`` is ours (the delivery order's name), unique per
+    label bought, so that a client can find a label it bought before a time-out instead of buying it twice.
+    ``declared_value`` is the goods' value in ``currency``; ``insured_value`` 0 means no insurance; ``customs`` is
+    empty inside the customs union."""
 
     reference: str
     sender: Address
     recipient: Address
     parcels: tuple[Parcel, ...]
     service: str = ""
+    currency: str = "EUR"
+    declared_value: float = 0.0
+    insured_value: float = 0.0
+    customs: tuple[CustomsLine, ...] = ()
+    ship_date: date | None = None
 
     @property
     def weight(self) -> float:
@@ -79,14 +101,25 @@ class Rate:
     currency: str
     transit_days: int | None
     service: str = ""
+    service_name: str = ""  # the carrier's name of the service, as users see it
+    delivery_date: date | None = None  # when the carrier says; else transit_days on the warehouse's calendar
 
 
 @dataclass(frozen=True)
 class Label:
+    """A label bought: ``pdf`` holds one page per parcel (or the carrier's layout of them); ``parcel_numbers`` the
+    parcels' own tracking numbers when the carrier gives each one; ``shipment_id`` the carrier's id of the shipment
+    when it is not the tracking number (for cancellation); ``documents`` other PDFs (a commercial invoice)."""
+
     tracking_number: str
     pdf: bytes
     price: float | None = None
     currency: str | None = None
+    tracking_url: str = ""
+    parcel_numbers: tuple[str, ...] = ()
+    shipment_id: str = ""
+    delivery_date: date | None = None
+    documents: tuple[tuple[str, bytes], ...] = ()  # (name, PDF bytes)
 
 
 @dataclass(frozen=True)

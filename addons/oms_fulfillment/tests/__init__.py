@@ -13,3 +13,6 @@ from . import test_returns_provider
 from . import test_post_sale_survey
 from . import test_customer_figures
 from . import test_shipping_day
+from . import test_carrier_platforms
+from . import test_sendcloud_webhook
+from . import test_sendcloud_returns

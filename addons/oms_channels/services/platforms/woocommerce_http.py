@@ -19,7 +19,7 @@ import requests
 from odoo.addons.oms_intelligent.services.http_errors import error_detail
 
 from ..errors import ConnectorConfigurationError
-from .client import DEFAULT_HINTS, PlatformHttp, is_html
+from .client import PlatformHttp, is_html
 
 PLATFORM = "WooCommerce"
 API_PATH = "/wp-json/wc/v3"
@@ -104,4 +104,4 @@ class WooCommerceHttp(PlatformHttp):
         if hint is None and isinstance(code, str) and code.startswith("woocommerce_rest_cannot_"):
             hint = CODE_HINTS["woocommerce_rest_cannot_edit"]
         status = response.status_code
-        return hint or self.hints.get(status) or DEFAULT_HINTS.get(status, "check the settings")
+        return hint or self.hints.get(status) or self.default_hints.get(status, self.fallback_hint)
