@@ -77,6 +77,11 @@ def label_pdf(text: str) -> bytes:
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    return pdf_file(objects)
+
+
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF file of these numbered objects (the first the catalog), with the cross-reference table a reader needs."""
     pdf = b"%PDF-1.4\n"
     offsets = []
     for number, body in enumerate(objects, start=1):

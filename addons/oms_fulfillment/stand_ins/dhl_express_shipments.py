@@ -9,6 +9,8 @@ from pathlib import Path
 
 from werkzeug.wrappers import Response
 
+from .carrier_server import pdf_file
+
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "carriers" / "dhl_express"
 # The products (and prices) of a lane, by destination country; any other country gets the customs lane's.
 RATES_BY_COUNTRY = {"ES": "rates_response_es_1_parcel.json", "PT": "rates_response_pt_3_parcels.json"}
@@ -177,17 +179,4 @@ def documents_pdf(pages: list[str], a4: bool = False) -> bytes:
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] /Contents {page_number - 1} 0 R "
             "/Resources << /Font << /F1 3 0 R >> >> >>".encode()
         )
-    return _pdf_file(objects)
-
-
-def _pdf_file(objects: list[bytes]) -> bytes:
-    pdf = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(pdf))
-        pdf += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(pdf)
-    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    pdf += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return pdf
+    return pdf_file(objects)
