@@ -11,14 +11,14 @@ from zeep.exceptions import Fault, TransportError
 from odoo.addons.oms_intelligent.services.http_errors import retry_later, short_text
 from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocation, http_only_client
 
-from .carrier import CarrierError
+from .carrier import CarrierError, Sentence, _
 
 NAMESPACE = "http://www.correos.es/iris6/services/preregistroetiquetas"
 BINDING = f"{{{NAMESPACE}}}PreRegistroSoapBinding"
 STATUS_HINTS = {
-    401: "check the Correos user and password",
-    403: "the Correos user may not use the pre-registration service: ask Correos to enable it",
-    404: "check the Correos service URL",
+    401: _("check the Correos user and password"),
+    403: _("the Correos user may not use the pre-registration service: ask Correos to enable it"),
+    404: _("check the Correos service URL"),
 }
 
 
@@ -31,34 +31,51 @@ class CorreosSoap:
         self._secrets = secrets
         self._service = None
 
-    def call(self, operation: str, body: dict, what: str):
+    def call(self, operation: str, body: dict, what: Sentence):
         """The answer of ``operation`` (zeep's object of the response element); CarrierError when there is none."""
         try:
             return getattr(self._loaded(), operation)(**body)
         except Fault as fault:
             raise self._fault_error(fault, what) from None
         except ForbiddenLocation as exc:
-            raise CarrierError(f"the Correos WSDL was refused: {exc}; check the WSDL URL", transient=False) from None
+            raise CarrierError(
+                _("the Correos WSDL was refused: %(reason)s; check the WSDL URL", reason=str(exc)), transient=False
+            ) from None
         except requests.Timeout:
             raise CarrierError(
-                f"Correos did not answer the {what} request within {self.timeout:g} s: try again", unreachable=True
+                _(
+                    "Correos did not answer the %(what)s request within %(seconds)s s: try again",
+                    what=what,
+                    seconds=f"{self.timeout:g}",
+                ),
+                unreachable=True,
             ) from None
         except requests.ConnectionError:
             raise CarrierError(
-                f"Correos' web service at {self._host()} could not be reached for the {what} request: check the "
-                "service URL and the network",
+                _(
+                    "Correos' web service at %(host)s could not be reached for the %(what)s request: check the "
+                    "service URL and the network",
+                    host=self._host(),
+                    what=what,
+                ),
                 unreachable=True,
             ) from None
         except requests.HTTPError as exc:  # while reading the WSDL
-            raise self._status_error(exc.response.status_code, what, "check the Correos WSDL URL") from None
+            raise self._status_error(exc.response.status_code, what, _("check the Correos WSDL URL")) from None
         except TransportError as exc:
             raise self._status_error(exc.status_code, what) from None
         except requests.RequestException as exc:
-            raise CarrierError(f"the Correos URLs are not usable ({type(exc).__name__})", transient=False) from None
+            raise CarrierError(
+                _("the Correos URLs are not usable (%(error)s)", error=type(exc).__name__), transient=False
+            ) from None
         except ZeepError as exc:
             raise CarrierError(
-                f"Correos answered the {what} request with something its WSDL does not describe "
-                f"({type(exc).__name__}: {short_text(str(exc), self._secrets)}): check the WSDL and service URLs",
+                _(
+                    "Correos answered the %(what)s request with something its WSDL does not describe (%(error)s): "
+                    "check the WSDL and service URLs",
+                    what=what,
+                    error=f"{type(exc).__name__}: {short_text(str(exc), self._secrets)}",
+                ),
                 transient=False,
             ) from None
 
@@ -88,19 +105,26 @@ class CorreosSoap:
     def _host(self) -> str:
         return urlsplit(self.service_url).hostname or "the service URL"
 
-    def _fault_error(self, fault: Fault, what: str) -> CarrierError:
+    def _fault_error(self, fault: Fault, what: Sentence) -> CarrierError:
         message = short_text(fault.message or "no message", self._secrets)
         # A client fault is about our request (a field Correos' schema refuses): sending it again cannot help.
         client_fault = (fault.code or "").endswith("Client")
-        return CarrierError(f"Correos refused the {what} request: {message}", transient=not client_fault)
+        return CarrierError(
+            _("Correos refused the %(what)s request: %(reason)s", what=what, reason=message), transient=not client_fault
+        )
 
-    def _status_error(self, status: int | None, what: str, hint: str = "") -> CarrierError:
+    def _status_error(self, status: int | None, what: Sentence, hint: Sentence | None = None) -> CarrierError:
         if status and 400 <= status < 500 and not retry_later(status):
-            hint = hint or STATUS_HINTS.get(status, "check the Correos settings")
+            hint = hint or STATUS_HINTS.get(status, _("check the Correos settings"))
             return CarrierError(
-                f"Correos answered {status} to the {what} request: {hint}", transient=False, status=status
+                _("Correos answered %(status)s to the %(what)s request: %(hint)s", status=status, what=what, hint=hint),
+                transient=False,
+                status=status,
             )
-        return CarrierError(f"Correos answered {status} to the {what} request: try again later", status=status)
+        return CarrierError(
+            _("Correos answered %(status)s to the %(what)s request: try again later", status=status, what=what),
+            status=status,
+        )
 
 
 def _validation_errors(errors) -> list:
