@@ -80,6 +80,12 @@ class CarrierError(Exception):
         return self.sentence.text(translate) if self.sentence else self.message
 
 
+def user_text(said, translate=None) -> str:
+    """What an answer or an error says, in the language of ``translate`` (the Odoo side's ``self.env._``): a
+    Sentence or a CarrierError's sentence translated; anything else (another error) as its own text."""
+    return said.text(translate) if isinstance(said, Sentence | CarrierError) else str(said)
+
+
 @dataclass(frozen=True)
 class Address:
     name: str
@@ -222,6 +228,10 @@ def normalise_status(value) -> str:
         "lost": EXCEPTION,
     }
     return aliases.get(word, IN_TRANSIT)
+
+
+# The sentences below are marked with _ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 
 
 def parse_utc(value) -> datetime:

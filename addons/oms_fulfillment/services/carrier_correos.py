@@ -20,6 +20,9 @@ from odoo.addons.oms_intelligent.services.soap_transport import check_location
 from odoo.tools.pdf import merge_pdf
 
 from . import carrier_correos_documents as documents
+
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import (
     DEFAULT_TIMEOUT,
     CarrierError,

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import Address, CarrierError, CustomsLine, Parcel, Sentence, Shipment, _
 
 MADRID = ZoneInfo("Europe/Madrid")
@@ -72,7 +74,7 @@ def parcel_grams(parcel: Parcel) -> tuple[int, int]:
             raise CarrierError(
                 _(
                     "a parcel of %(weight)s kg (real or by its size) is over the 99.999 kg Correos accepts",
-                    weight=f"{grams / 1000:g}",
+                    weight=format(grams / 1000, "g"),
                 ),
                 transient=False,
             )

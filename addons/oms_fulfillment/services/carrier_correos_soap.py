@@ -11,6 +11,8 @@ from zeep.exceptions import Fault, TransportError
 from odoo.addons.oms_intelligent.services.http_errors import retry_later, short_text
 from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocation, http_only_client
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import CarrierError, Sentence, _
 
 NAMESPACE = "http://www.correos.es/iris6/services/preregistroetiquetas"
@@ -46,7 +48,7 @@ class CorreosSoap:
                 _(
                     "Correos did not answer the %(what)s request within %(seconds)s s: try again",
                     what=what,
-                    seconds=f"{self.timeout:g}",
+                    seconds=format(self.timeout, "g"),
                 ),
                 unreachable=True,
             ) from None
@@ -74,7 +76,7 @@ class CorreosSoap:
                     "Correos answered the %(what)s request with something its WSDL does not describe (%(error)s): "
                     "check the WSDL and service URLs",
                     what=what,
-                    error=f"{type(exc).__name__}: {short_text(str(exc), self._secrets)}",
+                    error=type(exc).__name__ + ": " + short_text(str(exc), self._secrets),
                 ),
                 transient=False,
             ) from None

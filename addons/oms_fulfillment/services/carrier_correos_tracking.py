@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import DELIVERED, EXCEPTION, IN_TRANSIT, PENDING, CarrierError, TrackingStatus, _
 from .carrier_http import CarrierHttp
 

@@ -25,6 +25,8 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import DEFAULT_TIMEOUT, CarrierError, Label, Rate, Sentence, Shipment, TrackingStatus, _, joined
 from .carrier_dhl_express_answers import (
     DhlShipmentExists,
@@ -188,7 +190,7 @@ class DhlExpressClient:
                 _(
                     "DHL Express offers no service from %(origin)s to %(destination)s for these parcels",
                     origin=shipment.sender.country_code,
-                    destination=f"{shipment.recipient.country_code} {shipment.recipient.zip}",
+                    destination=" ".join((shipment.recipient.country_code, shipment.recipient.zip)),
                 ),
                 transient=False,
             )

@@ -7,6 +7,8 @@ import io
 import re
 from datetime import date, datetime, timedelta
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import (
     DELIVERED,
     EXCEPTION,

@@ -7,6 +7,8 @@ Field names and limits are those of DHL's OpenAPI file, version 2.12.0 (see the 
 
 from datetime import date, datetime, timedelta
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import Address, CarrierError, CustomsLine, Sentence, Shipment, _, joined
 
 # The EU customs union: a shipment between two of these countries needs no export declaration.
@@ -78,7 +80,8 @@ def _check_customs(shipment: Shipment) -> None:
             transient=False,
         )
     for index, line in enumerate(shipment.customs, start=1):
-        name = _("customs line %(line)s", line=f"{index}{f' ({line.sku})' if line.sku else ''}")
+        number = f"{index} ({line.sku})" if line.sku else str(index)
+        name = _("customs line %(line)s", line=number)
         if len(line.origin_country or "") != 2:
             raise CarrierError(
                 _("%(line)s has no country of origin: set it on the product", line=name), transient=False
@@ -92,7 +95,7 @@ def _check_customs(shipment: Shipment) -> None:
                 _(
                     "%(line)s has %(units)s units: DHL Express declares whole pieces",
                     line=name,
-                    units=f"{line.quantity:g}",
+                    units=format(line.quantity, "g"),
                 ),
                 transient=False,
             )

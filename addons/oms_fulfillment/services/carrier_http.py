@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from odoo.addons.oms_intelligent.services.http_client import ServiceHttp
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import DEFAULT_TIMEOUT, CarrierError, Sentence, _
 
 # ServiceHttp's messages (same keys and placeholders), marked for translation with the carriers' terms.

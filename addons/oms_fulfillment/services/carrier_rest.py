@@ -22,6 +22,8 @@ import requests
 from odoo.addons.oms_intelligent.services.http_errors import error_detail, retry_later
 from odoo.addons.oms_intelligent.services.redact import url_secrets
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import (
     DEFAULT_TIMEOUT,
     CarrierError,
@@ -110,7 +112,7 @@ class RestCarrierClient:
                 _(
                     "the carrier did not answer the %(what)s request within %(seconds)s s",
                     what=what,
-                    seconds=f"{self.timeout:g}",
+                    seconds=format(self.timeout, "g"),
                 ),
                 unreachable=True,
             ) from None

@@ -22,6 +22,8 @@ from urllib.parse import quote
 
 import PyPDF2
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import (
     DELIVERED,
     CarrierError,

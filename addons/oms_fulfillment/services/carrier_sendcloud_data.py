@@ -9,6 +9,8 @@ import hmac
 import json
 from datetime import date, datetime, timezone
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import DELIVERED, EXCEPTION, IN_TRANSIT, PENDING, Address, CarrierError, Shipment, TrackingStatus, _
 
 # v3 parcel status codes -> our four statuses (API.md, "Tracking"); anything else reads as in transit.

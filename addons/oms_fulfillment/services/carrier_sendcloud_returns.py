@@ -13,6 +13,8 @@ panel before asking again.
 from dataclasses import replace
 from urllib.parse import quote
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import CarrierError, Label, Shipment, _, checked_currency, checked_number
 from .carrier_sendcloud_data import address_body, external_reference_id
 

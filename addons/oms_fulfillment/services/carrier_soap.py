@@ -24,6 +24,8 @@ from odoo.addons.oms_intelligent.services.http_errors import retry_later, short_
 from odoo.addons.oms_intelligent.services.redact import url_secrets
 from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocation, http_only_client
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import (
     DEFAULT_TIMEOUT,
     Address,
@@ -126,7 +128,7 @@ class SoapCarrierClient:
                 _(
                     "the carrier did not answer the %(what)s request within %(seconds)s s",
                     what=what,
-                    seconds=f"{self.timeout:g}",
+                    seconds=format(self.timeout, "g"),
                 ),
                 unreachable=True,
             ) from None
@@ -150,7 +152,7 @@ class SoapCarrierClient:
                     "the carrier answered the %(what)s request with something that does not follow its WSDL "
                     "(%(error)s)",
                     what=what,
-                    error=f"{type(exc).__name__}: {short_text(str(exc), self._secrets)}",
+                    error=type(exc).__name__ + ": " + short_text(str(exc), self._secrets),
                 ),
                 transient=False,
             ) from None
