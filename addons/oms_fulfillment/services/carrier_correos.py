@@ -116,7 +116,10 @@ class CorreosClient:
                 ),
                 transient=False,
             )
-        return f"Correos accepted the user, the password and the labeller code (1 kg Paq Estándar: {answer.Tarifa} EUR)"
+        return _(
+            "Correos accepted the user, the password and the labeller code (1 kg Paq Estándar: %(price)s EUR)",
+            price=answer.Tarifa,
+        )
 
     def rates(self, shipment: Shipment) -> list[Rate]:
         """A rate per home-delivery product the contract prices for this route (one call per parcel and product);

@@ -13,7 +13,7 @@ from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocatio
 
 # Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
 # pylint: disable=prefer-env-translation
-from .carrier import CarrierError, Sentence, _
+from .carrier import CarrierError, Sentence, _, joined
 
 NAMESPACE = "http://www.correos.es/iris6/services/preregistroetiquetas"
 BINDING = f"{{{NAMESPACE}}}PreRegistroSoapBinding"
@@ -81,19 +81,22 @@ class CorreosSoap:
                 transient=False,
             ) from None
 
-    def refusal_text(self, answer) -> str:
+    def refusal_text(self, answer) -> Sentence:
         """Correos' reasons for ``Resultado`` 1, in its words (BultoError, BultosError, ErroresValidacion)."""
         errors = []
         if getattr(answer, "BultoError", None) is not None:
             errors.append(answer.BultoError)
         errors += list(getattr(getattr(answer, "BultosError", None), "BultoError", None) or [])
         errors += _validation_errors(getattr(answer, "ErroresValidacion", None))
-        reasons = [
-            f"{error['DescError'] or 'no reason given'}"
-            + (f" (Correos error {error['Error']})" if error["Error"] else "")
-            for error in errors
-        ]
-        return short_text("; ".join(reasons) or "Correos gave no reason", self._secrets)
+        reasons = [self._reason(error) for error in errors]
+        return joined(reasons) if reasons else _("Correos gave no reason")
+
+    def _reason(self, error) -> str:
+        """One reason: Correos' words (shortened, no secret) and its error code."""
+        words = short_text(str(error["DescError"] or ""), self._secrets) or _("no reason given")
+        if error["Error"]:
+            return _("%(reason)s (Correos error %(code)s)", reason=words, code=error["Error"])
+        return words
 
     def _loaded(self):
         if self._service is None:

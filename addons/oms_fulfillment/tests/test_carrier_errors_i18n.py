@@ -141,7 +141,9 @@ class TestCorreosErrorsInSpanish(SpanishCarrierErrorsCase):
         _result, picking = self.validated_in_spanish(self.packed_delivery(1))
         # Correos' own reason as its stand-in sends it (in English: the client asks with IdiomaErrores EN).
         self.assert_spanish_error(
-            picking, "Correos rechazó la etiqueta: The recipient postcode 41999 does not exist", "(Correos error 1107)"
+            picking,
+            "Correos rechazó la etiqueta: The recipient postcode 41999 does not exist",
+            "(error de Correos 1107)",
         )
         self.assertNotIn("refused the label", picking.oms_carrier_error)
 
