@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.oms_intelligent.tools import keep_column_defaults
 from odoo.exceptions import ValidationError
 
 from .delivery_carrier import MANAGER_GROUP
@@ -71,6 +72,11 @@ class DeliveryCarrier(models.Model):
         help="Correos: the sender's customs reference printed on customs declarations (RefAduaneraExpedidor), e.g. "
         "the company's EORI number.",
     )
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        keep_column_defaults(self, ("oms_label_paper_size", "oms_incoterm"))
+        return result
 
     @api.constrains("oms_pickup_close_time")
     def _check_oms_pickup_close_time(self):
