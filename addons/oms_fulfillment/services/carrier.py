@@ -47,7 +47,10 @@ class Sentence(str):
 
 def _(template: str, **values) -> Sentence:
     """A translatable sentence for a CarrierError: named ``_`` so that Odoo's extraction of the terms to translate
-    (it reads the calls of ``_`` in every Python file of the module) finds the template; the values stay apart."""
+    (it reads the calls of ``_`` in every Python file of the module) finds the template; the values stay apart.
+    The template is one literal string with named placeholders, and no value is an f-string (the extraction cannot
+    read a call that has one). A new sentence goes in ``i18n/oms_fulfillment.pot`` (Odoo's ``--i18n-export``) and
+    ``i18n/es.po``: ``tests/test_carrier_errors_i18n.py`` checks that every one is there, translated."""
     return Sentence(template, values)
 
 
