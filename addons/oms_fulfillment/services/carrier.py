@@ -69,7 +69,7 @@ class CarrierError(Exception):
     about another shipment would only wait again."""
 
     def __init__(
-        self, message: "str | Sentence", *, transient: bool = True, status: int | None = None, unreachable: bool = False
+        self, message: str | Sentence, *, transient: bool = True, status: int | None = None, unreachable: bool = False
     ):
         super().__init__(str(message))
         self.sentence = message if isinstance(message, Sentence) else None  # None: words shown as they are
