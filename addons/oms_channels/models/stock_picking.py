@@ -100,7 +100,7 @@ class StockPicking(models.Model):
                 self.sale_id.oms_channel_ref,
                 self.carrier_id.name or "",
                 self.carrier_tracking_ref,
-                pages["tracking_url"] or dict(pages["parcel_urls"]).get(numbers[0]) or "",
+                pages["tracking_url"] or next(iter(dict(pages["parcel_urls"]).values()), ""),
                 tracking_numbers=numbers,
             )
             return None
@@ -150,8 +150,10 @@ class StockPicking(models.Model):
         url = self.carrier_tracking_url or None
         numbers = [number.strip() for number in (self.carrier_tracking_ref or "").split(",") if number.strip()]
         template = self.carrier_id.tracking_url or ""
-        if len(numbers) > 1 and TRACKING_NUMBER_TOKEN in template and url == template.replace(
-            TRACKING_NUMBER_TOKEN, self.carrier_tracking_ref
+        if (
+            len(numbers) > 1
+            and TRACKING_NUMBER_TOKEN in template
+            and url == template.replace(TRACKING_NUMBER_TOKEN, self.carrier_tracking_ref)
         ):
             parcel_urls = tuple((number, template.replace(TRACKING_NUMBER_TOKEN, number)) for number in numbers)
             return {"tracking_url": None, "parcel_urls": parcel_urls}

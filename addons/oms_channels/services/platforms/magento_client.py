@@ -200,7 +200,7 @@ class MagentoClient:
     # --- shipments --------------------------------------------------------------------------------------------------
 
     def push_shipment(self, shipment: Shipment) -> str:
-        if not (shipment.tracking_number or "").strip():
+        if not shipment.tracking_numbers:
             raise ValueError("a shipment is pushed to Magento only with its tracking number")
         carrier = (shipment.carrier or "").strip()
         # One track per parcel: Magento lists each number on the shipment and in the customer's e-mail.

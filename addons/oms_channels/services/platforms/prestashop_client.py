@@ -170,7 +170,7 @@ class PrestashopClient:
     def push_shipment(self, shipment: Shipment) -> str:
         """The tracking number on the order's carrier (and its mail to the customer); the shipped state when the
         shipment completes the order. Both skipped when already there, so a retried push changes nothing."""
-        if not (shipment.tracking_number or "").strip():
+        if not shipment.tracking_numbers:
             raise ValueError(f"order {shipment.order_external_id}: a shipment is pushed only with its tracking number")
         order_id = _digits(shipment.order_external_id, "order")
         params = {"display": "full", "filter[id_order]": f"[{order_id}]"}

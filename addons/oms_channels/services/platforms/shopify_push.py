@@ -104,7 +104,7 @@ def _user_error_subject(error: dict, skus: list[str]) -> str:
 
 def push_shipment(client, shipment) -> str:
     """The fulfillment's id (ids joined by commas when the lines ship from several Shopify locations)."""
-    if not (shipment.tracking_number or "").strip():
+    if not shipment.tracking_numbers:
         raise ValueError("A shipment is sent to Shopify only with its tracking number")
     order_id = gid("Order", shipment.order_external_id)
     what = f"the fulfillment orders of order {legacy_id(order_id)}"

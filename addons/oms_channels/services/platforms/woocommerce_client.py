@@ -141,7 +141,7 @@ class WooCommerceClient:
         return woocommerce_stock.push_stock(self.http, levels)
 
     def push_shipment(self, shipment: Shipment) -> str:
-        if not (shipment.tracking_number or "").strip():
+        if not shipment.tracking_numbers:
             raise ValueError("a shipment without tracking number is not pushed to WooCommerce")
         order_id = _platform_id(shipment.order_external_id)
         note_id = self._customer_note_naming(order_id, shipment.tracking_numbers[0])
