@@ -2,6 +2,7 @@ from . import crm_team
 from . import delivery_carrier
 from . import delivery_carrier_shipments
 from . import delivery_carrier_platforms
+from . import delivery_carrier_platform_settings
 from . import oms_carrier_quote
 from . import oms_pick_zone
 from . import oms_picking_box

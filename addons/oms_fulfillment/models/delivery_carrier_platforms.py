@@ -10,8 +10,9 @@ from .delivery_carrier import MANAGER_GROUP, OMS_PLATFORM_TYPES, oms_ondelete
 
 class DeliveryCarrier(models.Model):
     """Sendcloud, DHL Express and Correos as delivery types: their credentials (OMS managers only, never tracked
-    nor shown in messages), the client each builds from them, and a *Test Connection*. What they do with shipments
-    is the OMS carriers' (delivery_carrier.py).
+    nor shown in messages), the client each builds from them and from its settings
+    (delivery_carrier_platform_settings.py), and a *Test Connection*. What they do with shipments is the OMS
+    carriers' (delivery_carrier.py).
 
     Fields per type (the form names them in each carrier's words):
 
@@ -79,7 +80,9 @@ class DeliveryCarrier(models.Model):
             "base_url": self.oms_service_url,
             "contract_id": self.oms_account,
         }
-        return SendcloudClient.from_credentials(credentials, timeout=self.oms_timeout)
+        return SendcloudClient.from_credentials(
+            credentials, timeout=self.oms_timeout, paper_size=self.oms_label_paper_size
+        )
 
     def _oms_dhl_express_client(self):
         credentials = {
@@ -89,7 +92,7 @@ class DeliveryCarrier(models.Model):
             "environment": "production" if self.prod_environment else "test",
             "base_url": self.oms_service_url,
         }
-        options = {"timeout": self.oms_timeout}
+        options = {"timeout": self.oms_timeout, **self._oms_dhl_express_options()}
         timezone = (self.company_id or self.env.company).partner_id.tz
         if timezone:
             options["timezone"] = timezone
@@ -103,6 +106,7 @@ class DeliveryCarrier(models.Model):
             "wsdl_url": self.oms_wsdl_url,
             "service_url": self.oms_service_url,
             "tracking_url": self.oms_locator_url,
+            **self._oms_correos_contract(),
         }
         return CorreosClient.from_credentials(credentials, timeout=self.oms_timeout)
 

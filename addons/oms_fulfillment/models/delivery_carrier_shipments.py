@@ -1,12 +1,13 @@
 from odoo import api, fields, models
 
 from ..services.carrier import Address, CustomsLine, Parcel, Shipment
+from ..services.customs_territory import needs_customs
 
 
 class DeliveryCarrier(models.Model):
     """What an OMS carrier is asked to rate or ship (``services.carrier.Shipment``), built from a delivery order or
     a sale order: the warehouse's address as the sender, a parcel per package, the goods' value at their sale price
-    (insured above the carrier's threshold), customs lines for destinations outside the EU customs union, and the
+    (insured above the carrier's threshold), customs lines across a customs border, and the
     service rate shopping picked."""
 
     _inherit = "delivery.carrier"
@@ -149,15 +150,16 @@ class DeliveryCarrier(models.Model):
             currency=currency.name,
             declared_value=declared,
             insured_value=declared if insured else 0.0,
-            customs=self._oms_customs_lines(goods, sender.country_id, recipient.country_id),
+            customs=self._oms_customs_lines(goods, sender, recipient),
         )
 
-    def _oms_customs_lines(self, goods, origin, destination):
-        """A commercial invoice line per product when the parcel leaves the EU customs union: Odoo's HS code and
-        country of origin of the product (the warehouse's country when it has none), as Odoo's own connectors."""
-        eu = self.env.ref("base.europe").country_ids
-        if not destination or origin == destination or (origin in eu and destination in eu):
+    def _oms_customs_lines(self, goods, sender, recipient):
+        """A commercial invoice line per product when the parcel crosses a customs border (outside the EU, or to and
+        from the Canary Islands, Ceuta and Melilla: ``services.customs_territory``): Odoo's HS code and country of
+        origin of the product (the warehouse's country when it has none), as Odoo's own connectors."""
+        if not needs_customs(sender.country_id.code, sender.zip, recipient.country_id.code, recipient.zip):
             return ()
+        origin = sender.country_id
         weight_uom, kg, _length_uom, _cm = self._oms_units()
         return tuple(
             CustomsLine(

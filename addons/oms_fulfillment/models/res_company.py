@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.oms_intelligent.tools import keep_column_defaults
 from odoo.exceptions import ValidationError
 
 CARRIER_POLICIES = [
@@ -85,6 +86,11 @@ class ResCompany(models.Model):
         translate=True,
         help="How customers return a product, written in the post-sale survey e-mail.",
     )
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        keep_column_defaults(self, ("oms_carrier_policy", "oms_box_objective"))
+        return result
 
     @api.constrains("oms_survey_delay_days", "oms_survey_low_rating")
     def _check_oms_survey_settings(self):

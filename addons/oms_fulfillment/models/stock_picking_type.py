@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.oms_intelligent.tools import keep_column_defaults
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -45,6 +46,11 @@ class StockPickingType(models.Model):
         help="A batch or wave only holds transfers of the same carrier, or leaving on the same day given the "
         "warehouse's cut-off time, so that it goes out with one pickup.",
     )
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        keep_column_defaults(self, ("oms_picking_method", "oms_group_by"))
+        return result
 
     @api.constrains("oms_picking_method", "default_location_dest_id")
     def _check_oms_zone_picking_step(self):

@@ -11,15 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from . import customs_territory
 from .carrier import Address, CarrierError, CustomsLine, Parcel, Shipment
 
 MADRID = ZoneInfo("Europe/Madrid")
 MAX_GRAMS = 99_999  # Valor holds at most 5 digits
 MAX_CENTS = 999_999  # money fields hold at most 6 digits
 MAX_CUSTOMS_LINES = 5
-CUSTOMS_FREE_ISLANDS = {"35", "38"}  # Gran Canaria and Tenerife: no customs between them
-CUSTOMS_TERRITORIES = {"35", "38", "51", "52"}  # Canary Islands, Ceuta, Melilla: outside the EU's VAT area
-EU_COUNTRIES = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
 
 
 @dataclass(frozen=True)
@@ -55,12 +53,10 @@ def is_domestic(shipment: Shipment) -> bool:
 
 
 def needs_customs(shipment: Shipment) -> bool:
-    """Goods leave the EU's customs and VAT area: a destination outside the EU, or the Canary Islands, Ceuta or
-    Melilla at either end (except between Gran Canaria and Tenerife)."""
-    if _country(shipment.recipient) not in EU_COUNTRIES:
-        return True
-    ends = {_province(shipment.sender), _province(shipment.recipient)} & CUSTOMS_TERRITORIES
-    return bool(ends) and not ends <= CUSTOMS_FREE_ISLANDS
+    """Goods leave a customs or VAT area (``customs_territory``): a destination outside the EU, or the Canary
+    Islands, Ceuta or Melilla at either end (not between Gran Canaria and Tenerife)."""
+    sender, recipient = shipment.sender, shipment.recipient
+    return customs_territory.needs_customs(sender.country_code, sender.zip, recipient.country_code, recipient.zip)
 
 
 def parcel_grams(parcel: Parcel) -> tuple[int, int]:
@@ -275,7 +271,3 @@ def _phone(value: str) -> str | None:
 
 def _country(address: Address) -> str:
     return (address.country_code or "").strip().upper()
-
-
-def _province(address: Address) -> str:
-    return (address.zip or "").strip()[:2] if _country(address) == "ES" else ""

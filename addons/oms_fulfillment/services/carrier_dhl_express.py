@@ -51,8 +51,13 @@ HINTS = {
 }
 OPTIONS = frozenset(
     {"timeout", "session", "label_template", "incoterm", "description", "pickup", "requestor_name", "timezone"}
-    | {"planned_hour", "clock"}
+    | {"planned_hour", "clock", "paper_size"}
 )
+# The transport label template of each paper size (DHL's OpenAPI file, imageOptions.templateName): A6 for a label
+# printer, an 8x4 inch label laid on an A4 page for an office printer.
+LABEL_TEMPLATES = {"A6": "ECOM26_A6_002", "A4": "ECOM26_84_A4_001"}
+# The incoterms a parcel shipper chooses between: the receiver pays duties and taxes (DAP) or the shipper (DDP).
+INCOTERMS = ("DAP", "DDP")
 # How far around the ship date a lost shipment is looked for: DHL wants a time frame when searching by reference.
 LOOKUP_DAYS_BEFORE, LOOKUP_DAYS_AFTER = 7, 10
 
@@ -90,7 +95,7 @@ class DhlExpressClient:
         self.clock = settings.get("clock") or (lambda: datetime.now(self.timezone))
         self.shipment_settings = {
             "account": account,
-            "label_template": settings.get("label_template") or "ECOM26_A6_002",
+            "label_template": settings.get("label_template") or LABEL_TEMPLATES[settings.get("paper_size") or "A6"],
             "incoterm": settings.get("incoterm") or "DAP",
             "description": settings.get("description") or "Goods",
             "pickup": settings.get("pickup"),
@@ -103,14 +108,19 @@ class DhlExpressClient:
     def from_credentials(cls, credentials: dict, **options) -> "DhlExpressClient":
         """``credentials``: ``api_key`` and ``api_secret`` (the developer portal app's), ``account_number`` (the DHL
         Express account billed), ``environment`` (``production`` or ``test``, default ``test``) or ``base_url``.
-        ``options``: ``timeout`` (s), ``session``, ``label_template`` (default ``ECOM26_A6_002``, A6), ``incoterm``
-        (``DAP``), ``description`` (of the goods when no customs line names them), ``pickup`` (None: the courier
-        comes anyway; else ``{"closeTime": "18:00", "location": "reception"}`` books one per shipment),
-        ``requestor_name`` (who cancels pickups), ``timezone`` of the warehouse, ``planned_hour`` (of departure),
-        ``clock`` (a callable giving the aware local time, for tests)."""
+        ``options``: ``timeout`` (s), ``session``, ``paper_size`` of the label (``A6``, the default, or ``A4``) or
+        its ``label_template`` (a DHL template name), ``incoterm`` (``DAP``, the default, or ``DDP``),
+        ``description`` (of the goods when no customs line names them), ``pickup`` (None: the courier comes anyway;
+        else ``{"closeTime": "18:00", "location": "reception"}`` books one per shipment), ``requestor_name`` (who
+        cancels pickups), ``timezone`` of the warehouse, ``planned_hour`` (of departure), ``clock`` (a callable giving
+        the aware local time, for tests)."""
         unknown = set(options) - OPTIONS
         if unknown:
             raise TypeError(f"DhlExpressClient has no option {', '.join(sorted(unknown))}")
+        if (options.get("paper_size") or "A6") not in LABEL_TEMPLATES:
+            raise CarrierError("the DHL Express label paper size is either A6 or A4", transient=False)
+        if (options.get("incoterm") or "DAP") not in INCOTERMS:
+            raise CarrierError("the DHL Express incoterm is either DAP or DDP", transient=False)
         missing = [
             label
             for key, label in (("api_key", "API key"), ("api_secret", "API secret"), ("account_number", "account"))

@@ -8,9 +8,8 @@ Field names and limits are those of DHL's OpenAPI file, version 2.12.0 (see the 
 from datetime import date, datetime, timedelta
 
 from .carrier import Address, CarrierError, CustomsLine, Shipment
+from .customs_territory import needs_customs
 
-# The EU customs union: a shipment between two of these countries needs no export declaration.
-EU_COUNTRIES = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
 # DHL refuses a planned shipping time in the past: "now" may already be past when the request arrives.
 PLANNED_MARGIN = timedelta(minutes=15)
 DESCRIPTION_LENGTH = 70  # content.description, 1-70 characters
@@ -61,8 +60,8 @@ def checked_shipment(shipment: Shipment, *, for_label: bool) -> None:
 
 
 def _check_customs(shipment: Shipment) -> None:
-    countries = {shipment.sender.country_code.upper(), shipment.recipient.country_code.upper()}
-    if len(countries) > 1 and not countries <= EU_COUNTRIES and not shipment.customs:
+    sender, recipient = shipment.sender, shipment.recipient
+    if not shipment.customs and needs_customs(sender.country_code, sender.zip, recipient.country_code, recipient.zip):
         raise CarrierError(
             "a shipment leaving the EU customs union needs customs lines (description, HS code, origin, value)",
             transient=False,
@@ -152,10 +151,13 @@ def shipment_request(shipment: Shipment, settings: dict, planned: datetime) -> d
         "content": _content(shipment, settings, planned),
         "estimatedDeliveryDate": {"isRequested": True, "typeCode": "QDDC"},
     }
+    services = []
     if shipment.insured_value:
-        body["valueAddedServices"] = [
-            {"serviceCode": "II", "value": round(shipment.insured_value, 2), "currency": shipment.currency}
-        ]
+        services.append({"serviceCode": "II", "value": round(shipment.insured_value, 2), "currency": shipment.currency})
+    if declarable and settings["incoterm"] == "DDP":  # the shipper pays duties and taxes: DHL's DUTY TAX PAID
+        services.append({"serviceCode": "DD"})
+    if services:
+        body["valueAddedServices"] = services
     return body
 
 

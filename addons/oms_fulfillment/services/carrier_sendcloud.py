@@ -3,7 +3,7 @@
     POST /shipping-options                 every option for the parcels and route, with quotes
     POST /shipments/announce               one parcel: the label comes back in the answer (201)
     POST /shipments, GET /shipments/<id>   several parcels: announced in the background, polled until ready
-    GET  /parcels/<id>/documents/<type>    a parcel's label or customs papers, as a PDF
+    GET  /parcels/<id>/documents/<type>    a parcel's label (on A6 or A4 paper) or customs papers, as a PDF
     POST /shipments/<id>/cancel            200 cancelled, 202 queued, 409 refused
     GET  /parcels/tracking/<number>        the parcel's events
     GET  /parcels/statuses                 the test of the connection
@@ -63,6 +63,8 @@ HINTS = {
     "unreachable": "check the service URL and the network",
     "url": "check the service URL",
 }
+# Label sizes the documents endpoint prints on (its ``paper_size``): A6 for a label printer, A4 for an office one.
+PAPER_SIZES = ("A6", "A4")
 
 
 @dataclass
@@ -91,9 +93,20 @@ class SendcloudHttp(CarrierHttp):
 class SendcloudClient(SendcloudReturns):
     """Rates, labels, tracking and cancellations; return labels come from :class:`SendcloudReturns`."""
 
-    def __init__(self, http: SendcloudHttp, *, contract_id=None, poll_interval: float = 1.0, poll_attempts: int = 20):
+    def __init__(
+        self,
+        http: SendcloudHttp,
+        *,
+        contract_id=None,
+        paper_size: str = "A6",
+        poll_interval: float = 1.0,
+        poll_attempts: int = 20,
+    ):
+        if paper_size not in PAPER_SIZES:
+            raise CarrierError("the Sendcloud label paper size is either A6 or A4", transient=False)
         self.http = http
         self.contract_id = contract_id
+        self.paper_size = paper_size
         self.poll_interval = poll_interval
         self.poll_attempts = poll_attempts
 
@@ -101,9 +114,10 @@ class SendcloudClient(SendcloudReturns):
     def from_credentials(cls, credentials: dict, **options) -> "SendcloudClient":
         """``credentials``: ``public_key`` and ``secret_key`` (the integration's API keys), optional ``base_url``
         (production by default; there is no sandbox) and ``contract_id`` (to ship on one carrier contract).
-        ``options``: ``timeout``, ``max_retries``, ``session``, ``sleep`` for the HTTP calls; ``poll_interval`` and
-        ``poll_attempts`` for multi-parcel labels. Webhooks are checked with the integration's Secret Key or its
-        Webhook Signature Key (:func:`verify_webhook`), which the caller keeps."""
+        ``options``: ``timeout``, ``max_retries``, ``session``, ``sleep`` for the HTTP calls; ``paper_size`` of the
+        labels (``A6``, the default, or ``A4``); ``poll_interval`` and ``poll_attempts`` for multi-parcel labels.
+        Webhooks are checked with the integration's Secret Key or its Webhook Signature Key (:func:`verify_webhook`),
+        which the caller keeps."""
         public_key = str(credentials.get("public_key") or "").strip()
         secret_key = str(credentials.get("secret_key") or "").strip()
         if not public_key or not secret_key:
@@ -206,8 +220,10 @@ class SendcloudClient(SendcloudReturns):
         )
 
     def _parcel_label(self, parcel: dict) -> bytes:
-        if not parcel.get("label_file"):
-            return self._document(parcel, "label")
+        """The label inline in the answer is the carrier's own size (A6): another size is printed by the documents
+        endpoint."""
+        if not parcel.get("label_file") or self.paper_size != "A6":
+            return self._document(parcel, "label", paper_size=self.paper_size)
         try:
             return checked_pdf(parcel["label_file"])
         except CarrierError:
@@ -223,10 +239,12 @@ class SendcloudClient(SendcloudReturns):
                     found[kind] = self._document(parcel, kind)
         return list(found.items())
 
-    def _document(self, parcel: dict, kind: str) -> bytes:
+    def _document(self, parcel: dict, kind: str, paper_size: str = "") -> bytes:
+        """A parcel's document as a PDF, on ``paper_size`` (empty: the document's own, A4 for customs papers)."""
         # The path is rebuilt on our base URL rather than following the link, so the keys go nowhere else.
         path = f"/parcels/{quote(str(parcel.get('id')), safe='')}/documents/{quote(kind, safe='')}"
-        response = self.http.call("GET", path, headers={"Accept": "application/pdf"})
+        params = {"paper_size": paper_size} if paper_size else None
+        response = self.http.call("GET", path, params=params, headers={"Accept": "application/pdf"})
         try:
             return checked_pdf(response.content)
         except CarrierError:

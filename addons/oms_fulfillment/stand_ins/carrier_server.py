@@ -65,15 +65,16 @@ class CarrierServed:
         return "cancelled"
 
 
-def label_pdf(text: str) -> bytes:
-    """A small valid one-page PDF showing ``text`` (a shipping label stand-in)."""
+def label_pdf(text: str, page: tuple[int, int] = (288, 432)) -> bytes:
+    """A small valid one-page PDF showing ``text`` (a shipping label stand-in), on a ``page`` of (width, height)
+    points: 4 x 6 inches unless told."""
     safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
     stream = f"BT /F1 18 Tf 36 100 Td ({safe}) Tj ET".encode("latin-1", "replace")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 288 432] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page[0]} {page[1]}] /Contents 4 0 R ".encode()
+        + b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]

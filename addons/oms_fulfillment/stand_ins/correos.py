@@ -33,13 +33,13 @@ from werkzeug.wrappers import Request, Response
 from odoo.addons.oms_intelligent.stand_ins.http_server import LocalWsgiServer, json_response
 from odoo.addons.oms_intelligent.stand_ins.soap import SoapFault, envelope, fault_response, soap_call
 
+from ..services.customs_territory import needs_customs
 from . import correos_answers as answers
 from .carrier_server import label_pdf
 from .correos_answers import FIXTURES, all_of, text_of
 
 SERVICE_PATH = "/preregistroenvios"
 TRACKING_PREFIX = "/canonico/eventos_envio_servicio_auth/"
-EU = set("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
 # Euros: a base price and a price per started kilogram, per product.
 TARIFFS = {"S0235": (5.35, 1.00), "S0132": (3.95, 0.75)}
 UNAUTHORIZED_PAGE = b"<html><head><title>401 Unauthorized</title></head><body><h1>Unauthorized</h1></body></html>"
@@ -210,8 +210,14 @@ class LocalCorreos(LocalWsgiServer):
 
     def _registration_refusal(self, call, product: str, envios: list) -> tuple[str, str] | None:
         country = text_of(call, "Destinatario/Pais") or "ES"
-        if country not in EU and not all_of(envios[0], "Aduana/DescAduanera/DATOSADUANA"):
-            return "1405", f"Customs data (Aduana) is required for destination {country}"
+        postcode = text_of(call, "Destinatario/CP") or text_of(call, "Destinatario/ZIP")
+        origin = (
+            text_of(call, "Remitente/Pais") or "ES",
+            text_of(call, "Remitente/CP") or text_of(call, "Remitente/ZIP"),
+        )
+        customs = needs_customs(*origin, country, postcode)
+        if customs and not all_of(envios[0], "Aduana/DescAduanera/DATOSADUANA"):
+            return "1405", f"Customs data (Aduana) is required for destination {country} {postcode}"
         return (
             self._labeller_refusal(call)
             or self._product_refusal(product)

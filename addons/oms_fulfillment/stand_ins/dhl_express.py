@@ -12,7 +12,8 @@ tests::
 Basic authentication with ``api_key``/``api_secret`` and the ``x-version`` header on every call; the account in
 bodies and queries must be ``account``. Rates are the fixtures' products for the destination country (ES, PT, GB);
 a receiver postal code in ``refused_postal_codes`` is refused as an address DHL cannot serve. Shipments get waybills
-from 4719305826 and a label PDF with one A6 page per parcel. ``received`` records every call.
+from 4719305826 and a label PDF with one page per parcel, of its label template's size (A6, A4, or DHL's default
+8x4 in). ``received`` records every call.
 """
 
 import base64
@@ -34,6 +35,7 @@ from .dhl_express_shipments import (
     documents_pdf,
     fixture,
     fixture_problem,
+    label_page,
     lane_rates,
     problem,
 )
@@ -152,8 +154,8 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
         refusal = self.rate_refusal(body)
         if refusal:
             return refusal
-        country = body["customerDetails"]["receiverDetails"]["countryCode"]
-        answer = lane_rates(country)
+        receiver = body["customerDetails"]["receiverDetails"]
+        answer = lane_rates(receiver["countryCode"], receiver.get("postalCode", ""))
         asked = {item.get("productCode"): item for item in body.get("productsAndServices") or ()}
         if asked:  # only the products asked for, priced with their value-added services
             answer["products"] = [product for product in answer["products"] if product["productCode"] in asked]
@@ -190,7 +192,8 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
     def _shipment_answer(self, awb: str, body: dict, pickup: str, broken: bool) -> dict:
         pieces = [f"JD0146{awb}{index:04d}" for index in range(1, len(body["content"]["packages"]) + 1)]
         product = self.lane_product(body)
-        price = product["totalPrice"][0]["price"] + (INSURANCE_PRICE if body.get("valueAddedServices") else 0)
+        insured = any(service.get("serviceCode") == "II" for service in body.get("valueAddedServices") or ())
+        price = product["totalPrice"][0]["price"] + (INSURANCE_PRICE if insured else 0)
         answer = {
             "shipmentTrackingNumber": awb,
             "trackingUrl": f"{self.url}/shipments/{awb}/tracking",
@@ -249,8 +252,10 @@ class LocalDhlExpress(ShipmentChecks, LocalJsonServer):
 
 
 def _documents(awb: str, body: dict, pieces: list[str], broken: bool) -> list[dict]:
-    """The label (one A6 page per piece, or an HTML page when ``broken``) and the commercial invoice if asked."""
-    label = documents_pdf([f"DHL {awb} piece {piece} {index}/{len(pieces)}" for index, piece in enumerate(pieces, 1)])
+    """The label (one page per piece of its template's size, or an HTML page when ``broken``) and the commercial
+    invoice if asked."""
+    texts = [f"DHL {awb} piece {piece} {index}/{len(pieces)}" for index, piece in enumerate(pieces, 1)]
+    label = documents_pdf(texts, page=label_page(body))
     content = b"<html>Label service down</html>" if broken else label
     documents = [{"imageFormat": "PDF", "content": _base64(content), "typeCode": "label"}]
     options = body["outputImageProperties"]["imageOptions"]

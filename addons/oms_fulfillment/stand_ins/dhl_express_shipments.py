@@ -9,6 +9,7 @@ from pathlib import Path
 
 from werkzeug.wrappers import Response
 
+from ..services.customs_territory import customs_territory, needs_customs
 from .carrier_server import pdf_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "carriers" / "dhl_express"
@@ -17,13 +18,22 @@ RATES_BY_COUNTRY = {"ES": "rates_response_es_1_parcel.json", "PT": "rates_respon
 OTHER_COUNTRIES_RATES = "rates_response_gb_customs.json"
 PLANNED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2} ?GMT[+-]\d{2}:\d{2}")
 A6, A4 = (298, 420), (595, 842)
+# The page of each transport label template (API.md): A6, an 8x4 inch label (DHL's default), that label on A4.
+LABEL_PAGES = {"ECOM26_A6_002": A6, "ECOM26_84_001": (288, 576), "ECOM26_84_A4_001": A4}
+INCOTERMS = {"EXW", "FCA", "CPT", "CIP", "DPU", "DAP", "DDP", "FAS", "FOB", "CFR", "CIF"}
+CLOSE_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+LOCATION_LENGTH = 80  # pickup.location
 
 
 def fixture(name: str):
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
-def lane_rates(country: str) -> dict:
+def lane_rates(country: str, postal_code: str = "") -> dict:
+    """The lane's products: Spain's territories outside the EU VAT area (the Canary Islands, Ceuta, Melilla) are
+    customs lanes, as DHL counts them apart from Spain."""
+    if country == "ES" and customs_territory(country, postal_code) != "EU":
+        return fixture(OTHER_COUNTRIES_RATES)
     return fixture(RATES_BY_COUNTRY.get(country, OTHER_COUNTRIES_RATES))
 
 
@@ -97,20 +107,9 @@ class ShipmentChecks:
         problems = self._shipment_problems(body)
         if problems:
             return _validation(problems)
-        content = body["content"]
-        if content["isCustomsDeclarable"] and not content.get("exportDeclaration"):
-            return problem(400, "exportDeclaration is required when isCustomsDeclarable is true")
-        invoice = [
-            option
-            for option in body.get("outputImageProperties", {}).get("imageOptions", ())
-            if option.get("typeCode") == "invoice" and option.get("isRequested")
-        ]
-        if content["isCustomsDeclarable"] and not invoice and not body.get("documentImages"):
-            detail = (
-                "7120: Required either #/outputImageProperties/imageOptions where typeCode=invoice "
-                "or provide #/documentImages"
-            )
-            return problem(400, detail)
+        refusal = _customs_refusal(body)
+        if refusal:
+            return refusal
         receiver = body["customerDetails"]["receiverDetails"]["postalAddress"]
         refusal = self._account_refusal(body.get("accounts")) or self._address_refusal(receiver)
         if refusal:
@@ -141,6 +140,9 @@ class ShipmentChecks:
                     if not values.get(key)
                 ]
         content = body["content"]
+        problems += _label_and_pickup_problems(body)
+        if content.get("incoterm") not in INCOTERMS:
+            problems.append(f"#/content/incoterm: {content.get('incoterm')} is not a valid enum value")
         description = str(content.get("description") or "")
         if not 1 <= len(description) <= 70:
             problems.append(f"#/content/description: expected maxLength: 70, actual: {len(description)}")
@@ -155,15 +157,65 @@ class ShipmentChecks:
 
     def lane_product(self, body) -> dict | None:
         """The fixture product of the shipment's product code on its lane, None when the lane has no such product."""
-        country = body["customerDetails"]["receiverDetails"]["postalAddress"]["countryCode"]
-        products = lane_rates(country)["products"]
+        receiver = body["customerDetails"]["receiverDetails"]["postalAddress"]
+        products = lane_rates(receiver["countryCode"], receiver.get("postalCode", ""))["products"]
         return next((product for product in products if product["productCode"] == body["productCode"]), None)
 
 
-def documents_pdf(pages: list[str], a4: bool = False) -> bytes:
-    """A valid PDF with one page per text (A6 labels, or A4 for an invoice), as DHL sends base64 in its answers:
-    objects 1 catalog, 2 page tree, 3 font, then a content stream and its page for each text."""
-    width, height = A4 if a4 else A6
+def _customs_refusal(body: dict) -> Response | None:
+    """A dutiable shipment (across a customs border) not declared so, or declared without its export declaration or
+    commercial invoice."""
+    content = body["content"]
+    shipper, receiver = (
+        body["customerDetails"][party]["postalAddress"] for party in ("shipperDetails", "receiverDetails")
+    )
+    where = (receiver["countryCode"], receiver.get("postalCode", ""))
+    if (
+        needs_customs(shipper["countryCode"], shipper.get("postalCode", ""), *where)
+        and not content["isCustomsDeclarable"]
+    ):
+        return problem(400, f"The shipment to {' '.join(where)} is dutiable: isCustomsDeclarable must be true")
+    if content["isCustomsDeclarable"] and not content.get("exportDeclaration"):
+        return problem(400, "exportDeclaration is required when isCustomsDeclarable is true")
+    invoice = [
+        option
+        for option in body.get("outputImageProperties", {}).get("imageOptions", ())
+        if option.get("typeCode") == "invoice" and option.get("isRequested")
+    ]
+    if content["isCustomsDeclarable"] and not invoice and not body.get("documentImages"):
+        detail = (
+            "7120: Required either #/outputImageProperties/imageOptions where typeCode=invoice "
+            "or provide #/documentImages"
+        )
+        return problem(400, detail)
+    return None
+
+
+def _label_and_pickup_problems(body: dict) -> list[str]:
+    problems = []
+    for index, option in enumerate(body.get("outputImageProperties", {}).get("imageOptions", ())):
+        if option.get("typeCode") == "label" and option.get("templateName", "ECOM26_84_001") not in LABEL_PAGES:
+            problems.append(f"#/outputImageProperties/imageOptions/{index}/templateName: unknown template")
+    pickup = body["pickup"]
+    if pickup.get("isRequested") and "closeTime" in pickup and not CLOSE_TIME.fullmatch(str(pickup["closeTime"])):
+        problems.append(f"#/pickup/closeTime: string [{pickup['closeTime']}] does not match pattern HH:MM")
+    if len(str(pickup.get("location") or "")) > LOCATION_LENGTH:
+        problems.append(f"#/pickup/location: expected maxLength: {LOCATION_LENGTH}, actual: {len(pickup['location'])}")
+    return problems
+
+
+def label_page(body: dict) -> tuple[int, int]:
+    """The page size of the transport label the shipment asks for (DHL's default template without one)."""
+    options = body.get("outputImageProperties", {}).get("imageOptions", ())
+    label = next((option for option in options if option.get("typeCode") == "label"), {})
+    return LABEL_PAGES[label.get("templateName", "ECOM26_84_001")]
+
+
+def documents_pdf(pages: list[str], a4: bool = False, page: tuple[int, int] | None = None) -> bytes:
+    """A valid PDF with one page per text (A6 labels, ``page`` of another size, or A4 for an invoice), as DHL sends
+    base64 in its answers: objects 1 catalog, 2 page tree, 3 font, then a content stream and its page for each
+    text."""
+    width, height = page or (A4 if a4 else A6)
     page_numbers = [5 + 2 * index for index in range(len(pages))]
     kids = " ".join(f"{number} 0 R" for number in page_numbers)
     objects = [

@@ -28,10 +28,13 @@ from werkzeug.wrappers import Request, Response
 
 from odoo.addons.oms_intelligent.stand_ins.http_server import LocalJsonServer, json_response
 
+from ..services.customs_territory import needs_customs
 from .carrier_server import label_pdf
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "carriers" / "sendcloud"
 EU = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
+# Pages in PostScript points, portrait.
+PAPER_SIZES = {"A4": (595, 842), "A5": (420, 595), "A6": (298, 420)}
 RecordedRequest = namedtuple("RecordedRequest", "method path body")
 
 _URLS = Map(
@@ -127,7 +130,7 @@ class LocalSendcloud(LocalJsonServer):
             return json_response(
                 {"errors": [{"status": str(exc.code), "code": "not_found", "detail": exc.description}]}, exc.code
             )
-        payload = None
+        payload = request.args.to_dict() if request.method == "GET" else None  # a GET's query, a POST's body
         if request.method == "POST" and body:
             try:
                 payload = json.loads(body)
@@ -212,8 +215,10 @@ class LocalSendcloud(LocalJsonServer):
         problem = _parcels_problem(payload.get("parcels"))
         if problem:
             return _errors(400, "invalid", problem[1], problem[0])
-        country = to_address.get("country_code")
-        if country not in EU and not all(parcel.get("parcel_items") for parcel in payload["parcels"][:1]):
+        from_address = payload.get("from_address") or {}
+        route = (from_address.get("country_code"), from_address.get("postal_code"))
+        route += (to_address.get("country_code"), to_address.get("postal_code"))
+        if needs_customs(*route) and not all(parcel.get("parcel_items") for parcel in payload["parcels"][:1]):
             return _errors(400, "required", "Parcel items are required for customs.", "/parcels/0/parcel_items")
         return None
 
@@ -247,10 +252,10 @@ class LocalSendcloud(LocalJsonServer):
             public["parcels"].append(shown)
         return public
 
-    def _file(self, parcel: dict, kind: str) -> bytes:
+    def _file(self, parcel: dict, kind: str, paper: str = "A6") -> bytes:
         if not self.labels_are_pdf:
             return b"<html><body>Label service unavailable</body></html>"
-        return label_pdf(f"SENDCLOUD {kind.upper()} {parcel['tracking_number']}")
+        return label_pdf(f"SENDCLOUD {kind.upper()} {parcel['tracking_number']}", page=PAPER_SIZES[paper])
 
     def _shipment(self, payload, shipment_id: str) -> Response:
         shipment = self.shipments.get(shipment_id)
@@ -270,10 +275,15 @@ class LocalSendcloud(LocalJsonServer):
         return json_response({"data": self._public(shipment, with_file=False)})
 
     def _document(self, payload, parcel_id: int, kind: str) -> Response:
+        """The document printed on its ``paper_size`` (A4, A5, A6), else on its own (A6 labels, A4 papers)."""
         parcel = next((parcel for parcel in self.parcels() if parcel["id"] == parcel_id), None)
         if parcel is None or kind not in {document["type"] for document in parcel["_documents"]}:
             return _errors(404, "not_found", "No such document.")
-        return Response(self._file(parcel, kind), mimetype="application/pdf")
+        own = next(document["size"] for document in parcel["_documents"] if document["type"] == kind).upper()
+        paper = payload.get("paper_size") or own
+        if paper not in PAPER_SIZES:
+            return _errors(400, "invalid", f'"{paper}" is not a valid choice for paper_size.')
+        return Response(self._file(parcel, kind, paper), mimetype="application/pdf")
 
     def _cancel(self, payload, shipment_id: str) -> Response:
         shipment = self.shipments.get(shipment_id)

@@ -18,14 +18,11 @@ def page_count(pdf: bytes) -> int:
     return len(PyPDF2.PdfReader(io.BytesIO(pdf)).pages)
 
 
-class PlatformCarrierTests:
-    """The tests every carrier type passes; subclasses set the stand-in and how to read it."""
+class PlatformCarrier:
+    """A carrier of ``delivery_type`` with its stand-in running during each test, and deliveries packed for it."""
 
     delivery_type = ""
     stand_in = None
-    refused_zip = "99999"
-    wrong_credential = {}  # carrier field -> a wrong value, named (not shown) by the connection test
-    credential_words = ()  # what the refusal names
 
     @classmethod
     def setUpClass(cls):
@@ -49,37 +46,9 @@ class PlatformCarrierTests:
         self.server = self.enterContext(self.stand_in())
         self.platform.write(self.credentials(self.server))
 
-    # --- what each carrier says -------------------------------------------------------------------------------------
-
     def credentials(self, server):
+        """The carrier's fields that point it at ``server``."""
         raise NotImplementedError
-
-    def purchases(self):
-        """Labels bought at the stand-in."""
-        raise NotImplementedError
-
-    def label_request(self):
-        """The text of the last label request the stand-in received."""
-        raise NotImplementedError
-
-    def time_out_next_purchase(self):
-        raise NotImplementedError
-
-    def deliver(self, picking):
-        raise NotImplementedError
-
-    def break_next_label(self):
-        """The next label the stand-in sends is not a PDF (it is bought all the same)."""
-        raise NotImplementedError
-
-    def assert_cancelled(self, number, picking):
-        raise NotImplementedError
-
-    def retry_after_lost_label(self, picking):
-        """Retry once the label bought was lost (a time-out, a label that is not a PDF)."""
-        picking.action_oms_retry_carrier()
-        self.assertEqual(picking.state, "done", picking.oms_carrier_error)
-        self.assertTrue(self.label_of(picking))
 
     # --- helpers ----------------------------------------------------------------------------------------------------
 
@@ -108,6 +77,43 @@ class PlatformCarrierTests:
 
     def label_of(self, picking):
         return self.attachments(picking).filtered(lambda a: a.name.startswith("LabelShipping-"))
+
+
+class PlatformCarrierTests(PlatformCarrier):
+    """The tests every carrier type passes; subclasses set the stand-in and how to read it."""
+
+    refused_zip = "99999"
+    wrong_credential = {}  # carrier field -> a wrong value, named (not shown) by the connection test
+    credential_words = ()  # what the refusal names
+
+    # --- what each carrier says -------------------------------------------------------------------------------------
+
+    def purchases(self):
+        """Labels bought at the stand-in."""
+        raise NotImplementedError
+
+    def label_request(self):
+        """The text of the last label request the stand-in received."""
+        raise NotImplementedError
+
+    def time_out_next_purchase(self):
+        raise NotImplementedError
+
+    def deliver(self, picking):
+        raise NotImplementedError
+
+    def break_next_label(self):
+        """The next label the stand-in sends is not a PDF (it is bought all the same)."""
+        raise NotImplementedError
+
+    def assert_cancelled(self, number, picking):
+        raise NotImplementedError
+
+    def retry_after_lost_label(self, picking):
+        """Retry once the label bought was lost (a time-out, a label that is not a PDF)."""
+        picking.action_oms_retry_carrier()
+        self.assertEqual(picking.state, "done", picking.oms_carrier_error)
+        self.assertTrue(self.label_of(picking))
 
     # --- tests ------------------------------------------------------------------------------------------------------
 

@@ -161,6 +161,33 @@ def test_a_label_outside_the_eu_without_customs_lines_is_refused_before_calling(
     assert correos.registrations == []
 
 
+def test_a_label_to_the_canary_islands_carries_customs_lines_and_the_contract_numbers(correos):
+    las_palmas = Address("Nayra Santana", street="Calle Triana 60", city="Las Palmas de Gran Canaria", zip="35002",
+                         country_code="ES", phone="+34 628 000 111")  # fmt: skip
+    shipment = replace(TO_SWITZERLAND, recipient=las_palmas, customs=TO_SWITZERLAND.customs[:1])
+    with pytest.raises(CarrierError, match="no customs lines"):
+        client(correos).create_label(replace(shipment, customs=()))
+    label = client(correos, contract_number="54000123", customer_number="81234567").create_label(shipment)
+    assert pages(label.pdf) == 1
+    sent = correos.last("PreregistroEnvio")
+    assert (text_of(sent, "Destinatario/CP"), text_of(sent, "Envio/CodProducto")) == ("35002", "S0132")
+    lines = all_of(sent, "Envio/Aduana/DescAduanera/DATOSADUANA")
+    assert [(text_of(line, "NTarifario"), text_of(line, "PaisOrigen")) for line in lines] == [("610910", "PT")]
+    assert (text_of(sent, "NumContrato"), text_of(sent, "NumCliente")) == ("54000123", "81234567")
+
+
+def test_ceuta_needs_customs_lines_and_tenerife_from_gran_canaria_none(correos):
+    ceuta = Address("Ahmed Benali", street="Paseo del Revellin 10", city="Ceuta", zip="51001", country_code="ES")
+    with pytest.raises(CarrierError, match="no customs lines"):
+        client(correos).create_label(replace(ONE_PARCEL, recipient=ceuta))
+    assert correos.registrations == []
+    gran_canaria = replace(WAREHOUSE, city="Telde", zip="35200")
+    tenerife = Address("Pedro Diaz", street="Calle Castillo 12", city="Santa Cruz de Tenerife", zip="38002",
+                       country_code="ES")  # fmt: skip
+    client(correos).create_label(replace(ONE_PARCEL, sender=gran_canaria, recipient=tenerife))
+    assert all_of(correos.last("PreregistroEnvio"), "Envio/Aduana") == []
+
+
 def test_a_cancelled_label_is_cancelled_at_correos_and_an_admitted_one_is_refused(correos):
     correos_client = client(correos)
     label = correos_client.create_label(THREE_PARCELS)

@@ -2,6 +2,7 @@
 
 import io
 import json
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -85,6 +86,11 @@ def sent_body(dhl, path: str) -> dict:
 
 def pages(pdf: bytes) -> int:
     return len(PyPDF2.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def page_size(pdf: bytes) -> tuple[int, int]:
+    box = PyPDF2.PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))
 
 
 # --- rates ------------------------------------------------------------------------------------------------------
@@ -188,6 +194,43 @@ def test_a_shipment_leaving_the_eu_carries_its_customs_lines_and_the_commercial_
     assert content["exportDeclaration"]["invoice"]["number"] == "WH/OUT/00042"
 
 
+def test_a_label_on_a4_paper_asks_dhl_for_its_a4_template(dhl):
+    assert page_size(client(dhl).create_label(shipment(service="N")).pdf) == (298, 420)  # A6 by default
+    label = client(dhl, paper_size="A4").create_label(replace(shipment(service="N"), reference="WH/OUT/00043"))
+    assert page_size(label.pdf) == (595, 842)
+    options = sent_body(dhl, "/shipments")["outputImageProperties"]["imageOptions"]
+    assert options[0] == {"typeCode": "label", "templateName": "ECOM26_84_A4_001", "isRequested": True}
+    with pytest.raises(CarrierError, match="either A6 or A4"):
+        client(dhl, paper_size="Letter")
+
+
+def test_a_ddp_shipment_is_declared_with_duties_paid_by_the_shipper(dhl):
+    client(dhl, incoterm="DDP").create_label(shipment(LONDON, (Parcel(1.4, 30, 25, 10),), service="P", customs=CUSTOMS))
+    body = sent_body(dhl, "/shipments")
+    assert body["content"]["incoterm"] == "DDP"
+    assert body["valueAddedServices"] == [{"serviceCode": "DD"}]
+    # Inside the EU there are no duties to pay.
+    client(dhl, incoterm="DDP").create_label(replace(shipment(service="N"), reference="WH/OUT/00043"))
+    assert "valueAddedServices" not in sent_body(dhl, "/shipments")
+    with pytest.raises(CarrierError, match="either DAP or DDP"):
+        client(dhl, incoterm="EXW")
+
+
+def test_a_shipment_to_the_canary_islands_is_dutiable_with_its_customs_lines(dhl):
+    las_palmas = Address("Nayra Santana", street="Calle Triana 60", city="Las Palmas de Gran Canaria", zip="35002",
+                         country_code="ES", phone="+34 628 000 111")  # fmt: skip
+    with pytest.raises(CarrierError, match="needs customs lines"):
+        client(dhl).create_label(shipment(las_palmas, service="P"))
+    label = client(dhl).create_label(shipment(las_palmas, service="P", customs=CUSTOMS))
+    assert [name for name, _pdf in label.documents] == ["commercial_invoice.pdf"]
+    content = sent_body(dhl, "/shipments")["content"]
+    assert content["isCustomsDeclarable"] is True
+    assert [line["commodityCodes"][0]["value"] for line in content["exportDeclaration"]["lineItems"]] == [
+        "69120021",
+        "63026000",
+    ]
+
+
 def test_a_shipment_leaving_the_eu_without_customs_lines_is_refused_before_buying(dhl):
     with pytest.raises(CarrierError, match="leaving the EU customs union needs customs lines") as error:
         client(dhl).create_label(shipment(LONDON, service="P"))
@@ -271,12 +314,17 @@ def test_tracking_an_unknown_waybill_says_dhl_has_no_data(dhl):
 
 
 def test_cancelling_a_label_cancels_the_pickup_booked_with_it(dhl):
-    dhl_client = client(dhl, pickup={"closeTime": "18:00", "location": "reception"})
+    dhl_client = client(dhl, pickup={"closeTime": "18:00", "location": "reception"}, requestor_name="Ana Gil")
     label = dhl_client.create_label(shipment(service="N"))
     assert label.shipment_id.startswith("MAD")
+    assert sent_body(dhl, "/shipments")["pickup"] == {
+        "isRequested": True,
+        "closeTime": "18:00",
+        "location": "reception",
+    }
     dhl_client.cancel(label)
     assert dhl.pickups[label.shipment_id] == "cancelled"
-    assert dhl.calls("DELETE", f"/pickups/{label.shipment_id}")[0].query["requestorName"] == "Warehouse"
+    assert dhl.calls("DELETE", f"/pickups/{label.shipment_id}")[0].query["requestorName"] == "Ana Gil"
     with pytest.raises(CarrierError, match="Pickup already cancelled or completed"):
         dhl_client.cancel(label)
 

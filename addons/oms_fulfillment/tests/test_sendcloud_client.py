@@ -58,6 +58,11 @@ def page_count(pdf: bytes) -> int:
     return len(PyPDF2.PdfReader(io.BytesIO(pdf)).pages)
 
 
+def page_sizes(pdf: bytes) -> set[tuple[int, int]]:
+    boxes = [page.mediabox for page in PyPDF2.PdfReader(io.BytesIO(pdf)).pages]
+    return {(round(float(box.width)), round(float(box.height))) for box in boxes}
+
+
 def test_the_connection_test_says_the_keys_are_accepted(sendcloud):
     assert "keys are accepted" in client(sendcloud).test_connection()
 
@@ -98,6 +103,19 @@ def test_a_label_for_one_parcel_is_a_one_page_pdf_with_its_tracking_number(sendc
     assert body["external_reference_id"] == "oms-WH/OUT/00042"
     assert body["total_order_price"] == {"value": "89.90", "currency": "EUR"}
     assert body["ship_with"]["properties"]["shipping_option_code"] == "gls_es:business_parcel/home_delivery"
+
+
+def test_labels_on_a4_paper_are_printed_on_a4_by_sendclouds_documents_endpoint(sendcloud):
+    assert page_sizes(client(sendcloud).create_label(CHOSEN).pdf) == {(298, 420)}  # A6, inline in the answer
+    assert not sendcloud.calls("GET", "/parcels/")
+    a4 = client(sendcloud, paper_size="A4")
+    assert page_sizes(a4.create_label(replace(CHOSEN, reference="WH/OUT/00050")).pdf) == {(595, 842)}
+    label = a4.create_label(replace(THREE_PARCELS, reference="WH/OUT/00051"))
+    assert page_count(label.pdf) == 3 and page_sizes(label.pdf) == {(595, 842)}
+    downloads = [call.path for call in sendcloud.calls("GET", "/parcels/")]
+    assert len(downloads) == 4 and all(path.endswith("/documents/label") for path in downloads)
+    with pytest.raises(CarrierError, match="either A6 or A4"):
+        client(sendcloud, paper_size="A3")
 
 
 def test_three_parcels_get_three_tracking_numbers_and_one_pdf_with_three_pages(sendcloud):

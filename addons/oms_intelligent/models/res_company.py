@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools import keep_column_defaults
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -67,3 +69,8 @@ class ResCompany(models.Model):
     oms_customer_value_date = fields.Datetime(
         "Customer Values Computed On", readonly=True, help="When the daily cron last recomputed the customer values."
     )
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        keep_column_defaults(self, ("oms_reorder_max_rule",))
+        return result

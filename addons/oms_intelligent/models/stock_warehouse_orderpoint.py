@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import keep_column_defaults
+
 FORECAST_METHODS = [
     ("none", "No history"),
     ("ses", "Simple exponential smoothing"),
@@ -63,6 +65,11 @@ class StockWarehouseOrderpoint(models.Model):
     oms_forecast_daily = fields.Json("Daily Forecast", readonly=True, copy=False)
     oms_warning = fields.Char("Forecast Warning", readonly=True, copy=False)
     oms_history_ids = fields.One2many("oms.orderpoint.history", "orderpoint_id", string="Recomputations")
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        keep_column_defaults(self, ("oms_reorder_mode",))
+        return result
 
     @api.constrains("oms_service_level")
     def _check_oms_service_level(self):

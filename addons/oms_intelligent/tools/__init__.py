@@ -1,0 +1,1 @@
+from .column_defaults import keep_column_defaults
