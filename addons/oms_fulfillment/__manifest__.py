@@ -46,9 +46,9 @@
         "views/oms_fulfillment_menus.xml",
     ],
     "demo": [
+        "demo/stock_package_type_demo.xml",
         "demo/delivery_carrier_demo.xml",
         "demo/oms_picking_demo.xml",
-        "demo/stock_package_type_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -11,6 +11,8 @@ from ..services.platforms.staged import PLATFORM_LABELS
 
 _logger = logging.getLogger(__name__)
 
+TRACKING_NUMBER_TOKEN = "<shipmenttrackingnumber>"  # where a carrier's tracking_url takes the number (Odoo's)
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -92,11 +94,14 @@ class StockPicking(models.Model):
         self.ensure_one()
         connector = channel._get_connector()
         if channel.platform == "oms":
+            pages = self._oms_tracking_pages()
+            numbers = [number.strip() for number in self.carrier_tracking_ref.split(",") if number.strip()]
             connector.push_tracking(
                 self.sale_id.oms_channel_ref,
                 self.carrier_id.name or "",
                 self.carrier_tracking_ref,
-                self.carrier_tracking_url or "",
+                pages["tracking_url"] or next(iter(dict(pages["parcel_urls"]).values()), ""),
+                tracking_numbers=numbers,
             )
             return None
         return connector.push_shipment(self._oms_shipment())
@@ -127,8 +132,32 @@ class StockPicking(models.Model):
             carrier=self.carrier_id.name or "",
             lines=lines,
             complete=self._oms_order_shipped_whole(),
-            tracking_url=self.carrier_tracking_url or None,
+            **self._oms_tracking_pages(),
         )
+
+    def _oms_tracking_pages(self):
+        """The carrier's tracking pages of this delivery: {"tracking_url": the whole shipment's, "parcel_urls":
+        ((number, its own page), ...)}. Odoo's carriers of several parcels give a JSON list of (number, page); a
+        carrier's page template filled with every number at once (Odoo's fixed and rule-based carriers) is filled
+        with each parcel's number instead."""
+        self.ensure_one()
+        pairs = self.get_multiple_carrier_tracking()
+        if isinstance(pairs, list):
+            parcel_urls = tuple(
+                (str(pair[0]), str(pair[1])) for pair in pairs if isinstance(pair, list | tuple) and len(pair) == 2
+            )
+            return {"tracking_url": None, "parcel_urls": parcel_urls}
+        url = self.carrier_tracking_url or None
+        numbers = [number.strip() for number in (self.carrier_tracking_ref or "").split(",") if number.strip()]
+        template = self.carrier_id.tracking_url or ""
+        if (
+            len(numbers) > 1
+            and TRACKING_NUMBER_TOKEN in template
+            and url == template.replace(TRACKING_NUMBER_TOKEN, self.carrier_tracking_ref)
+        ):
+            parcel_urls = tuple((number, template.replace(TRACKING_NUMBER_TOKEN, number)) for number in numbers)
+            return {"tracking_url": None, "parcel_urls": parcel_urls}
+        return {"tracking_url": url, "parcel_urls": ()}
 
     def _oms_order_shipped_whole(self):
         """Whether every deliverable line of this delivery's order has now shipped in full: the first parcel of an

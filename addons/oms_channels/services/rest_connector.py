@@ -5,7 +5,8 @@
                                                      -> {"orders": [...], "page": n, "next_page": n + 1 | null}
          orders updated strictly after since, sorted by updated_at then external_id
     POST /stock {"items": [{"sku": "OMS-001", "quantity": 12.0}]}  -> {"updated": <count>}
-    POST /orders/<external_id>/shipments {"carrier", "tracking_number", "tracking_url"}
+    POST /orders/<external_id>/shipments {"carrier", "tracking_number", "tracking_numbers", "tracking_url"}
+         tracking_number as Odoo keeps it (the parcels' numbers comma-separated), tracking_numbers each parcel's
 
 Every call carries ``Authorization: Bearer <api_key>``. Neither the key nor the base URL (manager-only, it may hold
 a token) appears in messages or logs, even when the marketplace echoes them.
@@ -104,9 +105,19 @@ class RestConnector:
         return updated
 
     def push_tracking(
-        self, external_id: str, carrier: str, tracking_number: str, tracking_url: str | None = None
+        self,
+        external_id: str,
+        carrier: str,
+        tracking_number: str,
+        tracking_url: str | None = None,
+        tracking_numbers: list[str] | None = None,
     ) -> None:
-        payload = {"carrier": carrier, "tracking_number": tracking_number, "tracking_url": tracking_url}
+        payload = {
+            "carrier": carrier,
+            "tracking_number": tracking_number,
+            "tracking_numbers": list(tracking_numbers or [tracking_number]),
+            "tracking_url": tracking_url or None,
+        }
         path = f"/orders/{quote(str(external_id), safe='')}/shipments"
         self._call("POST", path, json={key: value for key, value in payload.items() if value is not None})
 

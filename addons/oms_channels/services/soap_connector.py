@@ -102,8 +102,14 @@ class SoapConnector:
         raise ConnectorConfigurationError("this EDI partner does not accept stock updates")
 
     def push_tracking(
-        self, external_id: str, carrier: str, tracking_number: str, tracking_url: str | None = None
+        self,
+        external_id: str,
+        carrier: str,
+        tracking_number: str,
+        tracking_url: str | None = None,
+        tracking_numbers: list[str] | None = None,
     ) -> None:
+        # ConfirmShipment takes one tracking number: the parcels' numbers go comma-separated, as Odoo keeps them.
         self._call(
             "ConfirmShipment",
             externalId=external_id,

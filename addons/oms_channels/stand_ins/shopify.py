@@ -288,7 +288,7 @@ class LocalShopify(ShopifyReads, OrdersServed, LocalJsonServer):
         ):
             error = {"field": ["fulfillment"], "message": "lineItemsByFulfillmentOrder is required"}
             return _mutation("fulfillmentCreate", {"fulfillment": None, "userErrors": [error]})
-        errors = self.take_fulfilled(groups)
+        errors = _tracking_errors(data.get("trackingInfo")) or self.take_fulfilled(groups)
         if errors:
             return _mutation("fulfillmentCreate", {"fulfillment": None, "userErrors": errors})
         with self.lock:
@@ -317,6 +317,21 @@ class LocalShopify(ShopifyReads, OrdersServed, LocalJsonServer):
 
 
 # --- helpers --------------------------------------------------------------------------------------------------------
+
+
+def _tracking_errors(tracking) -> list[dict]:
+    """FulfillmentTrackingInput's rules (shopify.dev): ``number`` or ``numbers``, ``url`` or ``urls``, never both;
+    a ``url`` with its ``number``, ``urls`` with ``numbers``, matched by position (one page per number)."""
+    if not isinstance(tracking, dict):
+        return []
+    wrong = None
+    if "number" in tracking and "numbers" in tracking or "url" in tracking and "urls" in tracking:
+        wrong = "Provide either the single or the list form of the tracking number and url, not both."
+    elif "url" in tracking and "number" not in tracking or "urls" in tracking and "numbers" not in tracking:
+        wrong = "A tracking url needs its tracking number."
+    elif "urls" in tracking and len(tracking["urls"] or []) != len(tracking["numbers"] or []):
+        wrong = "Tracking urls are matched to the tracking numbers by position: give one url per number."
+    return [{"field": ["fulfillment", "trackingInfo"], "message": wrong}] if wrong else []
 
 
 def _graphql_error(message: str, code: str = "INVALID_VARIABLE") -> Response:

@@ -206,6 +206,22 @@ class TestChannelIntake(ChannelCase):
         self.assertEqual(body["tracking_number"], "TRK123456")
         self.assertEqual(body["carrier"], "Test Courier")
 
+    def test_every_parcels_number_and_the_first_page_reach_the_oms_schema_channel(self):
+        self.carrier.tracking_url = "https://track.example.com/t/<shipmenttrackingnumber>"
+        self.env["stock.quant"]._update_available_quantity(self.kettle, self.warehouse.lot_stock_id, 5)
+        self.market.add_order(self.order("MK-PARCELS"))
+        self.channel._sync_orders()
+        picking = self.staging("MK-PARCELS").sale_order_id.picking_ids
+        picking.write({"carrier_id": self.carrier.id, "carrier_tracking_ref": "PCL-1,PCL-2"})
+        picking.move_ids.quantity = 2
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertTrue(picking.oms_tracking_pushed)
+        _external_id, body = self.market.shipments[-1]
+        self.assertEqual(body["tracking_number"], "PCL-1,PCL-2", "as before: Odoo's value")
+        self.assertEqual(body["tracking_numbers"], ["PCL-1", "PCL-2"])
+        self.assertEqual(body["tracking_url"], "https://track.example.com/t/PCL-1", "a working page, not PCL-1,PCL-2")
+
     def test_imported_orders_are_routed_by_the_channel_strategy(self):
         strategy = self.env["oms.routing.strategy"].create(
             {"name": "Channel strategy", "company_id": self.company.id, "split_policy": "never"}

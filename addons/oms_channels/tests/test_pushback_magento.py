@@ -88,6 +88,18 @@ class TestMagentoPushback(PlatformChannelCase):
         )
         self.assertEqual(self.stand_in.order(ORDER)["state"], "complete", "everything has shipped")
 
+    def test_a_label_of_three_parcels_is_one_shipment_with_a_track_per_parcel(self):
+        quants = self.env["stock.quant"]
+        quants._update_available_quantity(self.kettle, self.warehouse.lot_stock_id, 1)
+        quants._update_available_quantity(self.lamp, self.warehouse.lot_stock_id, 2)
+        order = self.magento_order()
+        picking = self.deliver(order.picking_ids, {self.kettle: 1, self.lamp: 2}, tracking="PCL-1, PCL-2,PCL-3")
+        self.assertTrue(picking.oms_tracking_pushed, picking.message_ids.mapped("body"))
+        self.assertEqual(len(self.stand_in.shipments), 1)
+        tracks = self.stand_in.shipments[-1][1]["tracks"]
+        self.assertEqual([track["track_number"] for track in tracks], ["PCL-1", "PCL-2", "PCL-3"])
+        self.assertEqual({(track["title"], track["carrier_code"]) for track in tracks}, {("Test Courier", "custom")})
+
     def test_a_credit_note_becomes_one_credit_memo(self):
         order = self.magento_order()
         invoice = order._create_invoices()

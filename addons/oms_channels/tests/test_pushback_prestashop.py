@@ -68,6 +68,16 @@ class TestPrestashopPushback(PlatformChannelCase):
             [(ORDER, "4")],
         )
 
+    def test_a_label_of_three_parcels_puts_the_first_parcels_number_on_the_order_carrier(self):
+        self.env["stock.quant"]._update_available_quantity(self.kettle, self.warehouse.lot_stock_id, 2)
+        self.env["stock.quant"]._update_available_quantity(self.lamp, self.warehouse.lot_stock_id, 1)
+        order = self.prestashop_order()
+        picking = self.deliver(order.picking_ids, {self.kettle: 2, self.lamp: 1}, tracking="PCL-1,PCL-2,PCL-3")
+        self.assertTrue(picking.oms_tracking_pushed, picking.message_ids.mapped("body"))
+        self.assertEqual(
+            [(row.id, row.fields["tracking_number"]) for row in self.stand_in.carrier_updates], [(201, "PCL-1")]
+        )
+
     def test_a_refund_says_to_make_it_in_the_prestashop_back_office(self):
         order = self.prestashop_order()
         invoice = order._create_invoices()

@@ -90,6 +90,34 @@ class TestShopifyPushback(PlatformChannelCase):
         self.assertEqual([item["quantity"] for item in items], [1])
         self.assertEqual(self.stand_in.fulfillments[-1]["trackingInfo"]["number"], "TRK-2")
 
+    def test_a_label_of_three_parcels_gives_shopify_every_number_and_its_page(self):
+        self.carrier.tracking_url = "https://track.example.com/t/<shipmenttrackingnumber>"
+        quants = self.env["stock.quant"]
+        quants._update_available_quantity(self.kettle, self.warehouse.lot_stock_id, 2)
+        quants._update_available_quantity(self.lamp, self.warehouse.lot_stock_id, 1)
+        order = self.shopify_order()
+        picking = self.deliver(order.picking_ids, {self.kettle: 2, self.lamp: 1}, tracking="PCL-1,PCL-2,PCL-3")
+        self.assertTrue(picking.oms_tracking_pushed, picking.message_ids.mapped("body"))
+        self.assertEqual(
+            self.stand_in.fulfillments[-1]["trackingInfo"],
+            {
+                "company": "Test Courier",
+                "numbers": ["PCL-1", "PCL-2", "PCL-3"],
+                "urls": [f"https://track.example.com/t/PCL-{n}" for n in (1, 2, 3)],
+            },
+        )
+
+    def test_one_parcel_reaches_shopify_with_its_number_and_page(self):
+        self.carrier.tracking_url = "https://track.example.com/t/<shipmenttrackingnumber>"
+        self.env["stock.quant"]._update_available_quantity(self.kettle, self.warehouse.lot_stock_id, 2)
+        self.env["stock.quant"]._update_available_quantity(self.lamp, self.warehouse.lot_stock_id, 1)
+        order = self.shopify_order()
+        self.deliver(order.picking_ids, {self.kettle: 2, self.lamp: 1}, tracking="PCL-9")
+        self.assertEqual(
+            self.stand_in.fulfillments[-1]["trackingInfo"],
+            {"company": "Test Courier", "number": "PCL-9", "url": "https://track.example.com/t/PCL-9"},
+        )
+
     def test_a_delivery_without_tracking_reaches_shopify_only_with_its_number(self):
         quants = self.env["stock.quant"]
         quants._update_available_quantity(self.kettle, self.warehouse.lot_stock_id, 2)

@@ -80,6 +80,25 @@ class TestWooCommercePushback(PlatformChannelCase):
         self.assertIn("TRK-2", self.stand_in.notes[-1][1]["note"])
         self.assertEqual(self.stand_in.order_updates, [(ORDER, {"status": "completed"})])
 
+    def test_a_label_of_three_parcels_is_one_note_naming_every_number_and_page(self):
+        self.carrier.tracking_url = "https://track.example.com/t/<shipmenttrackingnumber>"
+        quants = self.env["stock.quant"]
+        quants._update_available_quantity(self.kettle, self.warehouse.lot_stock_id, 2)
+        quants._update_available_quantity(self.lamp, self.warehouse.lot_stock_id, 2)
+        order = self.woocommerce_order()
+        picking = self.deliver(order.picking_ids, {self.kettle: 2, self.lamp: 2}, tracking="PCL-1,PCL-2,PCL-3")
+        self.assertTrue(picking.oms_tracking_pushed, picking.message_ids.mapped("body"))
+        self.assertEqual(len(self.stand_in.notes), 1)
+        note = self.stand_in.notes[-1][1]["note"]
+        self.assertIn("Tracking number PCL-1, PCL-2, PCL-3 (", note)
+        for number in ("PCL-1", "PCL-2", "PCL-3"):
+            self.assertIn(f"https://track.example.com/t/{number}", note)
+        # Pushed again (the status update had failed): the customer is not told twice.
+        picking.oms_tracking_pushed = False
+        self.env["stock.picking"]._cron_push_tracking()
+        self.assertTrue(picking.oms_tracking_pushed)
+        self.assertEqual(len(self.stand_in.notes), 1)
+
     def test_a_credit_note_is_refunded_on_woocommerce_once(self):
         order = self.woocommerce_order()
         invoice = order._create_invoices()

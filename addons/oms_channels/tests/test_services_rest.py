@@ -147,10 +147,18 @@ def test_push_tracking_reaches_the_marketplace(market):
     market.add_orders([make_order("MK-1"), make_order("MK 2/B")])
     shop = connector(market)
     shop.push_tracking("MK-1", "SEUR", "1Z999", "https://track.example/1Z999")
-    shop.push_tracking("MK 2/B", "Correos", "PK123", None)
+    shop.push_tracking("MK 2/B", "Correos", "PK123,PK124", None, tracking_numbers=["PK123", "PK124"])
     assert market.shipments == [
-        ("MK-1", {"carrier": "SEUR", "tracking_number": "1Z999", "tracking_url": "https://track.example/1Z999"}),
-        ("MK 2/B", {"carrier": "Correos", "tracking_number": "PK123"}),
+        (
+            "MK-1",
+            {
+                "carrier": "SEUR",
+                "tracking_number": "1Z999",
+                "tracking_numbers": ["1Z999"],
+                "tracking_url": "https://track.example/1Z999",
+            },
+        ),
+        ("MK 2/B", {"carrier": "Correos", "tracking_number": "PK123,PK124", "tracking_numbers": ["PK123", "PK124"]}),
     ]
 
 

@@ -29,6 +29,7 @@ from . import stock_picking_tracking
 from . import stock_picking_boxes
 from . import stock_picking_box_packages
 from . import stock_picking_scan
+from . import stock_picking_pack_label
 from . import stock_picking_pack_screen
 from . import stock_picking_return
 from . import stock_picking_batch

@@ -1,3 +1,5 @@
+import json
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 
@@ -163,11 +165,18 @@ class DeliveryCarrier(models.Model):
         return label.tracking_number
 
     def _oms_get_tracking_link(self, picking):
-        if picking.oms_tracking_link and picking.carrier_tracking_ref:
+        """The carrier's page of the shipment when it gave one with the label, else the carrier's Tracking Link
+        filled with the number: with several parcels, Odoo's JSON list of [number, page], one page per parcel
+        (which the delivery's Tracking button lists)."""
+        numbers = [number.strip() for number in (picking.carrier_tracking_ref or "").split(",") if number.strip()]
+        if not numbers:
+            return False
+        if picking.oms_tracking_link:
             return picking.oms_tracking_link
-        if self.tracking_url and picking.carrier_tracking_ref:
-            return self.tracking_url.replace("<shipmenttrackingnumber>", picking.carrier_tracking_ref)
-        return False
+        if not self.tracking_url:
+            return False
+        pages = [[number, self.tracking_url.replace("<shipmenttrackingnumber>", number)] for number in numbers]
+        return pages[0][1] if len(pages) == 1 else json.dumps(pages)
 
     def _oms_cancel_shipment(self, pickings):
         """Cancel the labels at the carrier; the next label of a delivery then gets a new reference. A carrier

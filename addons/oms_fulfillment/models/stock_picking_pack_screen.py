@@ -114,6 +114,7 @@ class StockPicking(models.Model):
             "scanned_total": sum(line["scanned"] for line in scannable),
             "demand_total": sum(line["demand"] for line in scannable),
             "lines": lines,
+            "shipping": self._oms_pack_shipping(),
         }
 
     def oms_scan(self, barcode):

@@ -7,6 +7,8 @@ from . import test_reports
 from . import test_packing
 from . import test_pack_scan
 from . import test_pack_screen_ui
+from . import test_pack_screen_label
+from . import test_pack_screen_label_ui
 from . import test_returns
 from . import test_returns_portal
 from . import test_returns_provider

@@ -28,6 +28,15 @@ class TestCarrierLabels(CarrierCase):
         self.assertEqual(self.rest_server.shipments["RST000001"]["shipment"]["reference"], picking.name)
         self.assertEqual(picking.carrier_tracking_url, "https://track.example.com/rest/RST000001")
 
+    def test_the_tracking_button_of_a_delivery_of_two_parcels_lists_each_parcels_page(self):
+        picking = self.delivery(carrier=self.rest)
+        picking.carrier_tracking_ref = "RST000001,RST000002"
+        action = picking.open_website_url()
+        self.assertEqual(action["name"], "Display tracking links", "a list of pages, not one broken page")
+        listed = picking.message_ids[0].body
+        self.assertIn('href="https://track.example.com/rest/RST000001"', listed)
+        self.assertIn('href="https://track.example.com/rest/RST000002"', listed)
+
     def test_validating_a_delivery_buys_its_soap_label_and_waits_for_the_carrier_to_deliver(self):
         picking = self.delivery(carrier=self.soap)
         self.assertIs(self.validate(picking), True)

@@ -88,3 +88,21 @@ class TestDemoCarriers(TransactionCase):
             self.assertTrue(carrier.oms_service_url.startswith("http://127.0.0.1:"), carrier.name)
             self.assertEqual(carrier.company_id, self.company)
             self.assertGreater(carrier.oms_transit_days, 0)
+
+    def test_sendcloud_dhl_express_and_correos_wait_archived_for_the_merchants_account(self):
+        carriers = (
+            self.env.ref("oms_fulfillment.carrier_sendcloud")
+            | self.env.ref("oms_fulfillment.carrier_dhl_express")
+            | self.env.ref("oms_fulfillment.carrier_correos")
+        )
+        self.assertEqual(carriers.mapped("delivery_type"), ["oms_sendcloud", "oms_dhl_express", "oms_correos"])
+        for carrier in carriers:
+            self.assertFalse(carrier.active, carrier.name)
+            self.assertEqual(carrier.company_id, self.company, carrier.name)
+            self.assertEqual(carrier.oms_default_package_type_id.name, "Box M", carrier.name)
+            self.assertFalse(carrier.oms_api_secret, carrier.name)
+            # Test Connection names what the carrier's account lacks, without calling anyone.
+            result = carrier.action_oms_test_connection()
+            self.assertEqual(result["params"]["type"], "danger", carrier.name)
+            self.assertIn("Connection to", result["params"]["title"])
+        self.assertFalse(carriers[1].prod_environment, "DHL Express starts on its test environment")

@@ -46,7 +46,11 @@ class ShipmentLine:
 
 @dataclass(frozen=True, kw_only=True)
 class Shipment:
-    """A parcel that left, with its lines; ``complete``: every line of the order has now shipped."""
+    """A delivery that left, with its lines; ``complete``: every line of the order has now shipped.
+
+    ``tracking_number`` is Odoo's: the numbers of a label of several parcels, comma-separated (each platform takes
+    them as its API does, see ``tracking_numbers``); ``tracking_url`` the carrier's page of the whole shipment,
+    ``parcel_urls`` (number, page) of carriers giving one page per parcel."""
 
     order_external_id: str
     tracking_number: str
@@ -54,6 +58,23 @@ class Shipment:
     lines: tuple[ShipmentLine, ...]
     complete: bool
     tracking_url: str | None = None
+    parcel_urls: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def tracking_numbers(self) -> tuple[str, ...]:
+        """Every parcel's tracking number, in the carrier's order, without repeats."""
+        numbers = (number.strip() for number in (self.tracking_number or "").split(","))
+        return tuple(dict.fromkeys(number for number in numbers if number))
+
+    def url_of(self, number: str) -> str | None:
+        """The page where one parcel is tracked: its own, else the shipment's."""
+        return dict(self.parcel_urls).get(number) or self.tracking_url
+
+    @property
+    def main_url(self) -> str | None:
+        """One page for the whole delivery, for platforms taking one: the shipment's, else its first parcel's."""
+        numbers = self.tracking_numbers
+        return self.tracking_url or (self.url_of(numbers[0]) if numbers else None)
 
 
 @dataclass(frozen=True, kw_only=True)

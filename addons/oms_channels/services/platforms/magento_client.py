@@ -23,8 +23,8 @@
   writes it as given. A level without a location sets the product's single stock item (``PUT
   V1/products/<sku>/stockItems/<item id>``, the id read from ``GET V1/stockItems/<sku>``): without MSI, Magento lowers
   that quantity when an order is placed and keeps no reservations, so the OMS's promise is the right number there.
-- **Shipments**: ``POST V1/order/<id>/ship`` with the shipment's lines and its track (never without a tracking
-  number); Magento completes an invoiced order itself once everything has shipped.
+- **Shipments**: ``POST V1/order/<id>/ship`` with the shipment's lines and a track per parcel (never without a
+  tracking number); Magento completes an invoiced order itself once everything has shipped.
 - **Refunds pushed**: an offline credit memo, ``POST V1/order/<id>/refund``, the credit note's key in its comment
   (``[OMS refund <key>]``), looked for among the order's credit memos first, so that a refund is made once. Magento
   computes the items' amounts from the order; the shipping argument is sent excluding tax (Magento's default
@@ -200,17 +200,19 @@ class MagentoClient:
     # --- shipments --------------------------------------------------------------------------------------------------
 
     def push_shipment(self, shipment: Shipment) -> str:
-        if not (shipment.tracking_number or "").strip():
+        if not shipment.tracking_numbers:
             raise ValueError("a shipment is pushed to Magento only with its tracking number")
         carrier = (shipment.carrier or "").strip()
+        # One track per parcel: Magento lists each number on the shipment and in the customer's e-mail.
         body = {
             "items": item_quantities(shipment.lines),
             "tracks": [
                 {
-                    "track_number": shipment.tracking_number.strip(),
+                    "track_number": number,
                     "title": carrier or "Carrier",
                     "carrier_code": MAGENTO_CARRIERS.get(carrier.lower(), "custom"),
                 }
+                for number in shipment.tracking_numbers
             ],
             "notify": True,
         }

@@ -7,7 +7,8 @@ Orders are pulled by ``prestashop_orders.OrderSync``. What PrestaShop cannot tak
 - **Partial shipments**: PrestaShop keeps one tracking number per order carrier, not per parcel. Each shipment puts
   its own tracking number on the order's carrier (the latest parcel's replaces the earlier one, which stays in Odoo)
   and PrestaShop mails the customer its link; the order goes to the shipped state only with the shipment that
-  completes it.
+  completes it. A label of several parcels puts its first parcel's number: the field holds one (64 characters),
+  which PrestaShop puts in the carrier's tracking URL.
 - **Refunds**: the webservice cannot write a credit slip's lines (``order_slip_details`` has no setter) and moves no
   money, so :meth:`PrestashopClient.push_refund` creates nothing and says to make the refund in the back office
   (``Orders > the order > Partial refund``); the slip made there comes back with the next pull as the order's refund.
@@ -169,7 +170,7 @@ class PrestashopClient:
     def push_shipment(self, shipment: Shipment) -> str:
         """The tracking number on the order's carrier (and its mail to the customer); the shipped state when the
         shipment completes the order. Both skipped when already there, so a retried push changes nothing."""
-        if not (shipment.tracking_number or "").strip():
+        if not shipment.tracking_numbers:
             raise ValueError(f"order {shipment.order_external_id}: a shipment is pushed only with its tracking number")
         order_id = _digits(shipment.order_external_id, "order")
         params = {"display": "full", "filter[id_order]": f"[{order_id}]"}
@@ -177,7 +178,8 @@ class PrestashopClient:
         if not carriers:
             raise ConnectorConfigurationError(f"{PLATFORM} order {order_id} has no carrier to put the tracking on")
         carrier = min(carriers, key=lambda row: int(row.get("id") or 0))
-        tracking = shipment.tracking_number.strip()
+        # One number per order carrier, which PrestaShop's mail puts in the carrier's URL: the first parcel's.
+        tracking = shipment.tracking_numbers[0]
         if str(carrier.get("tracking_number") or "").strip() != tracking:
             fields = {name: value for name, value in carrier.items() if isinstance(value, str)}
             fields["tracking_number"] = tracking

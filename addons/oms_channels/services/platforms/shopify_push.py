@@ -6,7 +6,8 @@
   at most :data:`STOCK_BATCH` levels (Shopify takes at most 250 items in an input array; fewer keep the lookup
   query's cost under its single-query maximum).
 - Shipments: ``fulfillmentCreate`` on the order's open fulfillment orders, only the shipment's lines and quantities,
-  one call per assigned location (Shopify fulfils one location at a time), tracking always given.
+  one call per assigned location (Shopify fulfils one location at a time), tracking always given: every parcel's
+  number and page (``trackingInfo.numbers`` and ``urls``) when the label has several.
 - Refunds: ``refundCreate`` with the refund's key in its note, after looking for a refund already holding that key,
   so that a refund asked twice (a retry after a crash) is made once.
 """
@@ -103,7 +104,7 @@ def _user_error_subject(error: dict, skus: list[str]) -> str:
 
 def push_shipment(client, shipment) -> str:
     """The fulfillment's id (ids joined by commas when the lines ship from several Shopify locations)."""
-    if not (shipment.tracking_number or "").strip():
+    if not shipment.tracking_numbers:
         raise ValueError("A shipment is sent to Shopify only with its tracking number")
     order_id = gid("Order", shipment.order_external_id)
     what = f"the fulfillment orders of order {legacy_id(order_id)}"
@@ -116,9 +117,7 @@ def push_shipment(client, shipment) -> str:
     order = data.get("order")
     if not order:
         raise ConnectorConfigurationError(f"Shopify has no order {legacy_id(order_id)}")
-    tracking = {"number": shipment.tracking_number.strip(), "company": shipment.carrier}
-    if shipment.tracking_url:
-        tracking["url"] = shipment.tracking_url
+    tracking = tracking_info(shipment)
     ids = []
     for groups in _fulfillment_groups(order, shipment).values():
         fulfillment = {
@@ -139,6 +138,23 @@ def push_shipment(client, shipment) -> str:
         _refuse_user_errors(client, answer, f"the shipment {shipment.tracking_number} of order {legacy_id(order_id)}")
         ids.append(legacy_id((answer.get("fulfillment") or {}).get("id")))
     return ",".join(ids)
+
+
+def tracking_info(shipment) -> dict:
+    """``FulfillmentTrackingInput``: ``number`` and ``url`` for one parcel, ``numbers`` and ``urls`` (matched by
+    position, one page per number) for several; never both forms."""
+    numbers = list(shipment.tracking_numbers)
+    tracking = {"company": shipment.carrier}
+    if len(numbers) == 1:
+        tracking["number"] = numbers[0]
+        if shipment.url_of(numbers[0]):
+            tracking["url"] = shipment.url_of(numbers[0])
+        return tracking
+    tracking["numbers"] = numbers
+    urls = [shipment.url_of(number) for number in numbers]
+    if all(urls):
+        tracking["urls"] = urls
+    return tracking
 
 
 def _fulfillment_groups(order: dict, shipment) -> dict:

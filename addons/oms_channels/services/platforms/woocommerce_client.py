@@ -141,10 +141,10 @@ class WooCommerceClient:
         return woocommerce_stock.push_stock(self.http, levels)
 
     def push_shipment(self, shipment: Shipment) -> str:
-        if not (shipment.tracking_number or "").strip():
+        if not shipment.tracking_numbers:
             raise ValueError("a shipment without tracking number is not pushed to WooCommerce")
         order_id = _platform_id(shipment.order_external_id)
-        note_id = self._customer_note_naming(order_id, shipment.tracking_number.strip())
+        note_id = self._customer_note_naming(order_id, shipment.tracking_numbers[0])
         if note_id is None:
             body = {"note": self._shipment_note(order_id, shipment), "customer_note": True}
             answer = self.http.json(self.http.call("POST", f"/orders/{order_id}/notes", json=body), "the note")
@@ -165,11 +165,13 @@ class WooCommerceClient:
             f"{names.get(line.external_line_id, line.external_line_id)} × {_number(line.quantity)}"
             for line in shipment.lines
         )
+        numbers = shipment.tracking_numbers
+        pages = [shipment.tracking_url] if shipment.tracking_url else [shipment.url_of(number) for number in numbers]
         return self.shipment_note.format(
             carrier=shipment.carrier,
             lines=lines or "your order",
-            tracking_number=shipment.tracking_number.strip(),
-            link=f" ({shipment.tracking_url})" if shipment.tracking_url else "",
+            tracking_number=", ".join(numbers),
+            link=f" ({', '.join(pages)})" if all(pages) else "",
         )
 
     def _customer_note_naming(self, order_id: str, tracking_number: str) -> str | None:

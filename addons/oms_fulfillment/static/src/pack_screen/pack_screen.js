@@ -111,10 +111,27 @@ export class OmsPackScreen extends Component {
         this.focusInput();
     }
 
-    async validate() {
+    validate() {
+        return this.runPickingAction("button_validate");
+    }
+
+    buyLabel() {
+        return this.runPickingAction("action_oms_buy_label");
+    }
+
+    retryCarrier() {
+        return this.runPickingAction("action_oms_retry_carrier");
+    }
+
+    /**
+     * Validate, buy the label or retry the carrier. A wizard (backorder) or the documents to print are opened; the
+     * carrier's error is not a notification that goes away but stays on the screen, next to its Retry.
+     */
+    async runPickingAction(method) {
+        const hadLabel = Boolean(this.state.picking.shipping?.label);
         let result;
         try {
-            result = await this.orm.call("stock.picking", "button_validate", [[this.pickingId]]);
+            result = await this.orm.call("stock.picking", method, [[this.pickingId]]);
         } catch (error) {
             if (error instanceof RPCError && error.exceptionName === "odoo.exceptions.UserError") {
                 this.say("danger", error.data.message);
@@ -123,17 +140,29 @@ export class OmsPackScreen extends Component {
             }
             throw error;
         }
-        if (result && typeof result === "object") {
-            // A wizard (backorder) or the documents to print on validation.
-            await this.actionService.doAction(result, { onClose: () => this.afterValidate() });
+        const notification = result?.tag === "display_notification" ? result.params : null;
+        if (result && typeof result === "object" && !notification) {
+            await this.actionService.doAction(result, { onClose: () => this.afterAction({ hadLabel }) });
         }
-        await this.afterValidate();
+        await this.afterAction({ hadLabel, notification });
     }
 
-    async afterValidate() {
+    async afterAction({ hadLabel, notification = null }) {
         await this.load();
-        if (this.state.picking.state === "done") {
-            this.say("success", _t("%s is validated.", this.state.picking.name));
+        const { name, state, shipping } = this.state.picking;
+        if (shipping?.error) {
+            this.say(
+                "danger",
+                shipping.retry_validates
+                    ? _t("%s is not validated: the carrier could not create its label.", name)
+                    : _t("The carrier could not create the label of %s.", name)
+            );
+        } else if (notification) {
+            this.say(notification.type || "info", notification.message);
+        } else if (state === "done") {
+            this.say("success", _t("%s is validated.", name));
+        } else if (shipping?.label && !hadLabel) {
+            this.say("success", _t("Label bought: print it and stick it on the parcel."));
         }
         this.focusInput();
     }
