@@ -113,7 +113,9 @@ class DeliveryCarrier(models.Model):
             return {
                 "success": False,
                 "price": 0.0,
-                "error_message": self.env._("%(carrier)s gave no rate: %(error)s", carrier=self.name, error=error),
+                "error_message": self.env._(
+                    "%(carrier)s gave no rate: %(error)s", carrier=self.name, error=error.text(self.env._)
+                ),
                 "warning_message": False,
             }
         # Like Odoo's rule-based carriers: the price in the order's currency.
@@ -141,7 +143,7 @@ class DeliveryCarrier(models.Model):
                         "%(carrier)s could not create the label of %(picking)s: %(error)s",
                         carrier=self.name,
                         picking=picking.name,
-                        error=error,
+                        error=error.text(self.env._),
                     )
                 ) from None
             picking._oms_keep_label(self, label)
@@ -193,7 +195,7 @@ class DeliveryCarrier(models.Model):
                             "%(carrier)s did not cancel shipment %(number)s: %(error)s",
                             carrier=self.name,
                             number=number,
-                            error=error,
+                            error=error.text(self.env._),
                         )
                     )
                 except CarrierError as error:
@@ -202,7 +204,7 @@ class DeliveryCarrier(models.Model):
                             "%(carrier)s could not cancel shipment %(number)s: %(error)s",
                             carrier=self.name,
                             number=number,
-                            error=error,
+                            error=error.text(self.env._),
                         )
                     ) from None
                 if answer == "queued":

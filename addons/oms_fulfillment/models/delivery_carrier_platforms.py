@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError
 
-from ..services.carrier import CarrierError
+from ..services.carrier import CarrierError, user_text
 from ..services.carrier_correos import CorreosClient
 from ..services.carrier_dhl_express import DhlExpressClient
 from ..services.carrier_sendcloud import SendcloudClient
@@ -120,9 +120,9 @@ class DeliveryCarrier(models.Model):
             client = self._oms_client()
             if not hasattr(client, "test_connection"):
                 raise CarrierError(self.env._("this carrier's service has no connection test"), transient=False)
-            message, kind = client.test_connection(), "success"
+            message, kind = user_text(client.test_connection(), self.env._), "success"
         except CarrierError as error:
-            message, kind = str(error), "danger"
+            message, kind = error.text(self.env._), "danger"
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -45,7 +45,7 @@ class OmsReturnCarrier(models.Model):
         try:
             return carrier._oms_client().create_return(shipment)
         except CarrierError as error:
-            raise ReturnsProviderError(str(error), transient=error.transient) from None
+            raise ReturnsProviderError(error.text(self.env._), transient=error.transient) from None
 
     def _oms_return_status(self):
         """Where the returned parcel is (a ReturnStatus), asked of the returns carrier or the returns provider."""
@@ -56,7 +56,7 @@ class OmsReturnCarrier(models.Model):
         try:
             status = carrier._oms_tracking(self.provider_tracking_ref)
         except CarrierError as error:
-            raise ReturnsProviderError(str(error), transient=error.transient) from None
+            raise ReturnsProviderError(error.text(self.env._), transient=error.transient) from None
         return ReturnStatus(self.provider_tracking_ref, RETURN_STATUS[status.status], status.description)
 
     @api.model

@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..services.carrier import CarrierError, Label
+from ..services.carrier import CarrierError, Label, user_text
 from .delivery_carrier import OMS_CARRIER_TYPES
 
 
@@ -86,7 +86,7 @@ class StockPicking(models.Model):
                     picking.sudo().send_to_shipper()
             except (UserError, ValidationError, CarrierError) as error:
                 failed |= picking
-                picking._oms_carrier_failed(str(error), validating)
+                picking._oms_carrier_failed(user_text(error, self.env._), validating)
             else:
                 if picking.oms_carrier_error:
                     picking.write({"oms_carrier_error": False, "oms_carrier_error_on_validate": False})

@@ -4,7 +4,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount, format_date
 
-from ..services.carrier import CarrierError
+from ..services.carrier import CarrierError, user_text
 from ..services.rate_shopping import Quote, choose
 from .delivery_carrier import OMS_CARRIER_TYPES
 
@@ -125,10 +125,11 @@ class StockPicking(models.Model):
                 self, client, session["currencies"], session["rates"]
             )
         except (CarrierError, UserError, ValidationError) as error:
+            message = user_text(error, self.env._)
             if isinstance(error, CarrierError) and error.unreachable:
-                session["unreachable"][carrier.id] = {"picking": self.name, "error": str(error)}
-            values["error_message"] = str(error)
-            return Quote(carrier.id, carrier.name, None, None, error=str(error)), values
+                session["unreachable"][carrier.id] = {"picking": self.name, "error": message}
+            values["error_message"] = message
+            return Quote(carrier.id, carrier.name, None, None, error=message), values
         company = self.company_id
         price_company = currency._convert(price, company.currency_id, company, session["today"])
         eta = handover.eta(transit)

@@ -20,18 +20,73 @@ TRACKING_STATUSES = (PENDING, IN_TRANSIT, DELIVERED, EXCEPTION)
 DEFAULT_TIMEOUT = 10.0
 
 
+class Sentence(str):
+    """A sentence for a warehouse user, translatable without an Odoo environment: the English sentence itself (a
+    ``str``, for logs, plain tests and callers that want English), keeping its ``template`` with named placeholders
+    (``%(weight)s``) and their ``values``. A value that is a Sentence is translated with it; any other value (a
+    carrier's own words, a number, a reference) is shown as it is. :meth:`text` with the Odoo side's translation
+    function (``self.env._``) is the sentence in the user's language."""
+
+    template: str
+    values: dict
+
+    def __new__(cls, template: str, values: dict | None = None):
+        values = values or {}
+        sentence = super().__new__(cls, template % values if values else template)
+        sentence.template, sentence.values = template, values
+        return sentence
+
+    def text(self, translate=None) -> str:
+        values = {
+            key: value.text(translate) if isinstance(value, Sentence) else value for key, value in self.values.items()
+        }
+        if translate is None:
+            return self.template % values if values else self.template
+        return translate(self.template, **values) if values else translate(self.template)
+
+
+def _(template: str, **values) -> Sentence:
+    """A translatable sentence for a CarrierError: named ``_`` so that Odoo's extraction of the terms to translate
+    (it reads the calls of ``_`` in every Python file of the module) finds the template; the values stay apart.
+    The template is one literal string with named placeholders, and no value is an f-string (the extraction cannot
+    read a call that has one). A new sentence goes in ``i18n/oms_fulfillment.pot`` (Odoo's ``--i18n-export``) and
+    ``i18n/es.po``: ``tests/test_carrier_errors_i18n.py`` checks that every one is there, translated."""
+    return Sentence(template, values)
+
+
+def joined(sentences, separator: str = "; ") -> Sentence:
+    """Sentences (or plain words) one after the other, each translated on its own."""
+    values = {f"part{index}": sentence for index, sentence in enumerate(sentences)}
+    return Sentence(separator.join(f"%({key})s" for key in values), values)
+
+
 class CarrierError(Exception):
     """A carrier call failed. The message says why in words a warehouse user can act on, and never holds the
-    credentials. ``transient`` tells whether the same call may succeed later (timeouts, server errors) or whether
-    someone has to fix something first (credentials, address, weight). ``unreachable``: the carrier did not answer at
-    all (timeout, connection refused), so asking it again at once about another shipment would only wait again."""
+    credentials: a :class:`Sentence` (``_("...")``) so that the Odoo side shows it in the user's language with
+    :meth:`text`; ``str(error)`` is the English sentence. ``transient`` tells whether the same call may succeed later
+    (timeouts, server errors) or whether someone has to fix something first (credentials, address, weight).
+    ``unreachable``: the carrier did not answer at all (timeout, connection refused), so asking it again at once
+    about another shipment would only wait again."""
 
-    def __init__(self, message: str, *, transient: bool = True, status: int | None = None, unreachable: bool = False):
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, message: str | Sentence, *, transient: bool = True, status: int | None = None, unreachable: bool = False
+    ):
+        super().__init__(str(message))
+        self.sentence = message if isinstance(message, Sentence) else None  # None: words shown as they are
+        self.message = str(message)
         self.transient = transient or unreachable
         self.status = status
         self.unreachable = unreachable
+
+    def text(self, translate=None) -> str:
+        """The message in the language of ``translate`` (the Odoo side's ``self.env._``); English without it."""
+        return self.sentence.text(translate) if self.sentence else self.message
+
+
+def user_text(said, translate=None) -> str:
+    """What an answer or an error says, in the language of ``translate`` (the Odoo side's ``self.env._``): a
+    Sentence or a CarrierError's sentence translated; anything else (another error) as its own text."""
+    return said.text(translate) if isinstance(said, Sentence | CarrierError) else str(said)
 
 
 @dataclass(frozen=True)
@@ -178,6 +233,10 @@ def normalise_status(value) -> str:
     return aliases.get(word, IN_TRANSIT)
 
 
+# The sentences below are marked with _ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
+
+
 def parse_utc(value) -> datetime:
     """An ISO 8601 timestamp (or a datetime) -> naive UTC datetime, as Odoo stores them; naive values are UTC."""
     if isinstance(value, datetime):
@@ -186,13 +245,13 @@ def parse_utc(value) -> datetime:
         try:
             moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         except ValueError:
-            raise CarrierError(f"the carrier sent an unreadable date {str(value)[:40]!r}") from None
+            raise CarrierError(_("the carrier sent an unreadable date %(date)r", date=str(value)[:40])) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     return moment
 
 
-def checked_number(value, message: str) -> float:
+def checked_number(value, message: Sentence) -> float:
     """A price or a count from a carrier's answer: a finite number, not negative; else CarrierError(message)."""
     if isinstance(value, bool):
         raise CarrierError(message)
@@ -208,7 +267,7 @@ def checked_number(value, message: str) -> float:
 def checked_currency(value) -> str:
     code = str(value or "").strip().upper()
     if len(code) != 3 or not code.isalpha():
-        raise CarrierError(f"the carrier answered an unknown currency {str(value)[:10]!r}")
+        raise CarrierError(_("the carrier answered an unknown currency %(currency)r", currency=str(value)[:10]))
     return code
 
 
@@ -220,16 +279,16 @@ def checked_pdf(value) -> bytes:
         except (binascii.Error, ValueError):
             value = b""
     if not isinstance(value, bytes) or not value.startswith(b"%PDF"):
-        raise CarrierError("the carrier sent no PDF label")
+        raise CarrierError(_("the carrier sent no PDF label"))
     return value
 
 
 def checked_rate(price, currency, transit_days, service: str) -> Rate:
     """A rate from the fields of a carrier's answer, whatever its protocol; CarrierError when one is unusable."""
     if transit_days is not None:
-        transit_days = int(checked_number(transit_days, "the carrier answered an unreadable transit time"))
+        transit_days = int(checked_number(transit_days, _("the carrier answered an unreadable transit time")))
     return Rate(
-        price=checked_number(price, "the carrier's rate has no price"),
+        price=checked_number(price, _("the carrier's rate has no price")),
         currency=checked_currency(currency),
         transit_days=transit_days,
         service=str(service or ""),
@@ -241,10 +300,10 @@ def checked_label(tracking_number, pdf, price=None, currency=None) -> Label:
     Price and currency are optional: a carrier may bill labels separately."""
     number = str(tracking_number or "").strip()
     if not number:
-        raise CarrierError("the carrier created no tracking number")
+        raise CarrierError(_("the carrier created no tracking number"))
     return Label(
         tracking_number=number,
         pdf=checked_pdf(pdf),
-        price=checked_number(price, "the label has an unreadable price") if price is not None else None,
+        price=checked_number(price, _("the label has an unreadable price")) if price is not None else None,
         currency=checked_currency(currency) if currency else None,
     )

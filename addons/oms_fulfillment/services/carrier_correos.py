@@ -20,7 +20,21 @@ from odoo.addons.oms_intelligent.services.soap_transport import check_location
 from odoo.tools.pdf import merge_pdf
 
 from . import carrier_correos_documents as documents
-from .carrier import DEFAULT_TIMEOUT, CarrierError, Label, Rate, Shipment, TrackingStatus, checked_number, checked_pdf
+
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
+from .carrier import (
+    DEFAULT_TIMEOUT,
+    CarrierError,
+    Label,
+    Rate,
+    Shipment,
+    TrackingStatus,
+    _,
+    checked_number,
+    checked_pdf,
+    joined,
+)
 from .carrier_correos_soap import CorreosSoap
 from .carrier_correos_tracking import CorreosTracking
 
@@ -61,14 +75,16 @@ class CorreosClient:
         account = {key: str(value).strip() for key, value in (credentials or {}).items() if value}
         missing = [key for key in REQUIRED_CREDENTIALS if not account.get(key)]
         if missing:
-            raise CarrierError(f"Correos settings miss: {', '.join(missing)}", transient=False)
+            raise CarrierError(_("Correos settings miss: %(settings)s", settings=", ".join(missing)), transient=False)
         if len(account["labeller_code"]) > 4:
-            raise CarrierError("the Correos labeller code has at most 4 characters: check it", transient=False)
+            raise CarrierError(_("the Correos labeller code has at most 4 characters: check it"), transient=False)
         account.setdefault("service_url", PRODUCTION_SERVICE_URL)
         account.setdefault("tracking_url", PRODUCTION_TRACKING_URL)
         for key in ("wsdl_url", "service_url", "tracking_url"):
             if not account[key].lower().startswith(("http://", "https://")):
-                raise CarrierError(f"the Correos {key} must start with http:// or https://", transient=False)
+                raise CarrierError(
+                    _("the Correos %(setting)s must start with http:// or https://", setting=key), transient=False
+                )
         check_location(account["service_url"])
         return cls(account, **options)
 
@@ -90,14 +106,20 @@ class CorreosClient:
             "Valor": "1000",
             "IdiomaErrores": "EN",
         }
-        answer = self.soap.call("CalculaTarifa", body, "connection test")
+        answer = self.soap.call("CalculaTarifa", body, _("connection test"))
         if answer.Resultado != 0:
             raise CarrierError(
-                f"Correos accepted the user and password but refused the request "
-                f"({self.soap.refusal_text(answer)}): check the labeller code and the contract",
+                _(
+                    "Correos accepted the user and password but refused the request (%(reason)s): check the labeller "
+                    "code and the contract",
+                    reason=self.soap.refusal_text(answer),
+                ),
                 transient=False,
             )
-        return f"Correos accepted the user, the password and the labeller code (1 kg Paq Estándar: {answer.Tarifa} EUR)"
+        return _(
+            "Correos accepted the user, the password and the labeller code (1 kg Paq Estándar: %(price)s EUR)",
+            price=answer.Tarifa,
+        )
 
     def rates(self, shipment: Shipment) -> list[Rate]:
         """A rate per home-delivery product the contract prices for this route (one call per parcel and product);
@@ -111,9 +133,9 @@ class CorreosClient:
             except CarrierError as exc:
                 if exc.transient:
                     raise
-                refusals.append(exc.message)
+                refusals.append(exc.sentence or exc.message)
         if not rates:
-            raise CarrierError("; ".join(refusals), transient=False)
+            raise CarrierError(joined(refusals), transient=False)
         return rates
 
     def rate(self, shipment: Shipment) -> Rate:
@@ -123,8 +145,10 @@ class CorreosClient:
     def _check_domestic(self, shipment: Shipment) -> None:
         if not documents.is_domestic(shipment):
             raise CarrierError(
-                "Correos prices only parcels between two Spanish postcodes: for this destination, set a price "
-                "rule on the Correos carrier (Pricing: based on rules)",
+                _(
+                    "Correos prices only parcels between two Spanish postcodes: for this destination, set a price "
+                    "rule on the Correos carrier (Pricing: based on rules)"
+                ),
                 transient=False,
             )
 
@@ -147,11 +171,18 @@ class CorreosClient:
         )
 
     def _parcel_price(self, request: dict, product: str) -> float:
-        answer = self.soap.call("CalculaTarifa", request, "rate")
+        answer = self.soap.call("CalculaTarifa", request, _("rate"))
         if answer.Resultado != 0:
-            raise CarrierError(f"Correos gave no {product} rate: {self.soap.refusal_text(answer)}", transient=False)
+            raise CarrierError(
+                _(
+                    "Correos gave no %(product)s rate: %(reason)s",
+                    product=product,
+                    reason=self.soap.refusal_text(answer),
+                ),
+                transient=False,
+            )
         # Tarifa's format is not documented: euros, with a dot or a comma.
-        return checked_number(str(answer.Tarifa or "").replace(",", "."), "Correos answered an unreadable rate")
+        return checked_number(str(answer.Tarifa or "").replace(",", "."), _("Correos answered an unreadable rate"))
 
     # --- labels -----------------------------------------------------------------------------------------------------
 
@@ -159,7 +190,7 @@ class CorreosClient:
         """The shipment's labels, one PDF page per parcel. A label Correos registered for this reference before
         (a call that timed out) is returned instead of buying a second one."""
         if not shipment.parcels:
-            raise CarrierError("the shipment has no parcels", transient=False)
+            raise CarrierError(_("the shipment has no parcels"), transient=False)
         product = shipment.service or (
             documents.DEFAULT_DOMESTIC_PRODUCT if documents.is_domestic(shipment) else documents.INTERNATIONAL_PRODUCT
         )
@@ -167,12 +198,12 @@ class CorreosClient:
         bought_before = self._registered_parcels(shipment)
         if bought_before:
             return self._label(bought_before, "")
-        answer = self.soap.call(operation, body, "label")
+        answer = self.soap.call(operation, body, _("label"))
         parcels = _registered(answer, operation)
         if answer.Resultado != 0 or not parcels:
             reason = self.soap.refusal_text(answer)
             self._cancel_partial([str(parcel.CodEnvio) for parcel in parcels], reason)
-            raise CarrierError(f"Correos refused the label: {reason}", transient=False)
+            raise CarrierError(_("Correos refused the label: %(reason)s", reason=reason), transient=False)
         return self._label(parcels, answer.CodExpedicion or "")
 
     def _cancel_partial(self, numbers: list[str], reason: str) -> None:
@@ -183,8 +214,12 @@ class CorreosClient:
                 self.cancel(number)
         except CarrierError:
             raise CarrierError(
-                f"Correos refused the label ({reason}) but registered parcels {', '.join(numbers)}: cancel them in "
-                "Correos' portal before buying the label again",
+                _(
+                    "Correos refused the label (%(reason)s) but registered parcels %(parcels)s: cancel them in "
+                    "Correos' portal before buying the label again",
+                    reason=reason,
+                    parcels=", ".join(numbers),
+                ),
                 transient=False,
             ) from None
 
@@ -198,8 +233,12 @@ class CorreosClient:
             parcel = self._parcel_by_reference(documents.parcel_reference(shipment, number))
             if parcel is None:
                 raise CarrierError(
-                    f"Correos holds only some parcels of {shipment.reference}: cancel parcel "
-                    f"{first.CodEnvio} in Correos' portal, then buy the label again",
+                    _(
+                        "Correos holds only some parcels of %(reference)s: cancel parcel %(parcel)s in Correos' "
+                        "portal, then buy the label again",
+                        reference=shipment.reference,
+                        parcel=first.CodEnvio,
+                    ),
                     transient=False,
                 )
             parcels.append(parcel)
@@ -216,7 +255,7 @@ class CorreosClient:
             "ModDevEtiqueta": "2",
             "IdiomaErrores": "EN",
         }
-        answer = self.soap.call("SolicitudEtiquetaRefCliOp", body, "label look-up")
+        answer = self.soap.call("SolicitudEtiquetaRefCliOp", body, _("label look-up"))
         return answer.Bulto if answer.Resultado == 0 and answer.Bulto is not None else None
 
     def _label(self, parcels: list, expedition: str) -> Label:
@@ -239,11 +278,15 @@ class CorreosClient:
         else:
             numbers = (str(label_or_number),)
         for number in numbers:
-            answer = self.soap.call("AnularOp", {"codCertificado": number, "IdiomaErrores": "EN"}, "cancellation")
+            answer = self.soap.call("AnularOp", {"codCertificado": number, "IdiomaErrores": "EN"}, _("cancellation"))
             if answer.Resultado != 0:
                 raise CarrierError(
-                    f"Correos did not cancel parcel {number}: {self.soap.refusal_text(answer)}. If Correos already "
-                    "has it, ask Correos to return it",
+                    _(
+                        "Correos did not cancel parcel %(parcel)s: %(reason)s. If Correos already has it, ask Correos "
+                        "to return it",
+                        parcel=number,
+                        reason=self.soap.refusal_text(answer),
+                    ),
                     transient=False,
                 )
 
@@ -263,8 +306,11 @@ def _parcel_pdf(parcel) -> bytes:
         return checked_pdf(getattr(label, "Fichero", None))
     except CarrierError:
         raise CarrierError(
-            f"Correos sent no PDF label for parcel {parcel.CodEnvio}: try again, the label is then reprinted, "
-            "not bought again"
+            _(
+                "Correos sent no PDF label for parcel %(parcel)s: try again, the label is then reprinted, not "
+                "bought again",
+                parcel=parcel.CodEnvio,
+            )
         ) from None
 
 
@@ -273,4 +319,4 @@ def _merged(pdfs: list[bytes]) -> bytes:
     try:
         return merge_pdf(pdfs)
     except Exception:  # noqa: BLE001 - whatever the PDF library raises on a broken file
-        raise CarrierError("Correos sent a label PDF that cannot be read", transient=False) from None
+        raise CarrierError(_("Correos sent a label PDF that cannot be read"), transient=False) from None

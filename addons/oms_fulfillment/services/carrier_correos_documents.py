@@ -12,7 +12,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from . import customs_territory
-from .carrier import Address, CarrierError, CustomsLine, Parcel, Shipment
+
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
+from .carrier import Address, CarrierError, CustomsLine, Parcel, Sentence, Shipment, _
 
 MADRID = ZoneInfo("Europe/Madrid")
 MAX_GRAMS = 99_999  # Valor holds at most 5 digits
@@ -66,11 +69,14 @@ def parcel_grams(parcel: Parcel) -> tuple[int, int]:
     for grams in (real, volumetric):
         if grams > MAX_GRAMS:
             raise CarrierError(
-                f"a parcel of {grams / 1000:g} kg (real or by its size) is over the 99.999 kg Correos accepts",
+                _(
+                    "a parcel of %(weight)s kg (real or by its size) is over the 99.999 kg Correos accepts",
+                    weight=format(grams / 1000, "g"),
+                ),
                 transient=False,
             )
     if real <= 0:
-        raise CarrierError("a parcel has no weight: weigh it before asking Correos", transient=False)
+        raise CarrierError(_("a parcel has no weight: weigh it before asking Correos"), transient=False)
     return real, volumetric
 
 
@@ -91,7 +97,7 @@ def rate_request(shipment: Shipment, parcel: Parcel, product: str, labeller: str
 def parcel_reference(shipment: Shipment, number: int) -> str:
     """``ReferenciaCliente`` of the parcel: our delivery's name and the parcel's number, found again after a
     time-out (``SolicitudEtiquetaRefCliOp``)."""
-    return _fit(f"{shipment.reference}/{number}", 100, "the delivery's reference")
+    return _fit(f"{shipment.reference}/{number}", 100, _("the delivery's reference"))
 
 
 def registration(shipment: Shipment, product: str, account: dict) -> tuple[str, dict]:
@@ -166,7 +172,7 @@ def _parcel(shipment: Shipment, number: int, customs: dict | None, account: dict
 def _added_values(shipment: Shipment) -> dict | None:
     if not shipment.insured_value:
         return None
-    return {"ImporteSeguro": str(_cents(shipment.insured_value, shipment.currency, "the insured value"))}
+    return {"ImporteSeguro": str(_cents(shipment.insured_value, shipment.currency, _("the insured value")))}
 
 
 def _customs(shipment: Shipment) -> dict:
@@ -174,14 +180,21 @@ def _customs(shipment: Shipment) -> dict:
     lines = shipment.customs
     if not lines:
         raise CarrierError(
-            f"the shipment to {_country(shipment.recipient) or 'its destination'} leaves the EU's customs area "
-            "and has no customs lines: give its products a value, HS code and origin",
+            _(
+                "the shipment to %(country)s leaves the EU's customs area and has no customs lines: give its products "
+                "a value, HS code and origin",
+                country=_country(shipment.recipient) or _("its destination"),
+            ),
             transient=False,
         )
     if len(lines) > MAX_CUSTOMS_LINES:
         raise CarrierError(
-            f"Correos takes at most {MAX_CUSTOMS_LINES} customs lines and the shipment has {len(lines)}: "
-            "group the products by kind of goods",
+            _(
+                "Correos takes at most %(most)s customs lines and the shipment has %(count)s: group the products by "
+                "kind of goods",
+                most=MAX_CUSTOMS_LINES,
+                count=len(lines),
+            ),
             transient=False,
         )
     total = sum(line.unit_value * line.quantity for line in lines)
@@ -199,12 +212,16 @@ def _customs(shipment: Shipment) -> dict:
 def _customs_line(line: CustomsLine, currency: str) -> dict:
     quantity = int(line.quantity)
     if quantity != line.quantity or quantity <= 0:
-        raise CarrierError(f"customs line {line.description!r}: Correos needs a whole quantity", transient=False)
+        raise CarrierError(
+            _("customs line %(line)r: Correos needs a whole quantity", line=line.description), transient=False
+        )
     return {
         "Cantidad": quantity,
-        "Descripcion": _fit(line.description, 100, "a customs line's description"),
+        "Descripcion": _fit(line.description, 100, _("a customs line's description")),
         "Pesoneto": str(math.ceil(round(line.weight * 1000, 3))),
-        "Valorneto": str(_cents(line.unit_value * quantity, currency, f"customs line {line.description!r}")),
+        "Valorneto": str(
+            _cents(line.unit_value * quantity, currency, _("customs line %(line)r", line=line.description))
+        ),
         "NTarifario": _optional(line.hs_code.replace(".", "").replace(" ", ""), 10),
         "PaisOrigen": (line.origin_country or "").upper()[:2] or None,
     }
@@ -213,13 +230,13 @@ def _customs_line(line: CustomsLine, currency: str) -> dict:
 def _party(address: Address, who: str, company: bool) -> dict:
     # The warehouse ships as a company; a receiver is named as the order names them.
     name_field, limit = ("Empresa", 150) if company else ("Nombre", 300)
-    identity = {name_field: _fit(address.name, limit, f"the {who}'s name")}
+    identity = {name_field: _fit(address.name, limit, _party_field(who, "name"))}
     street = ", ".join(part for part in (address.street, address.street2) if part)
     party = {
         "Identificacion": identity,
         "DatosDireccion": {
-            "Direccion": _fit(street, 100, f"the {who}'s street"),
-            "Localidad": _fit(address.city, 100, f"the {who}'s city"),
+            "Direccion": _fit(street, 100, _party_field(who, "street")),
+            "Localidad": _fit(address.city, 100, _party_field(who, "city")),
             "Provincia": _optional(address.state, 40),
         },
         "Pais": _country(address) or None,
@@ -229,32 +246,58 @@ def _party(address: Address, who: str, company: bool) -> dict:
     if _country(address) in ("ES", "AD"):
         party["CP"] = _postcode(address, who)
     else:
-        party["ZIP"] = _fit(address.zip, 10, f"the {who}'s postcode")
+        party["ZIP"] = _fit(address.zip, 10, _party_field(who, "postcode"))
     return party
 
 
 def _postcode(address: Address, who: str) -> str:
     postcode = (address.zip or "").strip()
     if len(postcode) != 5 or not postcode.isdigit():
-        raise CarrierError(f"the {who}'s postcode {postcode!r} is not a 5-digit Spanish postcode", transient=False)
+        raise CarrierError(
+            _(
+                "%(field)s %(postcode)r is not a 5-digit Spanish postcode",
+                field=_party_field(who, "postcode"),
+                postcode=postcode,
+            ),
+            transient=False,
+        )
     return postcode
 
 
-def _cents(amount: float, currency: str, what: str) -> int:
+def _party_field(who: str, name: str) -> Sentence:
+    """ "the sender's street" and the like, each a whole sentence so that it translates well."""
+    return {
+        ("sender", "name"): _("the sender's name"),
+        ("sender", "street"): _("the sender's street"),
+        ("sender", "city"): _("the sender's city"),
+        ("sender", "postcode"): _("the sender's postcode"),
+        ("recipient", "name"): _("the recipient's name"),
+        ("recipient", "street"): _("the recipient's street"),
+        ("recipient", "city"): _("the recipient's city"),
+        ("recipient", "postcode"): _("the recipient's postcode"),
+    }[(who, name)]
+
+
+def _cents(amount: float, currency: str, what: Sentence) -> int:
     if (currency or "EUR").upper() != "EUR":
-        raise CarrierError(f"{what} is in {currency}: Correos takes euros only", transient=False)
+        raise CarrierError(
+            _("%(what)s is in %(currency)s: Correos takes euros only", what=what, currency=currency), transient=False
+        )
     cents = round(amount * 100)
     if cents > MAX_CENTS:
-        raise CarrierError(f"{what} is over the 9,999.99 EUR Correos accepts", transient=False)
+        raise CarrierError(_("%(what)s is over the 9,999.99 EUR Correos accepts", what=what), transient=False)
     return cents
 
 
-def _fit(value: str, limit: int, what: str) -> str:
+def _fit(value: str, limit: int, what: Sentence) -> str:
     text = (value or "").strip()
     if not text:
-        raise CarrierError(f"{what} is missing", transient=False)
+        raise CarrierError(_("%(what)s is missing", what=what), transient=False)
     if len(text) > limit:
-        raise CarrierError(f"{what} is longer than the {limit} characters Correos accepts", transient=False)
+        raise CarrierError(
+            _("%(what)s is longer than the %(limit)s characters Correos accepts", what=what, limit=limit),
+            transient=False,
+        )
     return text
 
 

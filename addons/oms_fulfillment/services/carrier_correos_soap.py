@@ -11,14 +11,16 @@ from zeep.exceptions import Fault, TransportError
 from odoo.addons.oms_intelligent.services.http_errors import retry_later, short_text
 from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocation, http_only_client
 
-from .carrier import CarrierError
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
+from .carrier import CarrierError, Sentence, _, joined
 
 NAMESPACE = "http://www.correos.es/iris6/services/preregistroetiquetas"
 BINDING = f"{{{NAMESPACE}}}PreRegistroSoapBinding"
 STATUS_HINTS = {
-    401: "check the Correos user and password",
-    403: "the Correos user may not use the pre-registration service: ask Correos to enable it",
-    404: "check the Correos service URL",
+    401: _("check the Correos user and password"),
+    403: _("the Correos user may not use the pre-registration service: ask Correos to enable it"),
+    404: _("check the Correos service URL"),
 }
 
 
@@ -31,50 +33,70 @@ class CorreosSoap:
         self._secrets = secrets
         self._service = None
 
-    def call(self, operation: str, body: dict, what: str):
+    def call(self, operation: str, body: dict, what: Sentence):
         """The answer of ``operation`` (zeep's object of the response element); CarrierError when there is none."""
         try:
             return getattr(self._loaded(), operation)(**body)
         except Fault as fault:
             raise self._fault_error(fault, what) from None
         except ForbiddenLocation as exc:
-            raise CarrierError(f"the Correos WSDL was refused: {exc}; check the WSDL URL", transient=False) from None
+            raise CarrierError(
+                _("the Correos WSDL was refused: %(reason)s; check the WSDL URL", reason=str(exc)), transient=False
+            ) from None
         except requests.Timeout:
             raise CarrierError(
-                f"Correos did not answer the {what} request within {self.timeout:g} s: try again", unreachable=True
+                _(
+                    "Correos did not answer the %(what)s request within %(seconds)s s: try again",
+                    what=what,
+                    seconds=format(self.timeout, "g"),
+                ),
+                unreachable=True,
             ) from None
         except requests.ConnectionError:
             raise CarrierError(
-                f"Correos' web service at {self._host()} could not be reached for the {what} request: check the "
-                "service URL and the network",
+                _(
+                    "Correos' web service at %(host)s could not be reached for the %(what)s request: check the "
+                    "service URL and the network",
+                    host=self._host(),
+                    what=what,
+                ),
                 unreachable=True,
             ) from None
         except requests.HTTPError as exc:  # while reading the WSDL
-            raise self._status_error(exc.response.status_code, what, "check the Correos WSDL URL") from None
+            raise self._status_error(exc.response.status_code, what, _("check the Correos WSDL URL")) from None
         except TransportError as exc:
             raise self._status_error(exc.status_code, what) from None
         except requests.RequestException as exc:
-            raise CarrierError(f"the Correos URLs are not usable ({type(exc).__name__})", transient=False) from None
+            raise CarrierError(
+                _("the Correos URLs are not usable (%(error)s)", error=type(exc).__name__), transient=False
+            ) from None
         except ZeepError as exc:
             raise CarrierError(
-                f"Correos answered the {what} request with something its WSDL does not describe "
-                f"({type(exc).__name__}: {short_text(str(exc), self._secrets)}): check the WSDL and service URLs",
+                _(
+                    "Correos answered the %(what)s request with something its WSDL does not describe (%(error)s): "
+                    "check the WSDL and service URLs",
+                    what=what,
+                    error=type(exc).__name__ + ": " + short_text(str(exc), self._secrets),
+                ),
                 transient=False,
             ) from None
 
-    def refusal_text(self, answer) -> str:
+    def refusal_text(self, answer) -> Sentence:
         """Correos' reasons for ``Resultado`` 1, in its words (BultoError, BultosError, ErroresValidacion)."""
         errors = []
         if getattr(answer, "BultoError", None) is not None:
             errors.append(answer.BultoError)
         errors += list(getattr(getattr(answer, "BultosError", None), "BultoError", None) or [])
         errors += _validation_errors(getattr(answer, "ErroresValidacion", None))
-        reasons = [
-            f"{error['DescError'] or 'no reason given'}"
-            + (f" (Correos error {error['Error']})" if error["Error"] else "")
-            for error in errors
-        ]
-        return short_text("; ".join(reasons) or "Correos gave no reason", self._secrets)
+        reasons = [self._reason(error) for error in errors]
+        return joined(reasons) if reasons else _("Correos gave no reason")
+
+    def _reason(self, error) -> str:
+        """One reason: Correos' words (shortened, no secret) and its error code."""
+        words = short_text(str(error["DescError"] or ""), self._secrets) or _("no reason given")
+        if error["Error"]:
+            return _("%(reason)s (Correos error %(code)s)", reason=words, code=error["Error"])
+        return words
 
     def _loaded(self):
         if self._service is None:
@@ -88,19 +110,26 @@ class CorreosSoap:
     def _host(self) -> str:
         return urlsplit(self.service_url).hostname or "the service URL"
 
-    def _fault_error(self, fault: Fault, what: str) -> CarrierError:
+    def _fault_error(self, fault: Fault, what: Sentence) -> CarrierError:
         message = short_text(fault.message or "no message", self._secrets)
         # A client fault is about our request (a field Correos' schema refuses): sending it again cannot help.
         client_fault = (fault.code or "").endswith("Client")
-        return CarrierError(f"Correos refused the {what} request: {message}", transient=not client_fault)
+        return CarrierError(
+            _("Correos refused the %(what)s request: %(reason)s", what=what, reason=message), transient=not client_fault
+        )
 
-    def _status_error(self, status: int | None, what: str, hint: str = "") -> CarrierError:
+    def _status_error(self, status: int | None, what: Sentence, hint: Sentence | None = None) -> CarrierError:
         if status and 400 <= status < 500 and not retry_later(status):
-            hint = hint or STATUS_HINTS.get(status, "check the Correos settings")
+            hint = hint or STATUS_HINTS.get(status, _("check the Correos settings"))
             return CarrierError(
-                f"Correos answered {status} to the {what} request: {hint}", transient=False, status=status
+                _("Correos answered %(status)s to the %(what)s request: %(hint)s", status=status, what=what, hint=hint),
+                transient=False,
+                status=status,
             )
-        return CarrierError(f"Correos answered {status} to the {what} request: try again later", status=status)
+        return CarrierError(
+            _("Correos answered %(status)s to the %(what)s request: try again later", status=status, what=what),
+            status=status,
+        )
 
 
 def _validation_errors(errors) -> list:

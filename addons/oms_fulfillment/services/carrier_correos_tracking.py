@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from .carrier import DELIVERED, EXCEPTION, IN_TRANSIT, PENDING, CarrierError, TrackingStatus
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
+from .carrier import DELIVERED, EXCEPTION, IN_TRANSIT, PENDING, CarrierError, TrackingStatus, _
 from .carrier_http import CarrierHttp
 
 MADRID = ZoneInfo("Europe/Madrid")
@@ -24,9 +26,9 @@ EVENT_STATUSES = {
 # fase: 1 pre-registered, 2 on the way, 3 out for delivery, 4 delivered
 PHASE_STATUSES = {"1": PENDING, "2": IN_TRANSIT, "3": IN_TRANSIT, "4": DELIVERED}
 HINTS = {
-    401: "check the Correos user and password",
-    403: "the Correos user may not read tracking: ask Correos to enable the locator service",
-    404: "check the Correos tracking URL",
+    401: _("check the Correos user and password"),
+    403: _("the Correos user may not read tracking: ask Correos to enable the locator service"),
+    404: _("check the Correos tracking URL"),
 }
 
 
@@ -38,7 +40,7 @@ class CorreosTracking:
             secrets=secrets,
             auth=auth,
             hints=HINTS,
-            fallback_hint="check the Correos tracking URL",
+            fallback_hint=_("check the Correos tracking URL"),
             timeout=timeout,
             session=session or requests.Session(),
         )
@@ -46,14 +48,14 @@ class CorreosTracking:
     def status(self, number: str) -> TrackingStatus:
         number = str(number or "").strip()
         if not number:
-            raise CarrierError("no Correos parcel code to track", transient=False)
+            raise CarrierError(_("no Correos parcel code to track"), transient=False)
         response = self.http.call(
             "GET", EVENTS_PATH.format(quote(number, safe="")), params={"codIdioma": "ES", "indUltEvento": "N"}
         )
-        answer = self.http.json(response, "the tracking request")
+        answer = self.http.json(response, _("the tracking request"))
         found = next((item for item in answer if isinstance(item, dict)), None) if isinstance(answer, list) else None
         if found is None:
-            raise CarrierError("Correos answered the tracking request without the parcel's data")
+            raise CarrierError(_("Correos answered the tracking request without the parcel's data"))
         return _status(number, found)
 
 
@@ -64,7 +66,11 @@ def _status(number: str, found: dict) -> TrackingStatus:
         return TrackingStatus(number, PENDING, description="Correos has no event for this parcel yet")
     if code != "0":
         raise CarrierError(
-            f"Correos could not track parcel {number}: {str(error.get('desError') or 'no reason given')[:120]}",
+            _(
+                "Correos could not track parcel %(parcel)s: %(reason)s",
+                parcel=number,
+                reason=str(error.get("desError"))[:120] if error.get("desError") else _("no reason given"),
+            ),
             transient=False,
         )
     events = [event for event in found.get("eventos") or [] if isinstance(event, dict)]
@@ -94,7 +100,7 @@ def _moment(event: dict) -> datetime:
     try:
         local = datetime.strptime(text, "%d/%m/%Y %H:%M:%S").replace(tzinfo=MADRID)
     except ValueError:
-        raise CarrierError(f"Correos sent an unreadable event date {text[:30]!r}") from None
+        raise CarrierError(_("Correos sent an unreadable event date %(date)r", date=text[:30])) from None
     return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 

@@ -25,7 +25,9 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from .carrier import DEFAULT_TIMEOUT, CarrierError, Label, Rate, Shipment, TrackingStatus
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
+from .carrier import DEFAULT_TIMEOUT, CarrierError, Label, Rate, Sentence, Shipment, TrackingStatus, _, joined
 from .carrier_dhl_express_answers import (
     DhlShipmentExists,
     dicts,
@@ -41,13 +43,13 @@ PRODUCTION_URL = "https://express.api.dhl.com/mydhlapi"
 TEST_URL = "https://express.api.dhl.com/mydhlapi/test"
 X_VERSION = "2.12.0"
 HINTS = {
-    400: "DHL Express refused the request",
-    401: "check the DHL API key and API secret (the developer portal app's, not the MyDHL login)",
-    403: "check that the DHL developer portal app may use the MyDHL API",
-    404: "check the DHL Express service URL",
-    422: "DHL Express refused the shipment's data",
-    "unreachable": "check the DHL Express service URL and the network",
-    "url": "check the DHL Express service URL",
+    400: _("DHL Express refused the request"),
+    401: _("check the DHL API key and API secret (the developer portal app's, not the MyDHL login)"),
+    403: _("check that the DHL developer portal app may use the MyDHL API"),
+    404: _("check the DHL Express service URL"),
+    422: _("DHL Express refused the shipment's data"),
+    "unreachable": _("check the DHL Express service URL and the network"),
+    "url": _("check the DHL Express service URL"),
 }
 OPTIONS = frozenset(
     {"timeout", "session", "label_template", "incoterm", "description", "pickup", "requestor_name", "timezone"}
@@ -67,18 +69,20 @@ class DhlNoCancellation(CarrierError):
 
 
 class DhlHttp(CarrierHttp):
-    def refusal(self, response: requests.Response) -> str:
+    def refusal(self, response: requests.Response) -> Sentence:
         try:
             reason = self.short(problem_text(response.json()))
         except ValueError:
             reason = ""
         status = response.status_code
         if status == 400 and "account" in reason.lower():
-            return f"DHL Express answered 400 ({reason}): check the DHL Express account number"
+            return _("DHL Express answered 400 (%(reason)s): check the DHL Express account number", reason=reason)
         if status in (400, 422) and reason:  # DHL's own words name what to correct
-            return f"DHL Express refused the request: {reason}"
+            return _("DHL Express refused the request: %(reason)s", reason=reason)
         hint = self.hints.get(status) or self.default_hints.get(status, self.fallback_hint)
-        return f"DHL Express answered {status}{f' ({reason})' if reason else ''}: {hint}"
+        if reason:
+            return _("DHL Express answered %(status)s (%(reason)s): %(hint)s", status=status, reason=reason, hint=hint)
+        return _("DHL Express answered %(status)s: %(hint)s", status=status, hint=hint)
 
 
 class DhlExpressClient:
@@ -118,23 +122,29 @@ class DhlExpressClient:
         if unknown:
             raise TypeError(f"DhlExpressClient has no option {', '.join(sorted(unknown))}")
         if (options.get("paper_size") or "A6") not in LABEL_TEMPLATES:
-            raise CarrierError("the DHL Express label paper size is either A6 or A4", transient=False)
+            raise CarrierError(_("the DHL Express label paper size is either A6 or A4"), transient=False)
         if (options.get("incoterm") or "DAP") not in INCOTERMS:
-            raise CarrierError("the DHL Express incoterm is either DAP or DDP", transient=False)
+            raise CarrierError(_("the DHL Express incoterm is either DAP or DDP"), transient=False)
         missing = [
             label
-            for key, label in (("api_key", "API key"), ("api_secret", "API secret"), ("account_number", "account"))
+            for key, label in (
+                ("api_key", _("API key")),
+                ("api_secret", _("API secret")),
+                ("account_number", _("account")),
+            )
             if not str(credentials.get(key) or "").strip()
         ]
         if missing:
-            raise CarrierError(f"the DHL Express settings lack the {' and the '.join(missing)}", transient=False)
+            raise CarrierError(
+                _("the DHL Express settings lack the %(settings)s", settings=joined(missing, ", ")), transient=False
+            )
         key, secret, account = (str(credentials[name]).strip() for name in ("api_key", "api_secret", "account_number"))
         environment = credentials.get("environment") or "test"
         if environment not in ("test", "production"):
-            raise CarrierError("the DHL Express environment is either test or production", transient=False)
+            raise CarrierError(_("the DHL Express environment is either test or production"), transient=False)
         base_url = credentials.get("base_url") or (PRODUCTION_URL if environment == "production" else TEST_URL)
         if not str(base_url).lower().startswith(("http://", "https://")):
-            raise CarrierError("the DHL Express service URL must start with https://", transient=False)
+            raise CarrierError(_("the DHL Express service URL must start with https://"), transient=False)
         http = DhlHttp(
             platform="DHL Express",
             base_url=base_url,
@@ -153,7 +163,7 @@ class DhlExpressClient:
         """A real read: a search of the account's shipments by a reference nobody uses, which needs the key, the
         secret and the account number (a 404 "no shipments" is the expected answer)."""
         self.lookup("OMS-CONNECTION-TEST", self.clock().date())
-        return "DHL Express accepted the API key, the secret and the account number"
+        return _("DHL Express accepted the API key, the secret and the account number")
 
     def rates(self, shipment: Shipment) -> list[Rate]:
         """Every product DHL offers the account for these parcels and this route, in one call for all parcels,
@@ -172,7 +182,11 @@ class DhlExpressClient:
         if chosen is None:
             offered = ", ".join(f"{rate.service} {rate.service_name}" for rate in self.rates(shipment))
             raise CarrierError(
-                f"DHL Express does not offer product {shipment.service} on this route (it offers {offered})",
+                _(
+                    "DHL Express does not offer product %(product)s on this route (it offers %(offered)s)",
+                    product=shipment.service,
+                    offered=offered,
+                ),
                 transient=False,
             )
         return chosen
@@ -180,11 +194,14 @@ class DhlExpressClient:
     def _rates(self, shipment: Shipment, *, insured_service: bool) -> list[Rate]:
         checked_shipment(shipment, for_label=False)
         body = rate_request(shipment, self.account, self._planned(shipment), insured_service=insured_service)
-        rates = read_rates(self.http.json(self.http.call("POST", "/rates", json=body), "the rates"))
+        rates = read_rates(self.http.json(self.http.call("POST", "/rates", json=body), _("the rates")))
         if not rates and not insured_service:
             raise CarrierError(
-                f"DHL Express offers no service from {shipment.sender.country_code} to "
-                f"{shipment.recipient.country_code} {shipment.recipient.zip} for these parcels",
+                _(
+                    "DHL Express offers no service from %(origin)s to %(destination)s for these parcels",
+                    origin=shipment.sender.country_code,
+                    destination=" ".join((shipment.recipient.country_code, shipment.recipient.zip)),
+                ),
                 transient=False,
             )
         return sorted(rates, key=lambda rate: rate.price)
@@ -198,9 +215,13 @@ class DhlExpressClient:
         earlier = self.lookup(shipment.reference, planned.date())
         if earlier:
             raise DhlShipmentExists(
-                f"DHL Express already has waybill {earlier} for {shipment.reference}, bought by an earlier attempt "
-                "whose answer was lost; DHL cannot send its label again. Ask DHL Express to reprint it, or print a "
-                "new label under another reference and never hand over parcels under the first waybill",
+                _(
+                    "DHL Express already has waybill %(waybill)s for %(reference)s, bought by an earlier attempt whose "
+                    "answer was lost; DHL cannot send its label again. Ask DHL Express to reprint it, or print a new "
+                    "label under another reference and never hand over parcels under the first waybill",
+                    waybill=earlier,
+                    reference=shipment.reference,
+                ),
                 earlier,
             )
         try:
@@ -209,12 +230,16 @@ class DhlExpressClient:
             if not error.transient:
                 raise
             raise CarrierError(
-                f"{error.message}. DHL Express may have bought the label all the same: Retry looks for "
-                f"{shipment.reference} at DHL first, so no second label is bought",
+                _(
+                    "%(error)s. DHL Express may have bought the label all the same: Retry looks for %(reference)s at "
+                    "DHL first, so no second label is bought",
+                    error=error.sentence or error.message,
+                    reference=shipment.reference,
+                ),
                 status=error.status,
                 unreachable=error.unreachable,
             ) from None
-        return read_label(self.http.json(response, "the label"))
+        return read_label(self.http.json(response, _("the label")))
 
     def tracking(self, number: str) -> TrackingStatus:
         path = f"/shipments/{quote(str(number), safe='')}/tracking"
@@ -226,10 +251,13 @@ class DhlExpressClient:
                 raise
             # Transient: a waybill just created may have no data until DHL scans it; the next poll asks again.
             raise CarrierError(
-                f"DHL Express has no tracking data for waybill {number} yet: check the number if this lasts",
+                _(
+                    "DHL Express has no tracking data for waybill %(waybill)s yet: check the number if this lasts",
+                    waybill=number,
+                ),
                 status=404,
             ) from None
-        return read_tracking(self.http.json(response, "the tracking"), number)
+        return read_tracking(self.http.json(response, _("the tracking")), number)
 
     def cancel(self, label_or_number: Label | str) -> None:
         """Cancels the courier pickup booked with the label (``Label.shipment_id``, DHL's dispatch confirmation
@@ -238,8 +266,12 @@ class DhlExpressClient:
         number = label_or_number.tracking_number if isinstance(label_or_number, Label) else str(label_or_number)
         if not pickup:
             raise DhlNoCancellation(
-                f"DHL Express cannot cancel waybill {number} (the MyDHL API has no cancellation): destroy its label "
-                "and do not hand its parcels to DHL; the tracking number can then be removed from the delivery",
+                _(
+                    "DHL Express cannot cancel waybill %(waybill)s (the MyDHL API has no cancellation): destroy its "
+                    "label and do not hand its parcels to DHL; the tracking number can then be removed from the "
+                    "delivery",
+                    waybill=number,
+                ),
                 transient=False,
             )
         params = {"requestorName": self.requestor_name, "reason": f"shipment {number} cancelled"}
@@ -264,7 +296,7 @@ class DhlExpressClient:
             if error.status == 404 and "no shipments found" in error.message.lower():
                 return ""
             raise
-        found = self.http.json(response, "the shipments found by reference")
+        found = self.http.json(response, _("the shipments found by reference"))
         for shipment in dicts(found.get("shipments") if isinstance(found, dict) else None):
             references = [ref.get("value") for ref in dicts(shipment.get("shipperReferences"))]
             if reference in references and shipment.get("shipmentTrackingNumber"):

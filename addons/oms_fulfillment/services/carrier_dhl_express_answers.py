@@ -7,6 +7,8 @@ import io
 import re
 from datetime import date, datetime, timedelta
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import (
     DELIVERED,
     EXCEPTION,
@@ -15,7 +17,9 @@ from .carrier import (
     CarrierError,
     Label,
     Rate,
+    Sentence,
     TrackingStatus,
+    _,
     checked_currency,
     checked_number,
     checked_pdf,
@@ -54,7 +58,7 @@ class DhlShipmentExists(CarrierError):
     """DHL has a waybill (``tracking_number``) but we hold no usable label for it: bought before its answer was
     lost, or answered with a label that is not a PDF. Never repeated blindly (it would buy a second waybill)."""
 
-    def __init__(self, message: str, tracking_number: str):
+    def __init__(self, message: Sentence, tracking_number: str):
         super().__init__(message, transient=False)
         self.tracking_number = tracking_number
 
@@ -69,7 +73,7 @@ def billed(prices) -> tuple[float, str] | None:
     ``shipmentCharges`` list; None when there is none usable."""
     for entry in dicts(prices):
         if entry.get("currencyType") == "BILLC" and entry.get("price") is not None:
-            return checked_number(entry["price"], "DHL Express sent an unreadable price"), checked_currency(
+            return checked_number(entry["price"], _("DHL Express sent an unreadable price")), checked_currency(
                 entry.get("priceCurrency")
             )
     return None
@@ -89,7 +93,7 @@ def read_rates(body) -> list[Rate]:
             Rate(
                 price=price[0],
                 currency=price[1],
-                transit_days=int(checked_number(transit, "DHL Express sent an unreadable transit time"))
+                transit_days=int(checked_number(transit, _("DHL Express sent an unreadable transit time")))
                 if transit is not None
                 else None,
                 service=str(product["productCode"]),
@@ -109,7 +113,7 @@ def _date(value) -> date | None:
 
 def read_label(body, pickup_number_key: str = "dispatchConfirmationNumber") -> Label:
     if not isinstance(body, dict) or not str(body.get("shipmentTrackingNumber") or "").strip():
-        raise CarrierError("DHL Express created no waybill number for the shipment")
+        raise CarrierError(_("DHL Express created no waybill number for the shipment"))
     number = str(body["shipmentTrackingNumber"]).strip()
     documents = dicts(body.get("documents"))
     try:
@@ -118,8 +122,11 @@ def read_label(body, pickup_number_key: str = "dispatchConfirmationNumber") -> L
         labels = []
     if not labels:
         raise DhlShipmentExists(
-            f"DHL Express created waybill {number} but sent no PDF label for it: ask DHL Express to reprint it, or "
-            "print a new label under another reference and never hand over parcels under this waybill",
+            _(
+                "DHL Express created waybill %(waybill)s but sent no PDF label for it: ask DHL Express to reprint it, "
+                "or print a new label under another reference and never hand over parcels under this waybill",
+                waybill=number,
+            ),
             number,
         )
     others = tuple(
@@ -157,7 +164,7 @@ def merged_pdf(pdfs: list[bytes]) -> bytes:
 def read_tracking(body, number: str) -> TrackingStatus:
     shipments = body.get("shipments") if isinstance(body, dict) else None
     if not isinstance(shipments, list) or not shipments or not isinstance(shipments[0], dict):
-        raise CarrierError(f"DHL Express sent no tracking for waybill {number}")
+        raise CarrierError(_("DHL Express sent no tracking for waybill %(waybill)s", waybill=number))
     events = dicts(shipments[0].get("events"))
     codes = [str(event.get("typeCode") or "") for event in events]
     delivered = next((event for event in reversed(events) if event.get("typeCode") in DELIVERED_EVENTS), None)

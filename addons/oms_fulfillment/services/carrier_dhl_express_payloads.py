@@ -7,7 +7,9 @@ Field names and limits are those of DHL's OpenAPI file, version 2.12.0 (see the 
 
 from datetime import date, datetime, timedelta
 
-from .carrier import Address, CarrierError, CustomsLine, Shipment
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
+from .carrier import Address, CarrierError, CustomsLine, Sentence, Shipment, _, joined
 from .customs_territory import needs_customs
 
 # DHL refuses a planned shipping time in the past: "now" may already be past when the request arrives.
@@ -37,24 +39,34 @@ def customs_declarable(shipment: Shipment) -> bool:
 def checked_shipment(shipment: Shipment, *, for_label: bool) -> None:
     """CarrierError (not transient) naming what the warehouse has to fix before DHL can be asked."""
     if not shipment.parcels:
-        raise CarrierError("the delivery has no parcel to ship with DHL Express", transient=False)
+        raise CarrierError(_("the delivery has no parcel to ship with DHL Express"), transient=False)
     for index, parcel in enumerate(shipment.parcels, start=1):
         if not parcel.weight or parcel.weight <= 0:
-            raise CarrierError(f"parcel {index} has no weight: weigh it before asking DHL Express", transient=False)
+            raise CarrierError(
+                _("parcel %(parcel)s has no weight: weigh it before asking DHL Express", parcel=index), transient=False
+            )
         if min(parcel.length, parcel.width, parcel.height) < 1:
             raise CarrierError(
-                f"parcel {index} has no size: DHL Express needs the length, width and height of every parcel "
-                "(set the box on the package)",
+                _(
+                    "parcel %(parcel)s has no size: DHL Express needs the length, width and height of every parcel "
+                    "(set the box on the package)",
+                    parcel=index,
+                ),
                 transient=False,
             )
-    for who, address in (("sender", shipment.sender), ("recipient", shipment.recipient)):
-        missing = [label for label, value in (("country", address.country_code), ("city", address.city)) if not value]
+    for sentence, address in (
+        (_("the sender's address has no %(fields)s: DHL Express needs it"), shipment.sender),
+        (_("the recipient's address has no %(fields)s: DHL Express needs it"), shipment.recipient),
+    ):
+        missing = [
+            label for label, value in ((_("country"), address.country_code), (_("city"), address.city)) if not value
+        ]
         if for_label:
-            missing += [label for label, value in (("street", address.street), ("phone", address.phone)) if not value]
+            missing += [
+                label for label, value in ((_("street"), address.street), (_("phone"), address.phone)) if not value
+            ]
         if missing:
-            raise CarrierError(
-                f"the {who}'s address has no {' and no '.join(missing)}: DHL Express needs it", transient=False
-            )
+            raise CarrierError(Sentence(sentence.template, {"fields": joined(missing, ", ")}), transient=False)
     if for_label:
         _check_customs(shipment)
 
@@ -63,18 +75,28 @@ def _check_customs(shipment: Shipment) -> None:
     sender, recipient = shipment.sender, shipment.recipient
     if not shipment.customs and needs_customs(sender.country_code, sender.zip, recipient.country_code, recipient.zip):
         raise CarrierError(
-            "a shipment leaving the EU customs union needs customs lines (description, HS code, origin, value)",
+            _("a shipment leaving the EU customs union needs customs lines (description, HS code, origin, value)"),
             transient=False,
         )
     for index, line in enumerate(shipment.customs, start=1):
-        name = f"customs line {index}{f' ({line.sku})' if line.sku else ''}"
+        number = f"{index} ({line.sku})" if line.sku else str(index)
+        name = _("customs line %(line)s", line=number)
         if len(line.origin_country or "") != 2:
-            raise CarrierError(f"{name} has no country of origin: set it on the product", transient=False)
+            raise CarrierError(
+                _("%(line)s has no country of origin: set it on the product", line=name), transient=False
+            )
         if line.quantity <= 0 or line.unit_value <= 0 or line.weight <= 0:
-            raise CarrierError(f"{name} needs a quantity, a value and a weight above zero", transient=False)
+            raise CarrierError(
+                _("%(line)s needs a quantity, a value and a weight above zero", line=name), transient=False
+            )
         if not float(line.quantity).is_integer():  # DHL declares whole pieces (quantity.value is an integer)
             raise CarrierError(
-                f"{name} has {line.quantity:g} units: DHL Express declares whole pieces", transient=False
+                _(
+                    "%(line)s has %(units)s units: DHL Express declares whole pieces",
+                    line=name,
+                    units=format(line.quantity, "g"),
+                ),
+                transient=False,
             )
 
 

@@ -22,13 +22,17 @@ import requests
 from odoo.addons.oms_intelligent.services.http_errors import error_detail, retry_later
 from odoo.addons.oms_intelligent.services.redact import url_secrets
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import (
     DEFAULT_TIMEOUT,
     CarrierError,
     Label,
     Rate,
+    Sentence,
     Shipment,
     TrackingStatus,
+    _,
     checked_label,
     checked_rate,
     normalise_status,
@@ -39,11 +43,11 @@ from .carrier import (
 _logger = logging.getLogger(__name__)
 
 STATUS_HINTS = {
-    400: "the carrier refused the shipment's data",
-    401: "check the carrier's API key",
-    403: "check the carrier's API key and account",
-    404: "check the carrier's service URL",
-    422: "the carrier refused the shipment's data",
+    400: _("the carrier refused the shipment's data"),
+    401: _("check the carrier's API key"),
+    403: _("check the carrier's API key and account"),
+    404: _("check the carrier's service URL"),
+    422: _("the carrier refused the shipment's data"),
 }
 
 
@@ -57,7 +61,7 @@ class RestCarrierClient:
         session: requests.Session | None = None,
     ):
         if not (base_url or "").lower().startswith(("http://", "https://")):
-            raise CarrierError("the carrier's service URL must start with http:// or https://", transient=False)
+            raise CarrierError(_("the carrier's service URL must start with http:// or https://"), transient=False)
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key or ""
         self._account = account or ""
@@ -71,18 +75,18 @@ class RestCarrierClient:
     # --- operations -------------------------------------------------------------------------------------------------
 
     def rate(self, shipment: Shipment) -> Rate:
-        body = self._json("POST", "/rates", "rate", json=shipment_to_dict(shipment))
+        body = self._json("POST", "/rates", _("rate"), json=shipment_to_dict(shipment))
         service = body.get("service") or shipment.service
         return checked_rate(body.get("price"), body.get("currency"), body.get("transit_days"), service)
 
     def create_label(self, shipment: Shipment) -> Label:
-        body = self._json("POST", "/shipments", "label", json=shipment_to_dict(shipment))
+        body = self._json("POST", "/shipments", _("label"), json=shipment_to_dict(shipment))
         return checked_label(
             body.get("tracking_number"), body.get("label_pdf"), body.get("price"), body.get("currency")
         )
 
     def tracking(self, tracking_number: str) -> TrackingStatus:
-        body = self._json("GET", f"/tracking/{quote(tracking_number, safe='')}", "tracking")
+        body = self._json("GET", f"/tracking/{quote(tracking_number, safe='')}", _("tracking"))
         delivered_at = body.get("delivered_at")
         return TrackingStatus(
             tracking_number=str(body.get("tracking_number") or tracking_number),
@@ -93,11 +97,11 @@ class RestCarrierClient:
         )
 
     def cancel(self, tracking_number: str) -> None:
-        self._json("DELETE", f"/shipments/{quote(tracking_number, safe='')}", "cancellation")
+        self._json("DELETE", f"/shipments/{quote(tracking_number, safe='')}", _("cancellation"))
 
     # --- plumbing ---------------------------------------------------------------------------------------------------
 
-    def _json(self, method: str, path: str, what: str, *, json=None) -> dict:
+    def _json(self, method: str, path: str, what: Sentence, *, json=None) -> dict:
         headers = {"X-Api-Key": self._api_key, "X-Account": self._account, "Accept": "application/json"}
         try:
             response = self.session.request(
@@ -105,15 +109,20 @@ class RestCarrierClient:
             )
         except requests.Timeout:
             raise CarrierError(
-                f"the carrier did not answer the {what} request within {self.timeout:g} s", unreachable=True
+                _(
+                    "the carrier did not answer the %(what)s request within %(seconds)s s",
+                    what=what,
+                    seconds=format(self.timeout, "g"),
+                ),
+                unreachable=True,
             ) from None
         except requests.ConnectionError:
             raise CarrierError(
-                f"the carrier's service could not be reached for the {what} request", unreachable=True
+                _("the carrier's service could not be reached for the %(what)s request", what=what), unreachable=True
             ) from None
         except requests.RequestException as exc:  # malformed URL and the like
             raise CarrierError(
-                f"the carrier's service URL is not usable ({type(exc).__name__})", transient=False
+                _("the carrier's service URL is not usable (%(error)s)", error=type(exc).__name__), transient=False
             ) from None
         status = response.status_code
         if not 200 <= status < 300:
@@ -121,20 +130,34 @@ class RestCarrierClient:
         try:
             body = response.json()
         except ValueError:
-            raise CarrierError(f"the carrier answered the {what} request with something that is not JSON") from None
+            raise CarrierError(
+                _("the carrier answered the %(what)s request with something that is not JSON", what=what)
+            ) from None
         if not isinstance(body, dict):
-            raise CarrierError(f"the carrier answered the {what} request with an unexpected document")
+            raise CarrierError(_("the carrier answered the %(what)s request with an unexpected document", what=what))
         return body
 
-    def _refusal(self, response: requests.Response, what: str) -> CarrierError:
+    def _refusal(self, response: requests.Response, what: Sentence) -> CarrierError:
         status = response.status_code
         detail = error_detail(response, self._secrets)
-        detail = f" ({detail})" if detail else ""
+        answered = f"{status} ({detail})" if detail else str(status)  # the carrier's own words, as it sent them
         if retry_later(status):
             return CarrierError(
-                f"the carrier answered {status}{detail} to the {what} request: try again later", status=status
+                _(
+                    "the carrier answered %(status)s to the %(what)s request: try again later",
+                    status=answered,
+                    what=what,
+                ),
+                status=status,
             )
-        hint = STATUS_HINTS.get(status, "check the carrier's settings")
+        hint = STATUS_HINTS.get(status, _("check the carrier's settings"))
         return CarrierError(
-            f"the carrier answered {status}{detail} to the {what} request: {hint}", transient=False, status=status
+            _(
+                "the carrier answered %(status)s to the %(what)s request: %(hint)s",
+                status=answered,
+                what=what,
+                hint=hint,
+            ),
+            transient=False,
+            status=status,
         )

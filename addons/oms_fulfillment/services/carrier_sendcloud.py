@@ -22,16 +22,21 @@ from urllib.parse import quote
 
 import PyPDF2
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import (
     DELIVERED,
     CarrierError,
     Label,
     Rate,
+    Sentence,
     Shipment,
     TrackingStatus,
+    _,
     checked_currency,
     checked_number,
     checked_pdf,
+    joined,
     parse_utc,
 )
 from .carrier_http import CarrierHttp
@@ -51,17 +56,16 @@ PRODUCTION_URL = "https://panel.sendcloud.sc/api/v3"
 ANNOUNCING, FAILED = "ANNOUNCING", "ANNOUNCEMENT_FAILED"
 VOID = frozenset({"CANCELLING", "CANCELLING_UPSTREAM", "CANCELLED", "CANCELLED_UPSTREAM"})
 # The parcel is bought by then: asking again downloads it again (never buys a second one).
-LABEL_NOT_PDF = "Sendcloud sent no PDF for the parcel's {kind}: the label is bought, print it again in a minute"
-CREDENTIALS_HINT = "check the Public Key and Secret Key of the Sendcloud integration (Settings > Integrations)"
+CREDENTIALS_HINT = _("check the Public Key and Secret Key of the Sendcloud integration (Settings > Integrations)")
 HINTS = {
-    400: "correct the shipment and try again",
+    400: _("correct the shipment and try again"),
     401: CREDENTIALS_HINT,
-    403: "the Sendcloud integration may not do this: check its permissions in the Sendcloud panel",
-    404: "Sendcloud does not know it: check the number or id, and the service URL",
-    409: "Sendcloud refused it in the shipment's current state",
-    422: "correct the shipment and try again",
-    "unreachable": "check the service URL and the network",
-    "url": "check the service URL",
+    403: _("the Sendcloud integration may not do this: check its permissions in the Sendcloud panel"),
+    404: _("Sendcloud does not know it: check the number or id, and the service URL"),
+    409: _("Sendcloud refused it in the shipment's current state"),
+    422: _("correct the shipment and try again"),
+    "unreachable": _("check the service URL and the network"),
+    "url": _("check the service URL"),
 }
 # Label sizes the documents endpoint prints on (its ``paper_size``): A6 for a label printer, A4 for an office one.
 PAPER_SIZES = ("A6", "A4")
@@ -72,17 +76,24 @@ class SendcloudHttp(CarrierHttp):
     """CarrierHttp reading Sendcloud's error envelopes, and keeping a refusal's JSON on the error it raises (a 409
     on purchase carries the shipment bought before). One instance serves one client in one thread."""
 
-    fallback_hint: str = "check the Sendcloud settings"
+    fallback_hint: Sentence = _("check the Sendcloud settings")
     _refused_answer: object = field(default=None, init=False, repr=False)
 
-    def refusal(self, response) -> str:
+    def refusal(self, response) -> Sentence:
         try:
             self._refused_answer = response.json()
         except ValueError:
             self._refused_answer = None
         detail = self.short(error_words(self._refused_answer))
         hint = self.hints.get(response.status_code) or self.fallback_hint
-        return f"Sendcloud answered {response.status_code}{f' ({detail})' if detail else ''}: {hint}"
+        if detail:
+            return _(
+                "Sendcloud answered %(status)s (%(reason)s): %(hint)s",
+                status=response.status_code,
+                reason=detail,
+                hint=hint,
+            )
+        return _("Sendcloud answered %(status)s: %(hint)s", status=response.status_code, hint=hint)
 
     def error(self, message: str, *, transient: bool, status: int | None = None, unreachable: bool = False):
         error = super().error(message, transient=transient, status=status, unreachable=unreachable)
@@ -103,7 +114,7 @@ class SendcloudClient(SendcloudReturns):
         poll_attempts: int = 20,
     ):
         if paper_size not in PAPER_SIZES:
-            raise CarrierError("the Sendcloud label paper size is either A6 or A4", transient=False)
+            raise CarrierError(_("the Sendcloud label paper size is either A6 or A4"), transient=False)
         self.http = http
         self.contract_id = contract_id
         self.paper_size = paper_size
@@ -121,10 +132,10 @@ class SendcloudClient(SendcloudReturns):
         public_key = str(credentials.get("public_key") or "").strip()
         secret_key = str(credentials.get("secret_key") or "").strip()
         if not public_key or not secret_key:
-            raise CarrierError(f"Sendcloud needs its keys: {CREDENTIALS_HINT}", transient=False)
+            raise CarrierError(_("Sendcloud needs its keys: %(hint)s", hint=CREDENTIALS_HINT), transient=False)
         base_url = str(credentials.get("base_url") or PRODUCTION_URL)
         if not base_url.lower().startswith(("http://", "https://")):
-            raise CarrierError("the Sendcloud service URL must start with https://", transient=False)
+            raise CarrierError(_("the Sendcloud service URL must start with https://"), transient=False)
         http_options = {
             key: options.pop(key) for key in ("timeout", "max_retries", "session", "sleep") if key in options
         }
@@ -145,14 +156,16 @@ class SendcloudClient(SendcloudReturns):
     # --- connection and rates ---------------------------------------------------------------------------------------
 
     def test_connection(self) -> str:
-        statuses = self._json("GET", "/parcels/statuses", "the parcel statuses").get("data") or []
-        return f"Connected to Sendcloud: the keys are accepted ({len(statuses)} parcel statuses readable)"
+        statuses = self._json("GET", "/parcels/statuses", _("the parcel statuses")).get("data") or []
+        return _(
+            "Connected to Sendcloud: the keys are accepted (%(count)s parcel statuses readable)", count=len(statuses)
+        )
 
     def rates(self, shipment: Shipment) -> list[Rate]:
         """Every option Sendcloud offers for the shipment's parcels and route, cheapest first, in one call."""
         if not shipment.parcels:
-            raise CarrierError("the shipment has no parcels to rate", transient=False)
-        answer = self._json("POST", "/shipping-options", "the rates", json=options_request(shipment))
+            raise CarrierError(_("the shipment has no parcels to rate"), transient=False)
+        answer = self._json("POST", "/shipping-options", _("the rates"), json=options_request(shipment))
         rates = [rate for option in answer.get("data") or () if (rate := _option_rate(option))]
         return sorted(rates, key=lambda rate: rate.price)
 
@@ -162,12 +175,21 @@ class SendcloudClient(SendcloudReturns):
         if shipment.service:
             rates = [rate for rate in rates if rate.service == shipment.service]
         if not rates:
-            wanted = f" {shipment.service}" if shipment.service else ""
-            raise CarrierError(
-                f"Sendcloud offers no{wanted} shipping option for these parcels to "
-                f"{shipment.recipient.country_code or 'this country'}: choose another service or split the parcels",
-                transient=False,
-            )
+            country = shipment.recipient.country_code or _("this country")
+            if shipment.service:
+                sentence = _(
+                    "Sendcloud offers no %(service)s shipping option for these parcels to %(country)s: choose another "
+                    "service or split the parcels",
+                    service=shipment.service,
+                    country=country,
+                )
+            else:
+                sentence = _(
+                    "Sendcloud offers no shipping option for these parcels to %(country)s: choose another service or "
+                    "split the parcels",
+                    country=country,
+                )
+            raise CarrierError(sentence, transient=False)
         return rates[0]
 
     # --- labels -----------------------------------------------------------------------------------------------------
@@ -175,13 +197,13 @@ class SendcloudClient(SendcloudReturns):
     def create_label(self, shipment: Shipment) -> Label:
         """The label of the shipment, bought once: a retry after a time-out or a 5xx gets the one bought before."""
         if not shipment.parcels:
-            raise CarrierError("the shipment has no parcels to label", transient=False)
+            raise CarrierError(_("the shipment has no parcels to label"), transient=False)
         option = shipment.service or self.rate(shipment).service
         body = shipment_request(shipment, option, self.contract_id)
         single = len(shipment.parcels) == 1
         path = "/shipments/announce" if single else "/shipments"
         try:
-            bought = self._json("POST", path, "the label", json=body).get("data")
+            bought = self._json("POST", path, _("the label"), json=body).get("data")
         except CarrierError as error:
             if error.status != 409:
                 raise
@@ -195,13 +217,16 @@ class SendcloudClient(SendcloudReturns):
         """Sendcloud announces multi-parcel shipments in the background: ask until every parcel is ready."""
         for _attempt in range(self.poll_attempts):
             self.http.sleep(self.poll_interval)
-            answer = self._json("GET", f"/shipments/{quote(shipment_id, safe='')}", "the label")
+            answer = self._json("GET", f"/shipments/{quote(shipment_id, safe='')}", _("the label"))
             shipment = _checked_shipment(answer.get("data"))
             if not any(_announcing(parcel) for parcel in shipment["parcels"]):
                 return shipment
         raise CarrierError(
-            f"Sendcloud is still announcing shipment {shipment_id} to the carrier: print its labels again in a "
-            "minute (it is bought, and will not be bought twice)"
+            _(
+                "Sendcloud is still announcing shipment %(shipment)s to the carrier: print its labels again in a "
+                "minute (it is bought, and will not be bought twice)",
+                shipment=shipment_id,
+            )
         )
 
     def _label(self, shipment: dict) -> Label:
@@ -209,7 +234,7 @@ class SendcloudClient(SendcloudReturns):
         pdfs = [self._parcel_label(parcel) for parcel in parcels]
         numbers = tuple(str(parcel.get("tracking_number") or "").strip() for parcel in parcels)
         if not all(numbers):
-            raise CarrierError("Sendcloud created no tracking number for every parcel: try again in a minute")
+            raise CarrierError(_("Sendcloud created no tracking number for every parcel: try again in a minute"))
         return Label(
             tracking_number=numbers[0],
             pdf=pdfs[0] if len(pdfs) == 1 else _merged(pdfs),
@@ -227,7 +252,7 @@ class SendcloudClient(SendcloudReturns):
         try:
             return checked_pdf(parcel["label_file"])
         except CarrierError:
-            raise CarrierError(LABEL_NOT_PDF.format(kind="label")) from None
+            raise CarrierError(_label_not_pdf("label")) from None
 
     def _other_documents(self, parcels: list) -> list[tuple[str, bytes]]:
         """Customs papers (a commercial invoice) once per shipment, from the first parcel that has them."""
@@ -248,7 +273,7 @@ class SendcloudClient(SendcloudReturns):
         try:
             return checked_pdf(response.content)
         except CarrierError:
-            raise CarrierError(LABEL_NOT_PDF.format(kind=kind)) from None
+            raise CarrierError(_label_not_pdf(kind)) from None
 
     # --- tracking and cancellation ----------------------------------------------------------------------------------
 
@@ -274,19 +299,27 @@ class SendcloudClient(SendcloudReturns):
         shipment_id = getattr(label_or_number, "shipment_id", label_or_number)
         if not shipment_id:
             raise CarrierError(
-                "this label has no Sendcloud shipment id: cancel it in the Sendcloud panel", transient=False
+                _("this label has no Sendcloud shipment id: cancel it in the Sendcloud panel"), transient=False
             )
-        answer = self._json("POST", f"/shipments/{quote(str(shipment_id), safe='')}/cancel", "the cancellation")
+        answer = self._json("POST", f"/shipments/{quote(str(shipment_id), safe='')}/cancel", _("the cancellation"))
         status = str((answer.get("data") or {}).get("status") or "")
         return "queued" if status == "queued" else "cancelled"
 
     # --- plumbing ---------------------------------------------------------------------------------------------------
 
-    def _json(self, method: str, path: str, what: str, *, json=None) -> dict:
+    def _json(self, method: str, path: str, what: Sentence, *, json=None) -> dict:
         answer = self.http.json(self.http.call(method, path, json=json), what)
         if not isinstance(answer, dict):
-            raise CarrierError(f"Sendcloud answered {what} with an unexpected document")
+            raise CarrierError(_("Sendcloud answered %(what)s with an unexpected document", what=what))
         return answer
+
+
+def _label_not_pdf(kind: str) -> Sentence:
+    # The parcel is bought by then: asking again downloads it again (never buys a second one).
+    return _(
+        "Sendcloud sent no PDF for the parcel's %(document)s: the label is bought, print it again in a minute",
+        document=_("label") if kind == "label" else kind,
+    )
 
 
 def _option_rate(option) -> Rate | None:
@@ -296,13 +329,13 @@ def _option_rate(option) -> Rate | None:
         return None
     totals = [((quote_.get("price") or {}).get("total") or {}, quote_) for quote_ in quotes]
     total, best = min(
-        totals, key=lambda pair: checked_number(pair[0].get("value"), "Sendcloud sent a rate without price")
+        totals, key=lambda pair: checked_number(pair[0].get("value"), _("Sendcloud sent a rate without price"))
     )
     lead_time = best.get("lead_time")
     return Rate(
-        price=checked_number(total.get("value"), "Sendcloud sent a rate without price"),
+        price=checked_number(total.get("value"), _("Sendcloud sent a rate without price")),
         currency=checked_currency(total.get("currency")),
-        transit_days=math.ceil(checked_number(lead_time, "Sendcloud sent an unreadable lead time") / 24)
+        transit_days=math.ceil(checked_number(lead_time, _("Sendcloud sent an unreadable lead time")) / 24)
         if lead_time is not None
         else None,
         service=str(option.get("code") or ""),
@@ -317,15 +350,21 @@ def _bought_before(error: CarrierError, shipment: Shipment) -> dict:
         parcels = answer["data"].get("parcels")
         if isinstance(parcels, list) and any(_parcel_status(parcel) in VOID for parcel in parcels):
             raise CarrierError(
-                f"the label bought before under {shipment.reference} was cancelled in Sendcloud: a new label needs "
-                "a new reference",
+                _(
+                    "the label bought before under %(reference)s was cancelled in Sendcloud: a new label needs a new "
+                    "reference",
+                    reference=shipment.reference,
+                ),
                 transient=False,
                 status=409,
             )
         return answer["data"]
     raise CarrierError(
-        f"Sendcloud already has a label for {shipment.reference} but did not send it: find it in the Sendcloud "
-        "panel by that reference before buying another",
+        _(
+            "Sendcloud already has a label for %(reference)s but did not send it: find it in the Sendcloud panel by "
+            "that reference before buying another",
+            reference=shipment.reference,
+        ),
         transient=False,
         status=409,
     )
@@ -334,15 +373,16 @@ def _bought_before(error: CarrierError, shipment: Shipment) -> dict:
 def _checked_shipment(shipment) -> dict:
     """A shipment answer with parcels; a carrier's refusal inside a successful answer becomes an error."""
     if not isinstance(shipment, dict) or not isinstance(shipment.get("parcels"), list) or not shipment["parcels"]:
-        raise CarrierError("Sendcloud answered the label request without parcels")
+        raise CarrierError(_("Sendcloud answered the label request without parcels"))
     problems = error_words({"errors": shipment.get("errors")}) if shipment.get("errors") else ""
     failed = [parcel for parcel in shipment["parcels"] if _parcel_status(parcel) == FAILED]
     if problems or failed:
-        words = problems or "; ".join(
-            str(parcel.get("status", {}).get("message") or "announcement failed") for parcel in failed
+        words = problems or joined(
+            str(parcel.get("status", {}).get("message") or "") or _("announcement failed") for parcel in failed
         )
         raise CarrierError(
-            f"Sendcloud's carrier refused the shipment ({words}): correct it and try again", transient=False
+            _("Sendcloud's carrier refused the shipment (%(reason)s): correct it and try again", reason=words),
+            transient=False,
         )
     return shipment
 

@@ -9,7 +9,9 @@ import hmac
 import json
 from datetime import date, datetime, timezone
 
-from .carrier import DELIVERED, EXCEPTION, IN_TRANSIT, PENDING, Address, CarrierError, Shipment, TrackingStatus
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
+from .carrier import DELIVERED, EXCEPTION, IN_TRANSIT, PENDING, Address, CarrierError, Shipment, TrackingStatus, _
 
 # v3 parcel status codes -> our four statuses (API.md, "Tracking"); anything else reads as in transit.
 STATUS_BY_CODE = {
@@ -224,7 +226,7 @@ def webhook_tracking(body) -> TrackingStatus | None:
     try:
         payload = json.loads(body) if isinstance(body, bytes | str) else body
     except ValueError:
-        raise CarrierError("Sendcloud sent a webhook that is not JSON", transient=False) from None
+        raise CarrierError(_("Sendcloud sent a webhook that is not JSON"), transient=False) from None
     if not isinstance(payload, dict) or payload.get("action") != "parcel_status_changed":
         return None
     parcel = payload.get("parcel") if isinstance(payload.get("parcel"), dict) else {}
@@ -255,4 +257,4 @@ def webhook_time(payload: dict) -> datetime | None:
     try:
         return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=None)
     except (OverflowError, OSError, ValueError):
-        raise CarrierError("Sendcloud sent an unreadable webhook time", transient=False) from None
+        raise CarrierError(_("Sendcloud sent an unreadable webhook time"), transient=False) from None

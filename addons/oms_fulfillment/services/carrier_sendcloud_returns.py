@@ -13,7 +13,9 @@ panel before asking again.
 from dataclasses import replace
 from urllib.parse import quote
 
-from .carrier import CarrierError, Label, Shipment, checked_currency, checked_number
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
+from .carrier import CarrierError, Label, Shipment, _, checked_currency, checked_number
 from .carrier_sendcloud_data import address_body, external_reference_id
 
 RETURN_DELIVERY = "drop_off_point"  # the customer drops the parcel at a service point
@@ -66,20 +68,20 @@ class SendcloudReturns:
     def create_return(self, shipment: Shipment) -> Label:
         """A return label the customer prints: bought once (never retried by itself, see the module)."""
         if not shipment.parcels:
-            raise CarrierError("the return has no parcel", transient=False)
+            raise CarrierError(_("the return has no parcel"), transient=False)
         if not shipment.service:
-            raise CarrierError("choose a Sendcloud return service for this carrier first", transient=False)
+            raise CarrierError(_("choose a Sendcloud return service for this carrier first"), transient=False)
         once = replace(self.http, max_retries=1)
-        answer = once.json(once.call("POST", "/returns", json=return_request(shipment)), "the return label")
+        answer = once.json(once.call("POST", "/returns", json=return_request(shipment)), _("the return label"))
         return_id, parcel_id = (answer or {}).get("return_id"), (answer or {}).get("parcel_id")
         if not return_id or not parcel_id:
-            raise CarrierError("Sendcloud answered the return request without a return id")
+            raise CarrierError(_("Sendcloud answered the return request without a return id"))
         announced = self._announced_return(str(return_id))
         cost = announced.get("label_cost") if isinstance(announced.get("label_cost"), dict) else {}
         return Label(
             tracking_number=str(announced["tracking_number"]),
             pdf=self._document({"id": parcel_id}, "label"),
-            price=checked_number(cost["value"], "Sendcloud sent an unreadable return price") if cost else None,
+            price=checked_number(cost["value"], _("Sendcloud sent an unreadable return price")) if cost else None,
             currency=checked_currency(cost["currency"]) if cost else None,
             tracking_url=str(announced.get("tracking_url") or ""),
             shipment_id=str(return_id),
@@ -89,15 +91,18 @@ class SendcloudReturns:
         for attempt in range(self.poll_attempts):
             if attempt:
                 self.http.sleep(self.poll_interval)
-            answer = self._json("GET", f"/returns/{quote(return_id, safe='')}", "the return label")
+            answer = self._json("GET", f"/returns/{quote(return_id, safe='')}", _("the return label"))
             if answer.get("tracking_number"):
                 return answer
         raise CarrierError(
-            f"Sendcloud is still announcing return {return_id} to the carrier: print its label again in a minute"
+            _(
+                "Sendcloud is still announcing return %(return_id)s to the carrier: print its label again in a minute",
+                return_id=return_id,
+            )
         )
 
     def cancel_return(self, return_id) -> str:
         """Asks Sendcloud to cancel a return label: ``requested`` (confirmed later by its status)."""
         path = f"/returns/{quote(str(return_id), safe='')}/cancel"
-        self._json("PATCH", path, "the return cancellation")
+        self._json("PATCH", path, _("the return cancellation"))
         return "requested"

@@ -24,14 +24,18 @@ from odoo.addons.oms_intelligent.services.http_errors import retry_later, short_
 from odoo.addons.oms_intelligent.services.redact import url_secrets
 from odoo.addons.oms_intelligent.services.soap_transport import ForbiddenLocation, http_only_client
 
+# Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
+# pylint: disable=prefer-env-translation
 from .carrier import (
     DEFAULT_TIMEOUT,
     Address,
     CarrierError,
     Label,
     Rate,
+    Sentence,
     Shipment,
     TrackingStatus,
+    _,
     checked_label,
     checked_rate,
     normalise_status,
@@ -41,10 +45,10 @@ from .carrier import (
 # How carriers word a refused key or account in their faults: such faults need new credentials, not a retry.
 AUTH_FAULT_WORDS = ("api key", "apikey", "account", "authentication", "unauthorized", "not authorized")
 OPERATION_NAMES = {
-    "GetRates": "rate",
-    "CreateShipment": "label",
-    "GetTracking": "tracking",
-    "CancelShipment": "cancellation",
+    "GetRates": _("rate"),
+    "CreateShipment": _("label"),
+    "GetTracking": _("tracking"),
+    "CancelShipment": _("cancellation"),
 }
 
 
@@ -54,7 +58,7 @@ class SoapCarrierClient:
     def __init__(self, wsdl_url: str, api_key: str, account: str = "", timeout: float = DEFAULT_TIMEOUT):
         # zeep would also read local files: only a carrier's web service makes sense here.
         if not (wsdl_url or "").lower().startswith(("http://", "https://")):
-            raise CarrierError("the carrier's WSDL URL must start with http:// or https://", transient=False)
+            raise CarrierError(_("the carrier's WSDL URL must start with http:// or https://"), transient=False)
         self.wsdl_url = wsdl_url
         self._api_key = api_key or ""
         self._account = account or ""
@@ -116,51 +120,71 @@ class SoapCarrierClient:
             raise self._fault_error(fault, what) from None
         except ForbiddenLocation as exc:
             raise CarrierError(
-                f"the carrier's WSDL was refused: {exc}; check the carrier's WSDL URL", transient=False
+                _("the carrier's WSDL was refused: %(reason)s; check the carrier's WSDL URL", reason=str(exc)),
+                transient=False,
             ) from None
         except requests.Timeout:
             raise CarrierError(
-                f"the carrier did not answer the {what} request within {self.timeout:g} s", unreachable=True
+                _(
+                    "the carrier did not answer the %(what)s request within %(seconds)s s",
+                    what=what,
+                    seconds=format(self.timeout, "g"),
+                ),
+                unreachable=True,
             ) from None
         except requests.ConnectionError:
             raise CarrierError(
-                f"the carrier's web service could not be reached for the {what} request", unreachable=True
+                _("the carrier's web service could not be reached for the %(what)s request", what=what),
+                unreachable=True,
             ) from None
         except requests.HTTPError as exc:  # while loading the WSDL
-            raise self._status_error(exc.response.status_code, "the WSDL URL") from None
+            raise self._status_error(exc.response.status_code, _("the WSDL URL")) from None
         except TransportError as exc:
-            raise self._status_error(exc.status_code, "the endpoint in the WSDL") from None
+            raise self._status_error(exc.status_code, _("the endpoint in the WSDL")) from None
         except requests.RequestException as exc:
             raise CarrierError(
-                f"the carrier's WSDL URL is not usable ({type(exc).__name__})", transient=False
+                _("the carrier's WSDL URL is not usable (%(error)s)", error=type(exc).__name__), transient=False
             ) from None
         except ZeepError as exc:
             # Not a WSDL, or an answer that does not follow it: the same call would fail the same way.
             raise CarrierError(
-                f"the carrier answered the {what} request with something that does not follow its WSDL "
-                f"({type(exc).__name__}: {short_text(str(exc), self._secrets)})",
+                _(
+                    "the carrier answered the %(what)s request with something that does not follow its WSDL "
+                    "(%(error)s)",
+                    what=what,
+                    error=type(exc).__name__ + ": " + short_text(str(exc), self._secrets),
+                ),
                 transient=False,
             ) from None
 
-    def _fault_error(self, fault: Fault, what: str) -> CarrierError:
+    def _fault_error(self, fault: Fault, what: Sentence) -> CarrierError:
         text = fault.message or "no message"
         message = short_text(text, self._secrets)
         # Judged on the whole text: the word that tells a refused key may come after the shortened message's end.
         if any(word in text.lower() for word in AUTH_FAULT_WORDS):
             return CarrierError(
-                f"the carrier refused the {what} request ({message}): check the carrier's API key and account",
+                _(
+                    "the carrier refused the %(what)s request (%(reason)s): check the carrier's API key and account",
+                    what=what,
+                    reason=message,
+                ),
                 transient=False,
             )
         # Client faults are about our request (weight, address...): sending it again cannot help.
         client_fault = (fault.code or "").endswith("Client")
         return CarrierError(
-            f"the carrier answered the {what} request with a SOAP fault: {message}", transient=not client_fault
+            _("the carrier answered the %(what)s request with a SOAP fault: %(reason)s", what=what, reason=message),
+            transient=not client_fault,
         )
 
-    def _status_error(self, status: int | None, what: str) -> CarrierError:
+    def _status_error(self, status: int | None, what: Sentence) -> CarrierError:
         if status and 400 <= status < 500 and not retry_later(status):
-            return CarrierError(f"the carrier answered {status}: check {what}", transient=False, status=status)
-        return CarrierError(f"the carrier answered {status}: try again later", status=status)
+            return CarrierError(
+                _("the carrier answered %(status)s: check %(what)s", status=status, what=what),
+                transient=False,
+                status=status,
+            )
+        return CarrierError(_("the carrier answered %(status)s: try again later", status=status), status=status)
 
 
 def _address(address: Address) -> dict:

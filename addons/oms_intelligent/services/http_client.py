@@ -21,6 +21,26 @@ DEFAULT_HINTS = {
     403: "check the credentials' permissions",
     404: "check the address and the API version",
 }
+# What a failed call says, by key, with named placeholders: a family of clients may say it in its own (translatable)
+# words by overriding ServiceHttp.messages and ServiceHttp.say.
+MESSAGES = {
+    "url_unusable": "%(platform)s URL is not usable (%(error)s): %(hint)s",
+    "check_url": "check it",
+    "timed_out": "did not answer within %(seconds)s s",
+    "unreachable": "could not be reached",
+    "answered": "answered %(status)s",
+    "answered_html": "answered %(status)s with an HTML page (%(hint)s)",
+    "asks_to_wait": (
+        "%(platform)s %(failure)s and asks to wait %(seconds)s s before the next call; the next run goes on from here"
+    ),
+    "gave_up": "%(platform)s %(failure)s after %(attempts)s attempts",
+    "gave_up_unreachable": "%(platform)s %(failure)s after %(attempts)s attempts: %(hint)s",
+    "check_host": "check the host name",
+    "invalid_json": "%(platform)s sent invalid JSON for %(what)s: %(text)r",
+    "html_page": "%(platform)s answered %(what)s with an HTML page instead of data (status %(status)s: %(hint)s)",
+    "refused": "%(platform)s answered %(status)s: %(hint)s",
+    "refused_detail": "%(platform)s answered %(status)s (%(detail)s): %(hint)s",
+}
 
 
 @dataclass
@@ -51,6 +71,7 @@ class ServiceHttp:
     # What a family of clients says of an HTML page and of a refusal no hint names (class attributes, not fields).
     html_hint = HTML_PAGE_HINT
     default_hints = DEFAULT_HINTS
+    messages = MESSAGES
 
     def __post_init__(self):
         self.base_url = self.base_url.rstrip("/")
@@ -74,12 +95,13 @@ class ServiceHttp:
                     timeout=self.timeout,
                 )
             except requests.Timeout:
-                status, failure, wait = None, f"did not answer within {self.timeout:g} s", None
+                status, failure, wait = None, self.say("timed_out", seconds=f"{self.timeout:g}"), None
             except requests.ConnectionError:
-                status, failure, wait = None, "could not be reached", None
+                status, failure, wait = None, self.say("unreachable"), None
             except requests.RequestException as exc:  # malformed URL and the like
+                hint = self.hints.get("url") or self.say("check_url")
                 raise self.error(
-                    f"{self.platform} URL is not usable ({type(exc).__name__}): {self.hints.get('url', 'check it')}",
+                    self.say("url_unusable", platform=self.platform, error=type(exc).__name__, hint=hint),
                     transient=False,
                 ) from None
             else:
@@ -88,13 +110,14 @@ class ServiceHttp:
                     return response
                 if not retry_later(status):
                     raise self.error(self.refusal(response), transient=False, status=status)
-                failure, wait = f"answered {status}", retry_after(response)
+                wait = retry_after(response)
                 if is_html(response):
-                    failure += f" with an HTML page ({self.html_hint})"
+                    failure = self.say("answered_html", status=status, hint=self.html_hint)
+                else:
+                    failure = self.say("answered", status=status)
                 if wait is not None and wait > self.max_wait:
                     raise self.error(
-                        f"{self.platform} {failure} and asks to wait {wait:g} s before the next call; "
-                        "the next run goes on from here",
+                        self.say("asks_to_wait", platform=self.platform, failure=failure, seconds=f"{wait:g}"),
                         transient=True,
                         status=status,
                     )
@@ -103,13 +126,16 @@ class ServiceHttp:
             )
             if attempt + 1 < self.max_retries:
                 self.sleep(wait if wait is not None else self.backoff * 2**attempt)
-        unreachable = f": {self.hints.get('unreachable', 'check the host name')}" if status is None else ""
-        raise self.error(
-            f"{self.platform} {failure} after {self.max_retries} attempts{unreachable}",
-            transient=True,
-            status=status,
-            unreachable=status is None,
-        )
+        raise self.error(self.gave_up(failure, status), transient=True, status=status, unreachable=status is None)
+
+    def gave_up(self, failure: str, status: int | None) -> str:
+        """What the last of the attempts says: with what to check when no answer came at all."""
+        if status is None:
+            hint = self.hints.get("unreachable") or self.say("check_host")
+            return self.say(
+                "gave_up_unreachable", platform=self.platform, failure=failure, attempts=self.max_retries, hint=hint
+            )
+        return self.say("gave_up", platform=self.platform, failure=failure, attempts=self.max_retries)
 
     def json(self, response: requests.Response, what: str):
         """The JSON body of an answer; an HTML page or broken JSON is a connector error naming ``what``."""
@@ -119,20 +145,28 @@ class ServiceHttp:
             return response.json()
         except ValueError:
             raise self.error(
-                f"{self.platform} sent invalid JSON for {what}: {self.short(response.text[:80])!r}", transient=True
+                self.say("invalid_json", platform=self.platform, what=what, text=self.short(response.text[:80])),
+                transient=True,
             ) from None
 
     def html_message(self, response: requests.Response, what: str) -> str:
-        return (
-            f"{self.platform} answered {what} with an HTML page instead of data (status {response.status_code}: "
-            f"{self.html_hint})"
+        return self.say(
+            "html_page", platform=self.platform, what=what, status=response.status_code, hint=self.html_hint
         )
 
     def refusal(self, response: requests.Response) -> str:
         """What a refused call tells the user: the status, the platform's own words, what to check."""
         detail = "" if is_html(response) else error_detail(response, self.secrets)
         hint = self.hints.get(response.status_code) or self.default_hints.get(response.status_code, self.fallback_hint)
-        return f"{self.platform} answered {response.status_code}{f' ({detail})' if detail else ''}: {hint}"
+        if detail:
+            return self.say(
+                "refused_detail", platform=self.platform, status=response.status_code, detail=detail, hint=hint
+            )
+        return self.say("refused", platform=self.platform, status=response.status_code, hint=hint)
+
+    def say(self, key: str, **values) -> str:
+        """The message ``key`` of :attr:`messages` with its values."""
+        return self.messages[key] % values if values else self.messages[key]
 
     def short(self, text: str) -> str:
         return short_text(text or "", self.secrets)
