@@ -41,7 +41,13 @@ from .carrier_correos_tracking import CorreosTracking
 PRODUCTION_SERVICE_URL = "https://preregistroenvios.correos.es/preregistroenvios"
 PRODUCTION_TRACKING_URL = "https://localizador.correos.es"
 PUBLIC_TRACKING_URL = "https://www.correos.es/es/es/herramientas/localizador/envios/detalle?tracking-number={}"
-REQUIRED_CREDENTIALS = ("user", "password", "labeller_code", "wsdl_url")
+# The credentials without which nothing can be asked, by the names the carrier's form gives them.
+REQUIRED_CREDENTIALS = {
+    "user": _("Web Service User"),
+    "password": _("Password"),
+    "labeller_code": _("Labeller Code"),
+    "wsdl_url": _("WSDL URL"),
+}
 
 
 class CorreosClient:
@@ -73,9 +79,15 @@ class CorreosClient:
 
         ``options``: ``timeout`` (seconds), ``session`` (requests session of the tracking calls)."""
         account = {key: str(value).strip() for key, value in (credentials or {}).items() if value}
-        missing = [key for key in REQUIRED_CREDENTIALS if not account.get(key)]
+        missing = [label for key, label in REQUIRED_CREDENTIALS.items() if not account.get(key)]
         if missing:
-            raise CarrierError(_("Correos settings miss: %(settings)s", settings=", ".join(missing)), transient=False)
+            raise CarrierError(
+                _(
+                    "Correos needs the carrier's %(settings)s: an OMS manager sets them on its Carrier Account tab",
+                    settings=joined(missing, ", "),
+                ),
+                transient=False,
+            )
         if len(account["labeller_code"]) > 4:
             raise CarrierError(_("the Correos labeller code has at most 4 characters: check it"), transient=False)
         account.setdefault("service_url", PRODUCTION_SERVICE_URL)

@@ -128,15 +128,19 @@ class DhlExpressClient:
         missing = [
             label
             for key, label in (
-                ("api_key", _("API key")),
-                ("api_secret", _("API secret")),
-                ("account_number", _("account")),
+                ("api_key", _("API Key")),
+                ("api_secret", _("API Secret")),
+                ("account_number", _("Account Number")),
             )
             if not str(credentials.get(key) or "").strip()
         ]
         if missing:
             raise CarrierError(
-                _("the DHL Express settings lack the %(settings)s", settings=joined(missing, ", ")), transient=False
+                _(
+                    "DHL Express needs the carrier's %(settings)s: an OMS manager sets them on its Carrier Account tab",
+                    settings=joined(missing, ", "),
+                ),
+                transient=False,
             )
         key, secret, account = (str(credentials[name]).strip() for name in ("api_key", "api_secret", "account_number"))
         environment = credentials.get("environment") or "test"

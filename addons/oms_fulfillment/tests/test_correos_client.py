@@ -291,3 +291,8 @@ def test_a_wsdl_url_that_serves_nothing_is_named(correos):
     with pytest.raises(CarrierError, match="check the Correos WSDL URL") as refused:
         client(correos, wsdl_url=f"{correos.url}/wsdl/missing.wsdl").test_connection()
     assert refused.value.status == 404 and not refused.value.transient
+
+
+def test_missing_credentials_are_named_as_the_carrier_form_names_them():
+    with pytest.raises(CarrierError, match="Correos needs the carrier's Password, Labeller Code: an OMS manager"):
+        CorreosClient.from_credentials({"user": "oms", "wsdl_url": "https://example.com/preregistro.wsdl"})

@@ -364,7 +364,7 @@ def test_a_wrong_service_url_is_named_not_taken_for_no_shipment(dhl):
 
 
 def test_missing_credentials_are_named(dhl):
-    with pytest.raises(CarrierError, match="lack the API secret"):
+    with pytest.raises(CarrierError, match="needs the carrier.s API Secret: an OMS manager"):
         client(dhl, {"api_key": "key", "account_number": "950000012"})
 
 
