@@ -26,14 +26,15 @@ class StockPicking(models.Model):
         deliveries = self.filtered(lambda picking: picking.state == "done" and picking.picking_type_code == "outgoing")
         for picking in deliveries.filtered(lambda picking: not picking._oms_awaits_carrier_delivery()):
             picking.oms_delivered_date = picking.date_done
-        # Invoiced on delivery by the workflow, or paid orders whose products bill delivered quantities.
-        orders = deliveries.sale_id.filtered(
+        # Invoiced on delivery by the workflow, or paid orders whose products bill delivered quantities. Read as
+        # superuser: the warehouse user validating the delivery may not read its order (a salesman's own orders
+        # only), nor need accounting rights for the workflow to invoice.
+        orders = deliveries.sale_id.sudo().filtered(
             lambda order: not order.oms_on_hold
             and (
                 order.oms_workflow_id.invoice_policy == "on_delivery"
                 or (order.oms_workflow_id.invoice_policy == "on_payment" and order._oms_is_paid())
             )
         )
-        # The warehouse user validating the delivery needs no accounting rights for the workflow to invoice.
-        orders.sudo()._oms_invoice_automatically()
+        orders._oms_invoice_automatically()
         return result
