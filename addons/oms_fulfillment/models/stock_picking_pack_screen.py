@@ -28,7 +28,8 @@ class StockPicking(models.Model):
     @api.model
     def oms_pack_find(self, reference):
         """The delivery to pack for a scanned or typed reference: the transfer's own (the barcode on its printed picking
-        operations) or its source document's. Returns {"picking_id": id} or {"message": why not}."""
+        operations) or its source document's; a shipped one only to print its label again. Returns
+        {"picking_id": id} or {"message": why not}."""
         code = (reference or "").strip()
         if not code:
             return {"message": self.env._("Scan or type the reference of a delivery.")}
@@ -49,6 +50,8 @@ class StockPicking(models.Model):
                 }
         if not pickings:
             return {"message": self.env._("No delivery with reference %s.", code)}
+        if pickings.state == "done" and (pickings._oms_pack_shipping() or {}).get("label"):
+            return {"picking_id": pickings.id}  # shipped: opened to print its label again
         if pickings.state in ("done", "cancel"):
             return {
                 "message": self.env._(

@@ -43,6 +43,18 @@ class TestPackScreenLabel(CarrierCase):
         self.assertEqual(state["state"], "done")
         self.assertEqual(state["shipping"]["label"]["name"], "LabelShipping-oms_soap-SOA000001.pdf")
 
+    def test_a_shipped_delivery_is_found_again_to_reprint_its_label_but_not_one_without_label(self):
+        Picking = self.env["stock.picking"]
+        shipped = self.delivery(carrier=self.soap)
+        self.validate(shipped)
+        self.assertEqual(Picking.oms_pack_find(shipped.name), {"picking_id": shipped.id})
+        self.assertEqual(shipped.oms_pack_state()["shipping"]["label"]["name"], "LabelShipping-oms_soap-SOA000001.pdf")
+        unlabelled = self.delivery()
+        self.validate(unlabelled)
+        self.assertEqual(
+            Picking.oms_pack_find(unlabelled.name), {"message": f"{unlabelled.name} is done: there is nothing to pack."}
+        )
+
     def test_a_carrier_failure_on_validation_shows_its_error_and_retry_validates(self):
         picking = self.delivery(carrier=self.rest)
         self.rest_server.fail_next(1, 503, "maintenance")
