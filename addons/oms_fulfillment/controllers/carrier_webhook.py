@@ -1,4 +1,3 @@
-import json
 import logging
 
 from odoo import http
@@ -7,7 +6,7 @@ from odoo.http import request
 
 from ..services.carrier import CarrierError
 from ..services.carrier_sendcloud import verify_webhook, webhook_tracking
-from ..services.carrier_sendcloud_data import webhook_time
+from ..services.carrier_sendcloud_data import webhook_payload, webhook_time
 
 _logger = logging.getLogger(__name__)
 # A parcel_status_changed webhook is a few kilobytes.
@@ -40,9 +39,10 @@ class CarrierWebhook(http.Controller):
             _logger.info("Sendcloud webhook for carrier %s refused: unknown carrier or bad signature", carrier_id)
             return self._answer(401, {"error": "invalid signature"})
         try:
-            status = webhook_tracking(body)
-            moment = webhook_time(json.loads(body))
-        except (CarrierError, ValueError) as error:
+            payload = webhook_payload(body)
+            status = webhook_tracking(payload)
+            moment = webhook_time(payload)
+        except CarrierError as error:
             return self._answer(400, {"error": str(error)})
         if status is None:
             return self._answer(200, {"received": "other"})

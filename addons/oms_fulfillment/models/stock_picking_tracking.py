@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import format_date, groupby
+from odoo.tools import escape_psql, format_date, groupby
 
 from ..services.carrier import DELIVERED, EXCEPTION, IN_TRANSIT, PENDING, CarrierError
 from .delivery_carrier import OMS_CARRIER_TYPES
@@ -169,7 +169,7 @@ class StockPicking(models.Model):
         parcels asks the carrier about all of them. Returns the deliveries told."""
         candidates = self.search(
             self._oms_tracking_domain()
-            + [("carrier_id", "=", carrier.id), ("carrier_tracking_ref", "ilike", status.tracking_number)]
+            + [("carrier_id", "=", carrier.id), ("carrier_tracking_ref", "ilike", escape_psql(status.tracking_number))]
         )
         now = fields.Datetime.now()
         moment = min(moment or now, now)

@@ -46,6 +46,8 @@ STATUS_BY_WEBHOOK_ID = {
     **dict.fromkeys((8, 80, 62992, 62997, 999, 1998, 2000, 2001), EXCEPTION),
 }
 # Status messages (the docs' wording), for ids the table above does not know.
+# Longer than any carrier's parcel number: a webhook naming a longer one is not read.
+MAX_TRACKING_NUMBER = 100
 STATUS_BY_MESSAGE = {
     "ready to send": PENDING,
     "being announced": PENDING,
@@ -221,21 +223,23 @@ def verify_webhook(secret: str, body: bytes, headers) -> bool:
 
 
 def webhook_tracking(body) -> TrackingStatus | None:
-    """The tracking status a ``parcel_status_changed`` webhook announces, None for any other action. Webhooks
-    arrive out of order: the caller keeps the one with the latest ``timestamp`` (see :func:`webhook_time`)."""
-    try:
-        payload = json.loads(body) if isinstance(body, bytes | str) else body
-    except ValueError:
-        raise CarrierError(_("Sendcloud sent a webhook that is not JSON"), transient=False) from None
+    """The tracking status a ``parcel_status_changed`` webhook announces, None for any other action or shape.
+    Webhooks arrive out of order: the caller keeps the one with the latest time (``TrackingStatus`` carries it as
+    its event, see :func:`webhook_time`). CarrierError for a body that cannot be read."""
+    payload = webhook_payload(body)
     if not isinstance(payload, dict) or payload.get("action") != "parcel_status_changed":
         return None
     parcel = payload.get("parcel") if isinstance(payload.get("parcel"), dict) else {}
-    number = str(parcel.get("tracking_number") or "").strip()
+    raw_number = parcel.get("tracking_number")
+    number = str(raw_number).strip() if isinstance(raw_number, str | int) and not isinstance(raw_number, bool) else ""
     if not number:
         return None
+    if len(number) > MAX_TRACKING_NUMBER or not number.isprintable():
+        raise CarrierError(_("Sendcloud sent a parcel number that cannot be one"), transient=False)
     status_field = parcel.get("status") if isinstance(parcel.get("status"), dict) else {}
-    message = str(status_field.get("message") or "")
-    status = STATUS_BY_WEBHOOK_ID.get(status_field.get("id"))
+    message = status_field.get("message") if isinstance(status_field.get("message"), str) else ""
+    status_id = status_field.get("id")
+    status = STATUS_BY_WEBHOOK_ID.get(status_id) if isinstance(status_id, int) else None
     status = status or STATUS_BY_MESSAGE.get(message.strip().lower(), IN_TRANSIT)
     moment = webhook_time(payload)
     return TrackingStatus(
@@ -247,8 +251,22 @@ def webhook_tracking(body) -> TrackingStatus | None:
     )
 
 
-def webhook_time(payload: dict) -> datetime | None:
-    """When the status changed (naive UTC): the carrier's time when given, else the webhook's."""
+def webhook_payload(body):
+    """A webhook's body read as JSON (what ``webhook_tracking`` and ``webhook_time`` read); CarrierError when it is
+    not JSON, or nested deeper than a parser should follow."""
+    if not isinstance(body, bytes | str):
+        return body
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise CarrierError(_("Sendcloud sent a webhook that is not JSON"), transient=False) from None
+
+
+def webhook_time(payload) -> datetime | None:
+    """When the status changed (naive UTC): the carrier's time when given, else the webhook's; None when the body
+    says neither."""
+    if not isinstance(payload, dict):
+        return None
     raw = payload.get("carrier_status_change_timestamp") or payload.get("timestamp")
     if isinstance(raw, bool) or not isinstance(raw, int | float) or raw <= 0:
         return None

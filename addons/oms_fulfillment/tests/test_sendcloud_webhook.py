@@ -4,6 +4,7 @@ signature or another carrier's URL changes nothing, an older status than the one
 import hashlib
 import hmac
 import json
+import random
 
 from odoo.addons.oms_fulfillment.stand_ins.sendcloud import FIXTURES, LocalSendcloud
 from odoo.tests import HttpCase, tagged
@@ -88,3 +89,42 @@ class TestSendcloudWebhook(CarrierCase, HttpCase):
         response = self.post(self.body(), secret=self.server.secret_key)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.picking.oms_tracking_status, "delivered")
+
+    def test_hostile_signed_bodies_get_a_client_error_or_are_ignored_never_a_server_error(self):
+        """Whoever holds the key (or Sendcloud on a bad day) may send anything: mutations of the real body, with a
+        fixed seed, each answered below 500 and none moving the delivery, whose parcel number they do not carry."""
+        payload = json.loads(self.body())
+        payload["parcel"]["tracking_number"] = "NOT-OURS-0"
+        hostile = [
+            b"",
+            b"null",
+            b"[]",
+            b'["parcel_status_changed"]',
+            b"\xff\xfe\x00garbage",
+            b'{"action": "parcel_status_changed"}',
+            b'{"action": "parcel_status_changed", "parcel": []}',
+            b"[" * 5000 + b"]" * 5000,
+            json.dumps({**payload, "timestamp": 1e308}).encode(),
+            b'{"action": "parcel_status_changed", "timestamp": NaN, "parcel": {"tracking_number": "X1"}}',
+        ]
+        rng = random.Random(17)
+        weird_values = [None, [], {}, [1, 2], {"id": 11}, "", "\x00", "\u202e11", 10**30, -1, 1.5, True, "x" * 70000]
+        for _case in range(120):
+            mutated = json.loads(json.dumps(payload))
+            target = mutated["parcel"] if rng.random() < 0.7 else mutated
+            key = rng.choice(sorted(target))
+            target[key] = rng.choice(weird_values)
+            parcel = mutated.get("parcel")
+            if isinstance(parcel, dict):
+                if rng.random() < 0.5:
+                    parcel["status"] = {"id": rng.choice(weird_values), "message": rng.choice(weird_values)}
+                parcel["tracking_number"] = rng.choice(["NOT-OURS-1", "\x00", ["3SOMS"], "3S" * 40000, 42])
+            hostile.append(json.dumps(mutated).encode())
+        server_errors = []
+        for body in hostile:
+            response = self.post(body)
+            if response.status_code >= 500:
+                server_errors.append(body[:200])
+        self.assertEqual(server_errors, [], f"{len(server_errors)} of {len(hostile)} bodies met a server error")
+        self.assertEqual(self.picking.oms_tracking_status, "pending")
+        self.assertEqual(self.post(self.body()).json()["deliveries"], [self.picking.name], "the next good one is read")
