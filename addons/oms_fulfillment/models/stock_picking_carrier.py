@@ -79,6 +79,7 @@ class StockPicking(models.Model):
         """Odoo's send_to_shipper per delivery (label attached, tracking number set). A delivery whose carrier fails
         is left as it was, with the error in its chatter and a Retry button; returns those."""
         failed = self.browse()
+        self._oms_lock_for_labels()
         for picking in self:
             try:
                 with self.env.cr.savepoint():
@@ -91,6 +92,13 @@ class StockPicking(models.Model):
                 if picking.oms_carrier_error:
                     picking.write({"oms_carrier_error": False, "oms_carrier_error_on_validate": False})
         return failed
+
+    def _oms_lock_for_labels(self):
+        """Lock these deliveries' rows until the transaction ends, before asking any carrier: a second request
+        buying the same label meanwhile (two packers, a double click, two workers validating) waits, then gets a
+        serialization failure, is retried by Odoo, and finds the label bought instead of buying another."""
+        if self:
+            self.env.cr.execute("SELECT id FROM stock_picking WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(self.ids)])
 
     # ------------------------------------------------------------------------------------------ labels
 

@@ -13,8 +13,10 @@ class TestPackScreenLabel(CarrierCase):
     def shipping(self, picking):
         return picking.oms_pack_state()["shipping"]
 
-    def attachment(self, name):
-        return self.env["ir.attachment"].search([("res_model", "=", "stock.picking"), ("name", "=", name)])
+    def attachment(self, name, picking):
+        return self.env["ir.attachment"].search(
+            [("res_model", "=", "stock.picking"), ("res_id", "=", picking.id), ("name", "=", name)]
+        )
 
     def test_an_oms_carrier_without_a_label_offers_buy_label(self):
         shipping = self.shipping(self.delivery(carrier=self.rest))
@@ -28,7 +30,7 @@ class TestPackScreenLabel(CarrierCase):
         picking = self.delivery(carrier=self.rest)
         picking.action_oms_buy_label()
         shipping = self.shipping(picking)
-        label = self.attachment("LabelShipping-oms_rest-RST000001.pdf")
+        label = self.attachment("LabelShipping-oms_rest-RST000001.pdf", picking)
         self.assertEqual(shipping["label"]["url"], f"/web/content/{label.id}")
         self.assertEqual(shipping["label"]["name"], label.name)
         self.assertEqual(shipping["tracking_numbers"], ["RST000001"])
@@ -77,7 +79,7 @@ class TestPackScreenLabel(CarrierCase):
         self.assertIsNone(self.shipping(picking)["label"], "no label while the delivery has none")
         self.assertTrue(self.shipping(picking)["can_buy_label"])
         picking.action_oms_buy_label()
-        new_label = self.attachment(f"LabelShipping-oms_rest-{picking.carrier_tracking_ref}.pdf")
+        new_label = self.attachment(f"LabelShipping-oms_rest-{picking.carrier_tracking_ref}.pdf", picking)
         self.assertNotEqual(picking.carrier_tracking_ref, "RST000001")
         self.assertEqual(self.shipping(picking)["label"]["id"], new_label.id)
 
