@@ -18,6 +18,35 @@ def page_count(pdf: bytes) -> int:
     return len(PyPDF2.PdfReader(io.BytesIO(pdf)).pages)
 
 
+def correos_fields(server):
+    values = server.credentials()
+    return {
+        "oms_account": values["user"],
+        "oms_api_secret": values["password"],
+        "oms_labeller_code": values["labeller_code"],
+        "oms_wsdl_url": values["wsdl_url"],
+        "oms_service_url": values["service_url"],
+        "oms_locator_url": values["tracking_url"],
+    }
+
+
+# The carrier's fields that point a carrier of each type at its stand-in ``server``.
+STAND_IN_FIELDS = {
+    "oms_sendcloud": lambda server: {
+        "oms_api_key": server.public_key,
+        "oms_api_secret": server.secret_key,
+        "oms_service_url": server.url,
+    },
+    "oms_dhl_express": lambda server: {
+        "oms_api_key": server.api_key,
+        "oms_api_secret": server.api_secret,
+        "oms_account": server.account,
+        "oms_service_url": server.url,
+    },
+    "oms_correos": correos_fields,
+}
+
+
 class PlatformCarrier:
     """A carrier of ``delivery_type`` with its stand-in running during each test, and deliveries packed for it."""
 
@@ -48,7 +77,7 @@ class PlatformCarrier:
 
     def credentials(self, server):
         """The carrier's fields that point it at ``server``."""
-        raise NotImplementedError
+        return STAND_IN_FIELDS[self.delivery_type](server)
 
     # --- helpers ----------------------------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from odoo.addons.oms_fulfillment.stand_ins.sendcloud import LocalSendcloud
 from odoo.tests import tagged
 
 from .common import CarrierCase
-from .platform_carrier_tests import PlatformCarrierTests
+from .platform_carrier_tests import STAND_IN_FIELDS, PlatformCarrierTests
 
 ADDON = Path(__file__).resolve().parent.parent
 
@@ -85,10 +85,7 @@ class SpanishCarrierErrorsCase(CarrierCase):
     def setUp(self):
         super().setUp()
         self.server = self.enterContext(self.stand_in())
-        self.platform.write(self.credentials(self.server))
-
-    def credentials(self, server):
-        raise NotImplementedError
+        self.platform.write(STAND_IN_FIELDS[self.delivery_type](self.server))
 
     def validated_in_spanish(self, picking):
         """The delivery validated by a Spanish user: (the notification, the delivery) when the carrier failed."""
@@ -112,17 +109,6 @@ class SpanishCarrierErrorsCase(CarrierCase):
 class TestCorreosErrorsInSpanish(SpanishCarrierErrorsCase):
     delivery_type = "oms_correos"
     stand_in = LocalCorreos
-
-    def credentials(self, server):
-        values = server.credentials()
-        return {
-            "oms_account": values["user"],
-            "oms_api_secret": values["password"],
-            "oms_labeller_code": values["labeller_code"],
-            "oms_wsdl_url": values["wsdl_url"],
-            "oms_service_url": values["service_url"],
-            "oms_locator_url": values["tracking_url"],
-        }
 
     def test_a_parcel_without_weight_is_said_in_spanish(self):
         self.kettle.weight = 0.0
@@ -165,14 +151,6 @@ class TestDhlExpressErrorsInSpanish(SpanishCarrierErrorsCase):
     delivery_type = "oms_dhl_express"
     stand_in = LocalDhlExpress
 
-    def credentials(self, server):
-        return {
-            "oms_api_key": server.api_key,
-            "oms_api_secret": server.api_secret,
-            "oms_account": server.account,
-            "oms_service_url": server.url,
-        }
-
     def test_dhl_timing_out_on_the_label_is_said_in_spanish_with_what_retry_does(self):
         self.server.delay_answer_next(1, 2.0)
         _result, picking = self.validated_in_spanish(self.packed_delivery(1))
@@ -206,9 +184,6 @@ class TestDhlExpressErrorsInSpanish(SpanishCarrierErrorsCase):
 class TestSendcloudErrorsInSpanish(SpanishCarrierErrorsCase):
     delivery_type = "oms_sendcloud"
     stand_in = LocalSendcloud
-
-    def credentials(self, server):
-        return {"oms_api_key": server.public_key, "oms_api_secret": server.secret_key, "oms_service_url": server.url}
 
     def test_the_connection_test_is_said_in_spanish_whether_it_works_or_not(self):
         result = self.platform.with_context(lang="es_ES").action_oms_test_connection()

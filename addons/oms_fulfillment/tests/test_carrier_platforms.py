@@ -22,9 +22,6 @@ class TestSendcloudCarrier(PlatformCarrierTests, CarrierCase):
     wrong_credential = {"oms_api_secret": "sc-secret-wrong-1234"}
     credential_words = ("secret key",)
 
-    def credentials(self, server):
-        return {"oms_api_key": server.public_key, "oms_api_secret": server.secret_key, "oms_service_url": server.url}
-
     def purchases(self):
         return len(self.server.shipments)
 
@@ -112,14 +109,6 @@ class TestDhlExpressCarrier(PlatformCarrierTests, CarrierCase):
     wrong_credential = {"oms_api_secret": "dhl-wrong-secret-77"}
     credential_words = ("api secret",)
 
-    def credentials(self, server):
-        return {
-            "oms_api_key": server.api_key,
-            "oms_api_secret": server.api_secret,
-            "oms_account": server.account,
-            "oms_service_url": server.url,
-        }
-
     def purchases(self):
         return len(self.server.shipments)
 
@@ -168,17 +157,6 @@ class TestCorreosCarrier(PlatformCarrierTests, CarrierCase):
     refused_zip = "41999"
     wrong_credential = {"oms_api_secret": "correos-wrong-pass-55"}
     credential_words = ("password",)
-
-    def credentials(self, server):
-        values = server.credentials()
-        return {
-            "oms_account": values["user"],
-            "oms_api_secret": values["password"],
-            "oms_labeller_code": values["labeller_code"],
-            "oms_wsdl_url": values["wsdl_url"],
-            "oms_service_url": values["service_url"],
-            "oms_locator_url": values["tracking_url"],
-        }
 
     def purchases(self):
         return len(self.server.registrations)

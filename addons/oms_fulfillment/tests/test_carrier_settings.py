@@ -56,9 +56,6 @@ class TestSendcloudSettings(CanaryIslandsCase):
     delivery_type = "oms_sendcloud"
     stand_in = LocalSendcloud
 
-    def credentials(self, server):
-        return {"oms_api_key": server.public_key, "oms_api_secret": server.secret_key, "oms_service_url": server.url}
-
     def test_labels_come_on_a6_and_on_a4_once_the_carrier_prints_on_office_paper(self):
         picking = self.packed_delivery(1)
         self.assertIs(self.validate_packed(picking), True, picking.oms_carrier_error)
@@ -77,14 +74,6 @@ class TestSendcloudSettings(CanaryIslandsCase):
 class TestDhlExpressSettings(CanaryIslandsCase):
     delivery_type = "oms_dhl_express"
     stand_in = LocalDhlExpress
-
-    def credentials(self, server):
-        return {
-            "oms_api_key": server.api_key,
-            "oms_api_secret": server.api_secret,
-            "oms_account": server.account,
-            "oms_service_url": server.url,
-        }
 
     def label_request(self):
         return self.server.calls("POST", "/shipments")[-1].body
@@ -139,17 +128,6 @@ class TestDhlExpressSettings(CanaryIslandsCase):
 class TestCorreosSettings(CanaryIslandsCase):
     delivery_type = "oms_correos"
     stand_in = LocalCorreos
-
-    def credentials(self, server):
-        values = server.credentials()
-        return {
-            "oms_account": values["user"],
-            "oms_api_secret": values["password"],
-            "oms_labeller_code": values["labeller_code"],
-            "oms_wsdl_url": values["wsdl_url"],
-            "oms_service_url": values["service_url"],
-            "oms_locator_url": values["tracking_url"],
-        }
 
     def test_a_delivery_from_madrid_to_las_palmas_carries_customs_lines_and_the_contract(self):
         self.platform.write(
