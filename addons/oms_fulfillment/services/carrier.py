@@ -6,9 +6,12 @@ prices in the currency the carrier names (ISO 4217 code), transit times in worki
 
 import base64
 import binascii
+import io
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+
+import PyPDF2
 
 # Tracking statuses every client maps its carrier's words to.
 PENDING = "pending"  # label created, parcel not collected yet
@@ -251,6 +254,16 @@ def parse_utc(value) -> datetime:
     return moment
 
 
+def dicts(value) -> list[dict]:
+    """The objects of a list in an answer; nothing when the answer holds something else there."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def mapping(value) -> dict:
+    """An object of an answer; empty when the answer holds something else there."""
+    return value if isinstance(value, dict) else {}
+
+
 def checked_number(value, message: Sentence) -> float:
     """A price or a count from a carrier's answer: a finite number, not negative; else CarrierError(message)."""
     if isinstance(value, bool):
@@ -272,15 +285,23 @@ def checked_currency(value) -> str:
 
 
 def checked_pdf(value) -> bytes:
-    """A label: PDF bytes, or their base64 text (JSON); CarrierError when it is not a PDF."""
+    """A label: PDF bytes, or their base64 text (JSON); CarrierError when it is not a PDF with a page to print
+    (a truncated or broken file would fail later, at the printer or when labels are merged)."""
     if isinstance(value, str):
         try:
             value = base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             value = b""
-    if not isinstance(value, bytes) or not value.startswith(b"%PDF"):
+    if not isinstance(value, bytes) or not value.startswith(b"%PDF") or not _has_pages(value):
         raise CarrierError(_("the carrier sent no PDF label"))
     return value
+
+
+def _has_pages(pdf: bytes) -> bool:
+    try:
+        return len(PyPDF2.PdfReader(io.BytesIO(pdf)).pages) > 0
+    except Exception:  # noqa: BLE001 - whatever the PDF library raises on a broken file
+        return False
 
 
 def checked_rate(price, currency, transit_days, service: str) -> Rate:

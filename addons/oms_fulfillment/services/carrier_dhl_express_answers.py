@@ -23,6 +23,7 @@ from .carrier import (
     checked_currency,
     checked_number,
     checked_pdf,
+    dicts,
 )
 
 PUBLIC_TRACKING_URL = "https://www.dhl.com/en/express/tracking.html?AWB={}"
@@ -61,11 +62,6 @@ class DhlShipmentExists(CarrierError):
     def __init__(self, message: Sentence, tracking_number: str):
         super().__init__(message, transient=False)
         self.tracking_number = tracking_number
-
-
-def dicts(value) -> list[dict]:
-    """The objects of a list in an answer; nothing when the answer holds something else there."""
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def billed(prices) -> tuple[float, str] | None:
