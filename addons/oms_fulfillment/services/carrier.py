@@ -270,7 +270,7 @@ def checked_number(value, message: Sentence) -> float:
         raise CarrierError(message)
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer of hundreds of digits
         raise CarrierError(message) from None
     if not math.isfinite(number) or number < 0:
         raise CarrierError(message)

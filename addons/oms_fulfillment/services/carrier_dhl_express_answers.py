@@ -125,10 +125,11 @@ def read_label(body, pickup_number_key: str = "dispatchConfirmationNumber") -> L
             ),
             number,
         )
+    kinds = [str(doc.get("typeCode") or "document") for doc in documents]
     others = tuple(
-        (DOCUMENT_NAMES.get(doc.get("typeCode"), f"{doc.get('typeCode')}.pdf"), checked_pdf(doc.get("content")))
-        for doc in documents
-        if doc.get("typeCode") != "label"
+        (DOCUMENT_NAMES.get(kind, f"{kind}.pdf"), checked_pdf(doc.get("content")))
+        for kind, doc in zip(kinds, documents, strict=True)
+        if kind != "label"
     )
     price = billed(body.get("shipmentCharges"))
     estimate = body.get("estimatedDeliveryDate")
@@ -163,7 +164,9 @@ def read_tracking(body, number: str) -> TrackingStatus:
         raise CarrierError(_("DHL Express sent no tracking for waybill %(waybill)s", waybill=number))
     events = dicts(shipments[0].get("events"))
     codes = [str(event.get("typeCode") or "") for event in events]
-    delivered = next((event for event in reversed(events) if event.get("typeCode") in DELIVERED_EVENTS), None)
+    delivered = next(
+        (event for event, code in zip(reversed(events), reversed(codes), strict=True) if code in DELIVERED_EVENTS), None
+    )
     if delivered is not None:
         status = DELIVERED
     elif not codes or set(codes) <= NOT_COLLECTED_EVENTS:

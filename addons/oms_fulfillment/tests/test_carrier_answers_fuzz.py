@@ -17,6 +17,7 @@ import traceback
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import PyPDF2
 from lxml import etree
@@ -26,16 +27,20 @@ from odoo.addons.oms_fulfillment.services.carrier import (
     TRACKING_STATUSES,
     Address,
     CarrierError,
+    CustomsLine,
     Label,
     Parcel,
     Rate,
     Shipment,
     TrackingStatus,
 )
+from odoo.addons.oms_fulfillment.services.carrier_correos import CorreosClient
+from odoo.addons.oms_fulfillment.services.carrier_dhl_express import DhlExpressClient
 from odoo.addons.oms_fulfillment.services.carrier_sendcloud import SendcloudClient
-from odoo.addons.oms_fulfillment.stand_ins.correos import LocalCorreos
+from odoo.addons.oms_fulfillment.stand_ins.correos import SERVICE_PATH, TRACKING_PREFIX, LocalCorreos
 from odoo.addons.oms_fulfillment.stand_ins.dhl_express import LocalDhlExpress
 from odoo.addons.oms_fulfillment.stand_ins.sendcloud import LocalSendcloud
+from odoo.addons.oms_intelligent.stand_ins.soap import soap_call
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "carriers"
 MUTATIONS = 60  # per answer fixture: about 600 hostile answers per client
@@ -145,7 +150,9 @@ def json_mutations(document, rng: random.Random, count: int = MUTATIONS):
 
 def _mutated_json(document, rng: random.Random):
     nodes = list(_nodes(document))
-    parent, key, value = rng.choice(nodes)
+    numbers = [node for node in nodes if isinstance(node[2], int | float) and not isinstance(node[2], bool)]
+    # Prices, weights and counts are what a client computes with: they are hostile more often than the rest.
+    parent, key, value = rng.choice(numbers if numbers and rng.random() < 0.3 else nodes)
     operation = rng.choice(("drop", "replace", "replace", "empty", "wrap", "numbers"))
     if operation == "drop" and parent is not None:
         del parent[key]
@@ -157,7 +164,7 @@ def _mutated_json(document, rng: random.Random):
     elif operation == "numbers" and isinstance(value, int | float | str):
         new = rng.choice((str(value), -abs(value) if isinstance(value, int | float) else value, 10**400, "1,5"))
     else:
-        new = rng.choice(HOSTILE_VALUES)
+        new = copy.deepcopy(rng.choice(HOSTILE_VALUES))
     if parent is None:
         return new
     parent[key] = new
@@ -448,3 +455,129 @@ def test_hostile_sendcloud_answers_give_a_result_or_a_carrier_error():
             server.credentials(), sleep=lambda seconds: None, poll_interval=0, poll_attempts=2
         )
         fuzz(server, client, "sendcloud", sendcloud_cases(random.Random(1718)), random.Random(1817))
+
+
+# --- DHL Express ------------------------------------------------------------------------------------------------------
+
+DHL_SENDER = Address(
+    "OMS Demo Logistica S.L.",
+    street="Calle de Mendez Alvaro 56",
+    city="Madrid",
+    zip="28045",
+    country_code="ES",
+    phone="+34 910 000 123",
+    email="almacen@oms-demo.example",
+)
+DHL_CUSTOMS = (CustomsLine("Cotton kitchen towels, set of 2", 2, 55.5, 0.4, "63026000", "PT", "TOWEL-02"),)
+TO_LISBOA = Shipment(
+    "WH/OUT/00042",
+    DHL_SENDER,
+    LISBOA,
+    THREE_PARCELS.parcels,
+    service="U",
+    declared_value=389.7,
+    insured_value=389.7,
+    ship_date=date(2026, 12, 4),
+)
+TO_LONDON = replace(TO_LISBOA, recipient=LONDON, parcels=(Parcel(1.4, 30, 25, 10),), service="P", customs=DHL_CUSTOMS)
+
+
+def dhl_cases(rng: random.Random):
+    """(name, call on a client, contract check, hostile answers, how they are served) for DHL Express."""
+    bought = ("POST", "/shipments", (FIXTURES / "dhl_express" / "shipment_response_pt_3_parcels.json").read_bytes())
+    refusals = ("error_address_refused_400.json", "error_validation_422.json", "error_unauthorized_401.json")
+    yield (
+        "rates",
+        lambda client: client.rates(TO_LISBOA),
+        check_rates,
+        "rates_response_pt_3_parcels.json",
+        (answering("POST", "/rates")),
+    )
+    yield (
+        "rate",
+        lambda client: client.rate(TO_LONDON),
+        check_rate,
+        "rates_response_gb_customs.json",
+        (answering("POST", "/rates")),
+    )
+    yield (
+        "rates",
+        lambda client: client.rates(TO_LISBOA),
+        check_rates,
+        "rates_response_es_1_parcel.json",
+        (answering("POST", "/rates")),
+    )
+    yield (
+        "label",
+        lambda client: client.create_label(TO_LISBOA),
+        check_label,
+        "shipment_response_pt_3_parcels.json",
+        (answering("POST", "/shipments")),
+    )
+    yield (
+        "label",
+        lambda client: client.create_label(TO_LONDON),
+        check_label,
+        "shipment_response_gb_customs.json",
+        (answering("POST", "/shipments")),
+    )
+    yield (
+        "bought before",
+        lambda client: client.create_label(TO_LISBOA),
+        check_label,
+        ("tracking_by_reference_response_found.json"),
+        answering("GET", "/tracking", (*bought, "application/json", b"")),
+    )
+    yield (
+        "tracking",
+        lambda client: client.tracking("4719305826"),
+        check_tracking,
+        ("tracking_response_delivered.json"),
+        answering("GET", "/shipments/"),
+    )
+    yield (
+        "tracking",
+        lambda client: client.tracking("4719305826"),
+        check_tracking,
+        ("tracking_response_in_transit.json"),
+        answering("GET", "/shipments/"),
+    )
+    yield (
+        "connection",
+        lambda client: client.test_connection(),
+        check_anything,
+        ("tracking_by_reference_response_404.json"),
+        lambda server, status, body, content_type: server.answer("GET", "/tracking", body, 404, content_type),
+    )
+    for name in (*refusals, "error_process_500.json", "tracking_response_404.json"):
+        yield (
+            "refusal",
+            lambda client: client.rates(TO_LISBOA),
+            check_rates,
+            name,
+            (
+                lambda server, status, body, content_type: server.answer(
+                    "POST", "/rates", body, rng.choice((400, 401, 403, 404, 422, 500, 503)), content_type
+                )
+            ),
+        )
+    pickup = Label("4719305826", b"", shipment_id="PRG201203000042")
+    yield (
+        "cancellation",
+        lambda client: client.cancel(pickup),
+        check_anything,
+        "cancel_pickup_response_404.json",
+        (
+            lambda server, status, body, content_type: server.answer(
+                "DELETE", "/pickups/", body, rng.choice((200, 400, 404, 500)), content_type
+            )
+        ),
+    )
+
+
+def test_hostile_dhl_express_answers_give_a_result_or_a_carrier_error():
+    with HostileDhl() as server:
+        clock = lambda: datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))  # noqa: E731
+        client = DhlExpressClient.from_credentials(server.credentials(), clock=clock)
+        client.http.sleep = lambda seconds: None
+        fuzz(server, client, "dhl_express", dhl_cases(random.Random(1917)), random.Random(1719))
