@@ -113,9 +113,12 @@ class AnswersGiven:
     def handle(self, request):
         data = request.get_data()
         for method, path, word, response in self.given:
-            if request.method == method and request.path.startswith(path) and word in data:
+            if request.method == method and request.path.startswith(path) and self.matches(data, word):
                 return response
         return super().handle(request)
+
+    def matches(self, data: bytes, word: bytes) -> bool:
+        return word in data
 
 
 class HostileSendcloud(AnswersGiven, LocalSendcloud):
@@ -127,7 +130,10 @@ class HostileDhl(AnswersGiven, LocalDhlExpress):
 
 
 class HostileCorreos(AnswersGiven, LocalCorreos):
-    pass
+    """``word``: the SOAP operation whose answer is given (every SOAP call goes to the same path)."""
+
+    def matches(self, data: bytes, word: bytes) -> bool:
+        return not word or (data.startswith(b"<") and soap_call(data)[0] == word.decode())
 
 
 # --- mutations --------------------------------------------------------------------------------------------------------
@@ -581,3 +587,99 @@ def test_hostile_dhl_express_answers_give_a_result_or_a_carrier_error():
         client = DhlExpressClient.from_credentials(server.credentials(), clock=clock)
         client.http.sleep = lambda seconds: None
         fuzz(server, client, "dhl_express", dhl_cases(random.Random(1917)), random.Random(1719))
+
+
+# --- Correos ----------------------------------------------------------------------------------------------------------
+
+CORREOS_SENDER = replace(DHL_SENDER, state="Madrid")
+VALENCIA = Address("Ferreteria Turia S.L.", street="Avenida del Puerto 210", city="Valencia", zip="46023",
+                   country_code="ES")  # fmt: skip
+BY_CORREOS = Shipment("WH/OUT/00042", CORREOS_SENDER, SEVILLA, (Parcel(1.25, 30, 20, 15),), insured_value=180.0)
+THREE_BY_CORREOS = Shipment("WH/OUT/00043", CORREOS_SENDER, VALENCIA, THREE_PARCELS.parcels)
+
+
+def soap_answers(name: str, rng: random.Random):
+    return xml_mutations((FIXTURES / "correos" / "soap" / name).read_bytes(), rng)
+
+
+def answering_soap(operation: str, status: int | None = None):
+    def serve(server, given_status, body, content_type):
+        server.answer("POST", SERVICE_PATH, body, status or given_status, content_type, operation.encode())
+
+    return serve
+
+
+def correos_cases(rng: random.Random):
+    """(name, call on a client, contract check, hostile answers, how they are served) for Correos."""
+    yield (
+        "rates",
+        lambda client: client.rates(BY_CORREOS),
+        check_rates,
+        (soap_answers("rate_one_parcel_response.xml", rng)),
+        answering_soap("CalculaTarifa"),
+    )
+    yield (
+        "rates",
+        lambda client: client.rate(THREE_BY_CORREOS),
+        check_rate,
+        (soap_answers("rate_refused_response.xml", rng)),
+        answering_soap("CalculaTarifa"),
+    )
+    yield (
+        "label",
+        lambda client: client.create_label(BY_CORREOS),
+        check_label,
+        (soap_answers("preregistro_single_response.xml", rng)),
+        answering_soap("PreregistroEnvio"),
+    )
+    yield (
+        "label",
+        lambda client: client.create_label(BY_CORREOS),
+        check_label,
+        (soap_answers("preregistro_address_refused_response.xml", rng)),
+        answering_soap("PreregistroEnvio"),
+    )
+    yield (
+        "label",
+        lambda client: client.create_label(BY_CORREOS),
+        check_label,
+        (soap_answers("preregistro_validation_fault_response.xml", rng)),
+        answering_soap("PreregistroEnvio", status=500),
+    )
+    yield (
+        "labels",
+        lambda client: client.create_label(THREE_BY_CORREOS),
+        check_label,
+        (soap_answers("preregistro_multiparcel_response.xml", rng)),
+        answering_soap("PreregistroEnvioMultibulto"),
+    )
+    yield (
+        "bought before",
+        lambda client: client.create_label(BY_CORREOS),
+        check_label,
+        (soap_answers("label_by_reference_response.xml", rng)),
+        answering_soap("SolicitudEtiquetaRefCli"),
+    )
+    for name in ("cancel_response.xml", "cancel_refused_response.xml"):
+        yield (
+            "cancellation",
+            lambda client: client.cancel("PQ7K3B4000000420141004X"),
+            check_anything,
+            (soap_answers(name, rng)),
+            answering_soap("PeticionAnular"),
+        )
+    for name in ("tracking_delivered.json", "tracking_last_event_in_transit.json", "tracking_unknown_code.json"):
+        yield (
+            "tracking",
+            lambda client: client.tracking("PQ7K3B4000000420141004X"),
+            check_tracking,
+            (json_mutations(fixture_json("correos", f"tracking/{name}"), rng)),
+            answering("GET", TRACKING_PREFIX),
+        )
+
+
+def test_hostile_correos_answers_give_a_result_or_a_carrier_error():
+    with HostileCorreos() as server:
+        client = CorreosClient.from_credentials(server.credentials())
+        client.locator.http.sleep = lambda seconds: None
+        fuzz(server, client, "correos", correos_cases(random.Random(2017)), random.Random(1720))
