@@ -275,7 +275,8 @@ class CorreosClient:
         if not all(numbers):
             raise CarrierError(
                 _(
-                    "Correos sent a label without its parcel code: try again, the label is then reprinted, not bought again"
+                    "Correos sent a label without its parcel code: try again, the label is then reprinted, not "
+                    "bought again"
                 )
             )
         pdfs = [_parcel_pdf(parcel) for parcel in parcels]
