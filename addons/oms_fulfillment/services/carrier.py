@@ -242,15 +242,12 @@ def normalise_status(value) -> str:
 
 def parse_utc(value) -> datetime:
     """An ISO 8601 timestamp (or a datetime) -> naive UTC datetime, as Odoo stores them; naive values are UTC."""
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            raise CarrierError(_("the carrier sent an unreadable date %(date)r", date=str(value)[:40])) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):  # OverflowError: a moment before year 1 or after 9999 in UTC
+        raise CarrierError(_("the carrier sent an unreadable date %(date)r", date=str(value)[:40])) from None
     return moment
 
 

@@ -194,7 +194,10 @@ def event_time(event: dict) -> datetime | None:
     if not match:
         return moment
     offset = timedelta(hours=int(match[2]), minutes=int(match[3]))
-    return moment - offset if match[1] == "+" else moment + offset
+    try:
+        return moment - offset if match[1] == "+" else moment + offset
+    except OverflowError:  # a date at the very edge of the calendar: not a real event's
+        return None
 
 
 def _event_line(event: dict) -> str:

@@ -43,7 +43,7 @@ from odoo.addons.oms_fulfillment.stand_ins.sendcloud import LocalSendcloud
 from odoo.addons.oms_intelligent.stand_ins.soap import soap_call
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "carriers"
-MUTATIONS = 60  # per answer fixture: about 600 hostile answers per client
+MUTATIONS = 100  # per answer fixture: 1,000 to 1,500 hostile answers per client
 PDF_BASE64 = base64.b64encode((FIXTURES / "correos" / "label_sample.pdf").read_bytes()).decode()
 HOSTILE_VALUES = (
     None,
@@ -70,6 +70,10 @@ HOSTILE_VALUES = (
     "2026-02-30T25:61:00Z",
     "31/02/2026",
     "9999-99-99",
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-05:00",
+    "0001-01-01",
+    "01/01/0001",
     "x" * 3000,
     "\x00\ud7ff",
     base64.b64encode(b"%PDF-1.4 not really a PDF").decode(),
@@ -156,9 +160,9 @@ def json_mutations(document, rng: random.Random, count: int = MUTATIONS):
 
 def _mutated_json(document, rng: random.Random):
     nodes = list(_nodes(document))
-    numbers = [node for node in nodes if isinstance(node[2], int | float) and not isinstance(node[2], bool)]
-    # Prices, weights and counts are what a client computes with: they are hostile more often than the rest.
-    parent, key, value = rng.choice(numbers if numbers and rng.random() < 0.3 else nodes)
+    # Prices, weights, counts and dates are what a client computes with: they are hostile more often than the rest.
+    figures = [node for node in nodes if _figure(node[2])]
+    parent, key, value = rng.choice(figures if figures and rng.random() < 0.4 else nodes)
     operation = rng.choice(("drop", "replace", "replace", "empty", "wrap", "numbers"))
     if operation == "drop" and parent is not None:
         del parent[key]
@@ -175,6 +179,13 @@ def _mutated_json(document, rng: random.Random):
         return new
     parent[key] = new
     return document
+
+
+def _figure(value) -> bool:
+    """A number, or a text that starts like one (a price, a date, a time)."""
+    if isinstance(value, str):
+        return value[:1].isdigit()
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _nodes(value, parent=None, key=None):
