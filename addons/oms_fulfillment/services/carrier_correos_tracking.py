@@ -99,9 +99,9 @@ def _moment(event: dict) -> datetime:
     text = f"{event.get('fecEvento', '')} {event.get('horEvento') or '00:00:00'}"
     try:
         local = datetime.strptime(text, "%d/%m/%Y %H:%M:%S").replace(tzinfo=MADRID)
-        return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-    except (ValueError, OverflowError):  # OverflowError: a moment before year 1 in UTC
+    except ValueError:
         raise CarrierError(_("Correos sent an unreadable event date %(date)r", date=text[:30])) from None
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
 def _line(event: dict) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import PyPDF2
+import pytest
 from lxml import etree
 from werkzeug.wrappers import Response
 
@@ -33,9 +34,11 @@ from odoo.addons.oms_fulfillment.services.carrier import (
     Rate,
     Shipment,
     TrackingStatus,
+    parse_utc,
 )
 from odoo.addons.oms_fulfillment.services.carrier_correos import CorreosClient
 from odoo.addons.oms_fulfillment.services.carrier_dhl_express import DhlExpressClient
+from odoo.addons.oms_fulfillment.services.carrier_dhl_express_answers import read_tracking
 from odoo.addons.oms_fulfillment.services.carrier_sendcloud import SendcloudClient
 from odoo.addons.oms_fulfillment.stand_ins.correos import SERVICE_PATH, TRACKING_PREFIX, LocalCorreos
 from odoo.addons.oms_fulfillment.stand_ins.dhl_express import LocalDhlExpress
@@ -73,7 +76,6 @@ HOSTILE_VALUES = (
     "0001-01-01T00:00:00+14:00",
     "9999-12-31T23:59:59-05:00",
     "0001-01-01",
-    "01/01/0001",
     "x" * 3000,
     "\x00\ud7ff",
     base64.b64encode(b"%PDF-1.4 not really a PDF").decode(),
@@ -694,3 +696,17 @@ def test_hostile_correos_answers_give_a_result_or_a_carrier_error():
         client = CorreosClient.from_credentials(server.credentials())
         client.locator.http.sleep = lambda seconds: None
         fuzz(server, client, "correos", correos_cases(random.Random(2017)), random.Random(1720))
+
+
+# --- the edge of the calendar -----------------------------------------------------------------------------------------
+
+
+def test_moments_at_the_edge_of_the_calendar_are_unreadable_dates_not_crashes():
+    """Year 1 just after midnight east of UTC, or the last minute of 9999 west of it, is outside the calendar in
+    UTC. (Correos' times are Madrid's, which stays inside it.)"""
+    with pytest.raises(CarrierError, match="unreadable date"):
+        parse_utc("0001-01-01T00:00:00+14:00")
+    with pytest.raises(CarrierError, match="unreadable date"):
+        parse_utc("9999-12-31T23:59:59-05:00")
+    delivered = {"typeCode": "OK", "date": "0001-01-01", "time": "00:10:00", "GMTOffset": "+01:00"}
+    check_tracking(read_tracking({"shipments": [{"events": [delivered]}]}, "4719305826"))
