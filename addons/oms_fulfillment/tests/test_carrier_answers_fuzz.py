@@ -7,6 +7,7 @@ services/carrier.py) or raises CarrierError, whose message reads as a sentence: 
 which shows a CarrierError on the delivery with Retry but would show any other exception as a traceback. The
 machinery is in carrier_answers_fuzzing.py."""
 
+import json
 import random
 from dataclasses import replace
 from datetime import date, datetime
@@ -44,6 +45,7 @@ from .carrier_answers_fuzzing import (
     check_rates,
     check_tracking,
     fuzz,
+    json_mutations,
     refusing,
 )
 
@@ -104,12 +106,31 @@ SENDCLOUD_CASES = [
 ]  # fmt: skip
 
 
+RETURN = replace(ONE_PARCEL, sender=SEVILLA, recipient=MADRID, service="correos:return/dropoff")
+# What GET /returns/<id> answers once the carrier announced the return (the stand-in's shape of it).
+RETURN_ANNOUNCED = {"id": 77120, "tracking_number": "3SOMS0000077120", "tracking_url": "https://tracking.example/77120",
+                    "is_cancellable": True, "label_cost": {"value": 4.95, "currency": "EUR"}}  # fmt: skip
+RETURN_LABEL = ("GET", "/parcels/", LABEL_PDF, "application/pdf", b"")
+RETURN_BOUGHT = ("POST", "/returns", (FIXTURES / "sendcloud" / "return_response_201.json").read_bytes(), "", b"")
+RETURN_CASES = [
+    Case("return", methodcaller("create_return", RETURN), check_label, "return_response_201.json",
+         answering("POST", "/returns", ("GET", "/returns/", json.dumps(RETURN_ANNOUNCED).encode(), "", b""),
+                   RETURN_LABEL)),
+    Case("return", methodcaller("create_return", RETURN), check_label,
+         list(json_mutations(RETURN_ANNOUNCED, random.Random(1820))),
+         answering("GET", "/returns/", RETURN_BOUGHT, RETURN_LABEL)),
+    *(Case("return cancellation", methodcaller("cancel_return", 77120), check_anything, name,
+           refusing("PATCH", "/returns/", (200, 202, 409)))
+      for name in ("return_cancel_response_202.json", "return_cancel_response_409.json")),
+]  # fmt: skip
+
+
 def test_hostile_sendcloud_answers_give_a_result_or_a_carrier_error():
     with HostileSendcloud() as server:
         client = SendcloudClient.from_credentials(
             server.credentials(), sleep=lambda seconds: None, poll_interval=0, poll_attempts=2
         )
-        fuzz(server, client, "sendcloud", SENDCLOUD_CASES, random.Random(1817))
+        fuzz(server, client, "sendcloud", SENDCLOUD_CASES + RETURN_CASES, random.Random(1817))
 
 
 # --- DHL Express ------------------------------------------------------------------------------------------------------
