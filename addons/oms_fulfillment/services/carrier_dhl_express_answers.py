@@ -223,7 +223,7 @@ def problem_text(body) -> str:
 def _path_words(path: str) -> str:
     words = []
     for part in path.strip("/").split("/"):
-        if part.isdigit() and words:
+        if part.isdecimal() and words:  # not isdigit: "²" is a digit that int() cannot read
             words[-1] = f"{words[-1]} {int(part) + 1}"
         elif PATH_WORDS.get(part, part):
             words.append(PATH_WORDS.get(part, part))

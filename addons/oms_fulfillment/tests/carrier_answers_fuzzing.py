@@ -62,6 +62,7 @@ HOSTILE_VALUES = (
     base64.b64encode(b"<html>label</html>").decode(),
     PDF_BASE64[: len(PDF_BASE64) // 2],
     "!!not base64!!",
+    "#/content/packages/\u00b2/weight",  # a schema path whose index is a digit int() cannot read
     "JVBERi0",
 )
 RAW_BODIES = (
@@ -73,6 +74,8 @@ RAW_BODIES = (
     (200, b"42", "application/json"),
     (200, b'"a string"', "application/json"),
     (200, b"%PDF-1.4 truncated", "application/pdf"),
+    (200, b'{"data": []}', "application/json; charset=utf-16"),
+    (200, b'{"data": []}', "application/json; charset=no-such-charset"),
     (204, b"", "application/json"),
     (400, b"<html>Bad request</html>", "text/html"),
     (401, b"not json", "text/plain"),

@@ -27,7 +27,7 @@ from odoo.addons.oms_fulfillment.services.carrier import (
 )
 from odoo.addons.oms_fulfillment.services.carrier_correos import CorreosClient
 from odoo.addons.oms_fulfillment.services.carrier_dhl_express import DhlExpressClient
-from odoo.addons.oms_fulfillment.services.carrier_dhl_express_answers import read_tracking
+from odoo.addons.oms_fulfillment.services.carrier_dhl_express_answers import problem_text, read_tracking
 from odoo.addons.oms_fulfillment.services.carrier_sendcloud import SendcloudClient
 from odoo.addons.oms_fulfillment.stand_ins.correos import TRACKING_PREFIX
 
@@ -220,3 +220,10 @@ def test_moments_at_the_edge_of_the_calendar_are_unreadable_dates_not_crashes():
         parse_utc("9999-12-31T23:59:59-05:00")
     delivered = {"typeCode": "OK", "date": "0001-01-01", "time": "00:10:00", "GMTOffset": "+01:00"}
     check_tracking(read_tracking({"shipments": [{"events": [delivered]}]}, "4719305826"))
+
+
+def test_a_dhl_schema_path_with_a_digit_int_cannot_read_stays_as_sent():
+    """DHL's refusals name fields by schema path (#/content/packages/0/weight reads "parcel 1 weight"); a path whose
+    index is a superscript digit is read, not a ValueError."""
+    assert problem_text({"detail": "bad #/content/packages/0/weight"}) == "bad parcel 1 weight"
+    assert problem_text({"detail": "bad #/content/packages/\u00b2/weight"}) == "bad parcel \u00b2 weight"
