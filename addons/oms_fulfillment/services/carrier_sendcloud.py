@@ -212,11 +212,18 @@ class SendcloudClient(SendcloudReturns):
             bought = _bought_before(error, shipment)
         bought = _checked_shipment(bought)
         if any(_announcing(parcel) for parcel in bought["parcels"]):
-            bought = self._wait_until_announced(bought["id"])
+            bought = self._wait_until_announced(str(bought.get("id") or ""))
         return self._label(bought)
 
     def _wait_until_announced(self, shipment_id: str) -> dict:
         """Sendcloud announces multi-parcel shipments in the background: ask until every parcel is ready."""
+        if not shipment_id:
+            raise CarrierError(
+                _(
+                    "Sendcloud sent the shipment without its id: print its labels again in a minute (it is bought, "
+                    "and will not be bought twice)"
+                )
+            )
         for _attempt in range(self.poll_attempts):
             self.http.sleep(self.poll_interval)
             answer = self._json("GET", f"/shipments/{quote(shipment_id, safe='')}", _("the label"))

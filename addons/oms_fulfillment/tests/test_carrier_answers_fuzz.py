@@ -90,6 +90,8 @@ SENDCLOUD_CASES = [
          answering("POST", "/shipments/announce")),
     Case("labels", methodcaller("create_label", THREE_CHOSEN), check_label, "shipment_get_pt_ready.json",
          answering("GET", "/shipments/", ANNOUNCING, LABELS)),
+    Case("labels", methodcaller("create_label", THREE_CHOSEN), check_label,
+         "shipment_async_response_pt_announcing.json", answering("POST", "/shipments", READY, LABELS)),
     Case("label PDF", methodcaller("create_label", THREE_CHOSEN), check_label, BROKEN_PDFS,
          answering("GET", "/parcels/401230012/", ANNOUNCING, READY, LABELS)),
     Case("bought before", methodcaller("create_label", CHOSEN), check_label, "announce_response_409_duplicate.json",
