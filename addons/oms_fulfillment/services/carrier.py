@@ -19,6 +19,8 @@ IN_TRANSIT = "in_transit"
 DELIVERED = "delivered"
 EXCEPTION = "exception"  # lost, damaged, refused, address unknown...
 TRACKING_STATUSES = (PENDING, IN_TRANSIT, DELIVERED, EXCEPTION)
+# Longer than any carrier's parcel or waybill number: a longer one in an answer is not one.
+MAX_PARCEL_NUMBER = 100
 # How long a client waits for a carrier by default, in seconds: a person is usually waiting for the answer.
 DEFAULT_TIMEOUT = 10.0
 
@@ -272,6 +274,15 @@ def checked_number(value, message: Sentence) -> float:
     if not math.isfinite(number) or number < 0:
         raise CarrierError(message)
     return number
+
+
+def parcel_number(value) -> str:
+    """A tracking or waybill number from a carrier's answer, as the carrier sent it (text or a whole number); empty
+    when the answer holds something else there (a list, an object, a page of text)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    number = str(value).strip()
+    return number if len(number) <= MAX_PARCEL_NUMBER and number.isprintable() else ""
 
 
 def checked_currency(value) -> str:

@@ -34,6 +34,7 @@ from .carrier import (
     checked_number,
     checked_pdf,
     joined,
+    parcel_number,
 )
 from .carrier_correos_soap import CorreosSoap
 from .carrier_correos_tracking import CorreosTracking
@@ -271,7 +272,7 @@ class CorreosClient:
         return answer.Bulto if answer.Resultado == 0 and answer.Bulto is not None else None
 
     def _label(self, parcels: list, expedition: str) -> Label:
-        numbers = tuple(str(parcel.CodEnvio or "").strip() for parcel in parcels)
+        numbers = tuple(parcel_number(parcel.CodEnvio) for parcel in parcels)
         if not all(numbers):
             raise CarrierError(
                 _(

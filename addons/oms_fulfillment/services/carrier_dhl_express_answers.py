@@ -24,6 +24,7 @@ from .carrier import (
     checked_number,
     checked_pdf,
     dicts,
+    parcel_number,
 )
 
 PUBLIC_TRACKING_URL = "https://www.dhl.com/en/express/tracking.html?AWB={}"
@@ -108,9 +109,9 @@ def _date(value) -> date | None:
 
 
 def read_label(body, pickup_number_key: str = "dispatchConfirmationNumber") -> Label:
-    if not isinstance(body, dict) or not str(body.get("shipmentTrackingNumber") or "").strip():
+    number = parcel_number(body.get("shipmentTrackingNumber")) if isinstance(body, dict) else ""
+    if not number:
         raise CarrierError(_("DHL Express created no waybill number for the shipment"))
-    number = str(body["shipmentTrackingNumber"]).strip()
     documents = dicts(body.get("documents"))
     try:
         labels = [checked_pdf(doc.get("content")) for doc in documents if doc.get("typeCode") == "label"]
@@ -140,7 +141,7 @@ def read_label(body, pickup_number_key: str = "dispatchConfirmationNumber") -> L
         price=price[0] if price else None,
         currency=price[1] if price else None,
         tracking_url=PUBLIC_TRACKING_URL.format(number),
-        parcel_numbers=tuple(str(piece["trackingNumber"]) for piece in pieces if piece.get("trackingNumber")),
+        parcel_numbers=tuple(filter(None, (parcel_number(piece.get("trackingNumber")) for piece in pieces))),
         shipment_id=str(body.get(pickup_number_key) or ""),
         delivery_date=_date(estimate.get("estimatedDeliveryDate")) if isinstance(estimate, dict) else None,
         documents=others,
@@ -176,7 +177,7 @@ def read_tracking(body, number: str) -> TrackingStatus:
     else:
         status = IN_TRANSIT
     return TrackingStatus(
-        tracking_number=str(shipments[0].get("shipmentTrackingNumber") or number),
+        tracking_number=parcel_number(shipments[0].get("shipmentTrackingNumber")) or number,
         status=status,
         delivered_at=event_time(delivered) if delivered else None,
         description=str(events[-1].get("description") or "") if events else "",

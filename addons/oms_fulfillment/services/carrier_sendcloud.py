@@ -39,6 +39,7 @@ from .carrier import (
     dicts,
     joined,
     mapping,
+    parcel_number,
     parse_utc,
 )
 from .carrier_http import CarrierHttp
@@ -241,7 +242,7 @@ class SendcloudClient(SendcloudReturns):
     def _label(self, shipment: dict) -> Label:
         parcels = shipment["parcels"]
         pdfs = [self._parcel_label(parcel) for parcel in parcels]
-        numbers = tuple(str(parcel.get("tracking_number") or "").strip() for parcel in parcels)
+        numbers = tuple(parcel_number(parcel.get("tracking_number")) for parcel in parcels)
         if not all(numbers):
             raise CarrierError(_("Sendcloud created no tracking number for every parcel: try again in a minute"))
         return Label(

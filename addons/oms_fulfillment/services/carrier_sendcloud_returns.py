@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 # Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
 # pylint: disable=prefer-env-translation
-from .carrier import CarrierError, Label, Shipment, _, checked_currency, checked_number, mapping
+from .carrier import CarrierError, Label, Shipment, _, checked_currency, checked_number, mapping, parcel_number
 from .carrier_sendcloud_data import address_body, external_reference_id
 
 RETURN_DELIVERY = "drop_off_point"  # the customer drops the parcel at a service point
@@ -79,7 +79,7 @@ class SendcloudReturns:
         announced = self._announced_return(str(return_id))
         cost = mapping(announced.get("label_cost"))
         return Label(
-            tracking_number=str(announced["tracking_number"]),
+            tracking_number=parcel_number(announced["tracking_number"]),
             pdf=self._document({"id": parcel_id}, "label"),
             price=checked_number(cost.get("value"), _("Sendcloud sent an unreadable return price")) if cost else None,
             currency=checked_currency(cost.get("currency")) if cost else None,
@@ -92,7 +92,7 @@ class SendcloudReturns:
             if attempt:
                 self.http.sleep(self.poll_interval)
             answer = self._json("GET", f"/returns/{quote(return_id, safe='')}", _("the return label"))
-            if answer.get("tracking_number"):
+            if parcel_number(answer.get("tracking_number")):
                 return answer
         raise CarrierError(
             _(

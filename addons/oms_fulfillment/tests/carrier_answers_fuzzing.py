@@ -210,9 +210,9 @@ def _mutate_xml(answer, rng: random.Random) -> None:
         element.text = None
     elif operation == "stranger":
         etree.SubElement(element, f"{{{answer.nsmap.get(None, '')}}}Sorpresa").text = "?"
-    else:
-        value = rng.choice(HOSTILE_VALUES)
-        element.text = "".join(ch for ch in str(value) if ch.isprintable()) if value is not None else None
+    else:  # XML holds text: the texts and numbers of the hostile values
+        value = rng.choice([value for value in HOSTILE_VALUES if isinstance(value, str | int | float)])
+        element.text = "".join(ch for ch in str(value) if ch.isprintable())
 
 
 # --- the contract ---------------------------------------------------------------------------------------------------
@@ -243,13 +243,20 @@ def check_pdf(pdf) -> None:
     assert len(PyPDF2.PdfReader(io.BytesIO(pdf)).pages) >= 1
 
 
+def is_parcel_number(number) -> bool:
+    """A carrier's number as it sent it: short printable text, not the text of a list, an object or None."""
+    if not isinstance(number, str) or not number.strip() or len(number) > 100 or not number.isprintable():
+        return False
+    return number not in ("None", "True", "False") and not number.startswith(("[", "{"))
+
+
 def check_label(label) -> None:
     assert isinstance(label, Label)
-    assert isinstance(label.tracking_number, str) and label.tracking_number.strip()
+    assert is_parcel_number(label.tracking_number), label.tracking_number
     check_pdf(label.pdf)
     assert label.price is None or (math.isfinite(label.price) and label.price >= 0)
     assert label.currency is None or (isinstance(label.currency, str) and len(label.currency) == 3)
-    assert all(isinstance(number, str) and number for number in label.parcel_numbers)
+    assert all(is_parcel_number(number) for number in label.parcel_numbers), label.parcel_numbers
     assert isinstance(label.shipment_id, str) and isinstance(label.tracking_url, str)
     assert label.delivery_date is None or isinstance(label.delivery_date, date)
     for name, pdf in label.documents:
