@@ -6,9 +6,12 @@ prices in the currency the carrier names (ISO 4217 code), transit times in worki
 
 import base64
 import binascii
+import io
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+
+import PyPDF2
 
 # Tracking statuses every client maps its carrier's words to.
 PENDING = "pending"  # label created, parcel not collected yet
@@ -16,6 +19,8 @@ IN_TRANSIT = "in_transit"
 DELIVERED = "delivered"
 EXCEPTION = "exception"  # lost, damaged, refused, address unknown...
 TRACKING_STATUSES = (PENDING, IN_TRANSIT, DELIVERED, EXCEPTION)
+# Longer than any carrier's parcel or waybill number: a longer one in an answer is not one.
+MAX_PARCEL_NUMBER = 100
 # How long a client waits for a carrier by default, in seconds: a person is usually waiting for the answer.
 DEFAULT_TIMEOUT = 10.0
 
@@ -239,16 +244,23 @@ def normalise_status(value) -> str:
 
 def parse_utc(value) -> datetime:
     """An ISO 8601 timestamp (or a datetime) -> naive UTC datetime, as Odoo stores them; naive values are UTC."""
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            raise CarrierError(_("the carrier sent an unreadable date %(date)r", date=str(value)[:40])) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):  # OverflowError: a moment before year 1 or after 9999 in UTC
+        raise CarrierError(_("the carrier sent an unreadable date %(date)r", date=str(value)[:40])) from None
     return moment
+
+
+def dicts(value) -> list[dict]:
+    """The objects of a list in an answer; nothing when the answer holds something else there."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def mapping(value) -> dict:
+    """An object of an answer; empty when the answer holds something else there."""
+    return value if isinstance(value, dict) else {}
 
 
 def checked_number(value, message: Sentence) -> float:
@@ -257,11 +269,20 @@ def checked_number(value, message: Sentence) -> float:
         raise CarrierError(message)
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer of hundreds of digits
         raise CarrierError(message) from None
     if not math.isfinite(number) or number < 0:
         raise CarrierError(message)
     return number
+
+
+def parcel_number(value) -> str:
+    """A tracking or waybill number from a carrier's answer, as the carrier sent it (text or a whole number); empty
+    when the answer holds something else there (a list, an object, a page of text)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    number = str(value).strip()
+    return number if len(number) <= MAX_PARCEL_NUMBER and number.isprintable() else ""
 
 
 def checked_currency(value) -> str:
@@ -272,15 +293,23 @@ def checked_currency(value) -> str:
 
 
 def checked_pdf(value) -> bytes:
-    """A label: PDF bytes, or their base64 text (JSON); CarrierError when it is not a PDF."""
+    """A label: PDF bytes, or their base64 text (JSON); CarrierError when it is not a PDF with a page to print
+    (a truncated or broken file would fail later, at the printer or when labels are merged)."""
     if isinstance(value, str):
         try:
             value = base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             value = b""
-    if not isinstance(value, bytes) or not value.startswith(b"%PDF"):
+    if not isinstance(value, bytes) or not value.startswith(b"%PDF") or not _has_pages(value):
         raise CarrierError(_("the carrier sent no PDF label"))
     return value
+
+
+def _has_pages(pdf: bytes) -> bool:
+    try:
+        return len(PyPDF2.PdfReader(io.BytesIO(pdf)).pages) > 0
+    except Exception:  # noqa: BLE001 - whatever the PDF library raises on a broken file
+        return False
 
 
 def checked_rate(price, currency, transit_days, service: str) -> Rate:

@@ -34,6 +34,7 @@ from .carrier import (
     checked_number,
     checked_pdf,
     joined,
+    parcel_number,
 )
 from .carrier_correos_soap import CorreosSoap
 from .carrier_correos_tracking import CorreosTracking
@@ -271,7 +272,14 @@ class CorreosClient:
         return answer.Bulto if answer.Resultado == 0 and answer.Bulto is not None else None
 
     def _label(self, parcels: list, expedition: str) -> Label:
-        numbers = tuple(str(parcel.CodEnvio) for parcel in parcels)
+        numbers = tuple(parcel_number(parcel.CodEnvio) for parcel in parcels)
+        if not all(numbers):
+            raise CarrierError(
+                _(
+                    "Correos sent a label without its parcel code: try again, the label is then reprinted, not "
+                    "bought again"
+                )
+            )
         pdfs = [_parcel_pdf(parcel) for parcel in parcels]
         return Label(
             tracking_number=numbers[0],
@@ -309,7 +317,8 @@ class CorreosClient:
 def _registered(answer, operation: str) -> list:
     if operation == "PreRegistro":
         return [answer.Bulto] if answer.Bulto is not None else []
-    return list(answer.Bultos.Bulto) if answer.Bultos is not None else []
+    parcels = getattr(answer.Bultos, "Bulto", None) or []
+    return [parcel for parcel in parcels if parcel is not None]
 
 
 def _parcel_pdf(parcel) -> bytes:

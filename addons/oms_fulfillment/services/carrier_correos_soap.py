@@ -70,6 +70,10 @@ class CorreosSoap:
             raise CarrierError(
                 _("the Correos URLs are not usable (%(error)s)", error=type(exc).__name__), transient=False
             ) from None
+        except IndexError:  # zeep reading a SOAP body that holds no answer at all
+            raise CarrierError(
+                _("Correos answered the %(what)s request with an empty SOAP body: try again", what=what)
+            ) from None
         except ZeepError as exc:
             raise CarrierError(
                 _(

@@ -9,7 +9,7 @@ import requests
 
 # Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
 # pylint: disable=prefer-env-translation
-from .carrier import DELIVERED, EXCEPTION, IN_TRANSIT, PENDING, CarrierError, TrackingStatus, _
+from .carrier import DELIVERED, EXCEPTION, IN_TRANSIT, PENDING, CarrierError, TrackingStatus, _, dicts, mapping
 from .carrier_http import CarrierHttp
 
 MADRID = ZoneInfo("Europe/Madrid")
@@ -60,7 +60,7 @@ class CorreosTracking:
 
 
 def _status(number: str, found: dict) -> TrackingStatus:
-    error = found.get("error") or {}
+    error = mapping(found.get("error"))
     code = str(error.get("codError", "0"))
     if code == NOT_TRACED_YET:
         return TrackingStatus(number, PENDING, description="Correos has no event for this parcel yet")
@@ -73,7 +73,7 @@ def _status(number: str, found: dict) -> TrackingStatus:
             ),
             transient=False,
         )
-    events = [event for event in found.get("eventos") or [] if isinstance(event, dict)]
+    events = dicts(found.get("eventos"))
     if not events:
         return TrackingStatus(number, PENDING, description="Correos has no event for this parcel yet")
     last = events[-1]

@@ -72,7 +72,7 @@ class DhlHttp(CarrierHttp):
     def refusal(self, response: requests.Response) -> Sentence:
         try:
             reason = self.short(problem_text(response.json()))
-        except ValueError:
+        except (ValueError, RecursionError):
             reason = ""
         status = response.status_code
         if status == 400 and "account" in reason.lower():

@@ -23,6 +23,8 @@ from .carrier import (
     checked_currency,
     checked_number,
     checked_pdf,
+    dicts,
+    parcel_number,
 )
 
 PUBLIC_TRACKING_URL = "https://www.dhl.com/en/express/tracking.html?AWB={}"
@@ -61,11 +63,6 @@ class DhlShipmentExists(CarrierError):
     def __init__(self, message: Sentence, tracking_number: str):
         super().__init__(message, transient=False)
         self.tracking_number = tracking_number
-
-
-def dicts(value) -> list[dict]:
-    """The objects of a list in an answer; nothing when the answer holds something else there."""
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def billed(prices) -> tuple[float, str] | None:
@@ -112,9 +109,9 @@ def _date(value) -> date | None:
 
 
 def read_label(body, pickup_number_key: str = "dispatchConfirmationNumber") -> Label:
-    if not isinstance(body, dict) or not str(body.get("shipmentTrackingNumber") or "").strip():
+    number = parcel_number(body.get("shipmentTrackingNumber")) if isinstance(body, dict) else ""
+    if not number:
         raise CarrierError(_("DHL Express created no waybill number for the shipment"))
-    number = str(body["shipmentTrackingNumber"]).strip()
     documents = dicts(body.get("documents"))
     try:
         labels = [checked_pdf(doc.get("content")) for doc in documents if doc.get("typeCode") == "label"]
@@ -129,10 +126,11 @@ def read_label(body, pickup_number_key: str = "dispatchConfirmationNumber") -> L
             ),
             number,
         )
+    kinds = [str(doc.get("typeCode") or "document") for doc in documents]
     others = tuple(
-        (DOCUMENT_NAMES.get(doc.get("typeCode"), f"{doc.get('typeCode')}.pdf"), checked_pdf(doc.get("content")))
-        for doc in documents
-        if doc.get("typeCode") != "label"
+        (DOCUMENT_NAMES.get(kind, f"{kind}.pdf"), checked_pdf(doc.get("content")))
+        for kind, doc in zip(kinds, documents, strict=True)
+        if kind != "label"
     )
     price = billed(body.get("shipmentCharges"))
     estimate = body.get("estimatedDeliveryDate")
@@ -143,7 +141,7 @@ def read_label(body, pickup_number_key: str = "dispatchConfirmationNumber") -> L
         price=price[0] if price else None,
         currency=price[1] if price else None,
         tracking_url=PUBLIC_TRACKING_URL.format(number),
-        parcel_numbers=tuple(str(piece["trackingNumber"]) for piece in pieces if piece.get("trackingNumber")),
+        parcel_numbers=tuple(filter(None, (parcel_number(piece.get("trackingNumber")) for piece in pieces))),
         shipment_id=str(body.get(pickup_number_key) or ""),
         delivery_date=_date(estimate.get("estimatedDeliveryDate")) if isinstance(estimate, dict) else None,
         documents=others,
@@ -167,7 +165,9 @@ def read_tracking(body, number: str) -> TrackingStatus:
         raise CarrierError(_("DHL Express sent no tracking for waybill %(waybill)s", waybill=number))
     events = dicts(shipments[0].get("events"))
     codes = [str(event.get("typeCode") or "") for event in events]
-    delivered = next((event for event in reversed(events) if event.get("typeCode") in DELIVERED_EVENTS), None)
+    delivered = next(
+        (event for event, code in zip(reversed(events), reversed(codes), strict=True) if code in DELIVERED_EVENTS), None
+    )
     if delivered is not None:
         status = DELIVERED
     elif not codes or set(codes) <= NOT_COLLECTED_EVENTS:
@@ -177,7 +177,7 @@ def read_tracking(body, number: str) -> TrackingStatus:
     else:
         status = IN_TRANSIT
     return TrackingStatus(
-        tracking_number=str(shipments[0].get("shipmentTrackingNumber") or number),
+        tracking_number=parcel_number(shipments[0].get("shipmentTrackingNumber")) or number,
         status=status,
         delivered_at=event_time(delivered) if delivered else None,
         description=str(events[-1].get("description") or "") if events else "",
@@ -195,7 +195,10 @@ def event_time(event: dict) -> datetime | None:
     if not match:
         return moment
     offset = timedelta(hours=int(match[2]), minutes=int(match[3]))
-    return moment - offset if match[1] == "+" else moment + offset
+    try:
+        return moment - offset if match[1] == "+" else moment + offset
+    except OverflowError:  # a date at the very edge of the calendar: not a real event's
+        return None
 
 
 def _event_line(event: dict) -> str:
@@ -221,7 +224,7 @@ def problem_text(body) -> str:
 def _path_words(path: str) -> str:
     words = []
     for part in path.strip("/").split("/"):
-        if part.isdigit() and words:
+        if part.isdecimal() and words:  # not isdigit: "²" is a digit that int() cannot read
             words[-1] = f"{words[-1]} {int(part) + 1}"
         elif PATH_WORDS.get(part, part):
             words.append(PATH_WORDS.get(part, part))

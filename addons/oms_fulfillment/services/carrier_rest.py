@@ -129,7 +129,7 @@ class RestCarrierClient:
             raise self._refusal(response, what)
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise CarrierError(
                 _("the carrier answered the %(what)s request with something that is not JSON", what=what)
             ) from None

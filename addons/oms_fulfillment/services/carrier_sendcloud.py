@@ -36,7 +36,10 @@ from .carrier import (
     checked_currency,
     checked_number,
     checked_pdf,
+    dicts,
     joined,
+    mapping,
+    parcel_number,
     parse_utc,
 )
 from .carrier_http import CarrierHttp
@@ -82,7 +85,7 @@ class SendcloudHttp(CarrierHttp):
     def refusal(self, response) -> Sentence:
         try:
             self._refused_answer = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             self._refused_answer = None
         detail = self.short(error_words(self._refused_answer))
         hint = self.hints.get(response.status_code) or self.fallback_hint
@@ -156,7 +159,7 @@ class SendcloudClient(SendcloudReturns):
     # --- connection and rates ---------------------------------------------------------------------------------------
 
     def test_connection(self) -> str:
-        statuses = self._json("GET", "/parcels/statuses", _("the parcel statuses")).get("data") or []
+        statuses = dicts(self._json("GET", "/parcels/statuses", _("the parcel statuses")).get("data"))
         return _(
             "Connected to Sendcloud: the keys are accepted (%(count)s parcel statuses readable)", count=len(statuses)
         )
@@ -166,7 +169,7 @@ class SendcloudClient(SendcloudReturns):
         if not shipment.parcels:
             raise CarrierError(_("the shipment has no parcels to rate"), transient=False)
         answer = self._json("POST", "/shipping-options", _("the rates"), json=options_request(shipment))
-        rates = [rate for option in answer.get("data") or () if (rate := _option_rate(option))]
+        rates = [rate for option in dicts(answer.get("data")) if (rate := _option_rate(option))]
         return sorted(rates, key=lambda rate: rate.price)
 
     def rate(self, shipment: Shipment) -> Rate:
@@ -210,11 +213,18 @@ class SendcloudClient(SendcloudReturns):
             bought = _bought_before(error, shipment)
         bought = _checked_shipment(bought)
         if any(_announcing(parcel) for parcel in bought["parcels"]):
-            bought = self._wait_until_announced(bought["id"])
+            bought = self._wait_until_announced(str(bought.get("id") or ""))
         return self._label(bought)
 
     def _wait_until_announced(self, shipment_id: str) -> dict:
         """Sendcloud announces multi-parcel shipments in the background: ask until every parcel is ready."""
+        if not shipment_id:
+            raise CarrierError(
+                _(
+                    "Sendcloud sent the shipment without its id: print its labels again in a minute (it is bought, "
+                    "and will not be bought twice)"
+                )
+            )
         for _attempt in range(self.poll_attempts):
             self.http.sleep(self.poll_interval)
             answer = self._json("GET", f"/shipments/{quote(shipment_id, safe='')}", _("the label"))
@@ -232,7 +242,7 @@ class SendcloudClient(SendcloudReturns):
     def _label(self, shipment: dict) -> Label:
         parcels = shipment["parcels"]
         pdfs = [self._parcel_label(parcel) for parcel in parcels]
-        numbers = tuple(str(parcel.get("tracking_number") or "").strip() for parcel in parcels)
+        numbers = tuple(parcel_number(parcel.get("tracking_number")) for parcel in parcels)
         if not all(numbers):
             raise CarrierError(_("Sendcloud created no tracking number for every parcel: try again in a minute"))
         return Label(
@@ -258,8 +268,8 @@ class SendcloudClient(SendcloudReturns):
         """Customs papers (a commercial invoice) once per shipment, from the first parcel that has them."""
         found = {}
         for parcel in parcels:
-            for document in parcel.get("documents") or ():
-                kind = str(document.get("type") or "") if isinstance(document, dict) else ""
+            for document in dicts(parcel.get("documents")):
+                kind = str(document.get("type") or "")
                 if kind and kind != "label" and kind not in found:
                     found[kind] = self._document(parcel, kind)
         return list(found.items())
@@ -279,7 +289,7 @@ class SendcloudClient(SendcloudReturns):
 
     def tracking(self, number: str) -> TrackingStatus:
         answer = self._json("GET", f"/parcels/tracking/{quote(number, safe='')}", "the tracking")
-        events = sorted((event for event in answer.get("events") or () if isinstance(event, dict)), key=_event_time)
+        events = sorted(dicts(answer.get("events")), key=_event_time)
         if not events:
             return TrackingStatus(tracking_number=number, status=status_of_code("READY_TO_SEND"))
         last = events[-1]
@@ -302,7 +312,7 @@ class SendcloudClient(SendcloudReturns):
                 _("this label has no Sendcloud shipment id: cancel it in the Sendcloud panel"), transient=False
             )
         answer = self._json("POST", f"/shipments/{quote(str(shipment_id), safe='')}/cancel", _("the cancellation"))
-        status = str((answer.get("data") or {}).get("status") or "")
+        status = str(mapping(answer.get("data")).get("status") or "")
         return "queued" if status == "queued" else "cancelled"
 
     # --- plumbing ---------------------------------------------------------------------------------------------------
@@ -322,12 +332,12 @@ def _label_not_pdf(kind: str) -> Sentence:
     )
 
 
-def _option_rate(option) -> Rate | None:
+def _option_rate(option: dict) -> Rate | None:
     """An option's cheapest quote as a rate (None without a quote: Sendcloud has no price for it)."""
-    quotes = [quote_ for quote_ in (option.get("quotes") or ()) if isinstance(quote_, dict)] if option else []
+    quotes = dicts(option.get("quotes"))
     if not quotes:
         return None
-    totals = [((quote_.get("price") or {}).get("total") or {}, quote_) for quote_ in quotes]
+    totals = [(mapping(mapping(quote_.get("price")).get("total")), quote_) for quote_ in quotes]
     total, best = min(
         totals, key=lambda pair: checked_number(pair[0].get("value"), _("Sendcloud sent a rate without price"))
     )
@@ -372,7 +382,8 @@ def _bought_before(error: CarrierError, shipment: Shipment) -> dict:
 
 def _checked_shipment(shipment) -> dict:
     """A shipment answer with parcels; a carrier's refusal inside a successful answer becomes an error."""
-    if not isinstance(shipment, dict) or not isinstance(shipment.get("parcels"), list) or not shipment["parcels"]:
+    parcels = shipment.get("parcels") if isinstance(shipment, dict) else None
+    if not isinstance(parcels, list) or not parcels or not all(isinstance(parcel, dict) for parcel in parcels):
         raise CarrierError(_("Sendcloud answered the label request without parcels"))
     problems = error_words({"errors": shipment.get("errors")}) if shipment.get("errors") else ""
     failed = [parcel for parcel in shipment["parcels"] if _parcel_status(parcel) == FAILED]

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 # Sentences marked with carrier._ (plain Python, no env); the Odoo side translates them with self.env._.
 # pylint: disable=prefer-env-translation
-from .carrier import CarrierError, Label, Shipment, _, checked_currency, checked_number
+from .carrier import CarrierError, Label, Shipment, _, checked_currency, checked_number, mapping, parcel_number
 from .carrier_sendcloud_data import address_body, external_reference_id
 
 RETURN_DELIVERY = "drop_off_point"  # the customer drops the parcel at a service point
@@ -72,17 +72,17 @@ class SendcloudReturns:
         if not shipment.service:
             raise CarrierError(_("choose a Sendcloud return service for this carrier first"), transient=False)
         once = replace(self.http, max_retries=1)
-        answer = once.json(once.call("POST", "/returns", json=return_request(shipment)), _("the return label"))
-        return_id, parcel_id = (answer or {}).get("return_id"), (answer or {}).get("parcel_id")
+        answer = mapping(once.json(once.call("POST", "/returns", json=return_request(shipment)), _("the return label")))
+        return_id, parcel_id = answer.get("return_id"), answer.get("parcel_id")
         if not return_id or not parcel_id:
             raise CarrierError(_("Sendcloud answered the return request without a return id"))
         announced = self._announced_return(str(return_id))
-        cost = announced.get("label_cost") if isinstance(announced.get("label_cost"), dict) else {}
+        cost = mapping(announced.get("label_cost"))
         return Label(
-            tracking_number=str(announced["tracking_number"]),
+            tracking_number=parcel_number(announced["tracking_number"]),
             pdf=self._document({"id": parcel_id}, "label"),
-            price=checked_number(cost["value"], _("Sendcloud sent an unreadable return price")) if cost else None,
-            currency=checked_currency(cost["currency"]) if cost else None,
+            price=checked_number(cost.get("value"), _("Sendcloud sent an unreadable return price")) if cost else None,
+            currency=checked_currency(cost.get("currency")) if cost else None,
             tracking_url=str(announced.get("tracking_url") or ""),
             shipment_id=str(return_id),
         )
@@ -92,7 +92,7 @@ class SendcloudReturns:
             if attempt:
                 self.http.sleep(self.poll_interval)
             answer = self._json("GET", f"/returns/{quote(return_id, safe='')}", _("the return label"))
-            if answer.get("tracking_number"):
+            if parcel_number(answer.get("tracking_number")):
                 return answer
         raise CarrierError(
             _(

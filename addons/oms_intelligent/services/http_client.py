@@ -143,7 +143,7 @@ class ServiceHttp:
             raise self.error(self.html_message(response, what), transient=False, status=response.status_code)
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser follows
             raise self.error(
                 self.say("invalid_json", platform=self.platform, what=what, text=self.short(response.text[:80])),
                 transient=True,

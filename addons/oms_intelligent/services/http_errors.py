@@ -35,7 +35,7 @@ def error_detail(response: requests.Response, secrets) -> str:
     when it gave none."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser follows
         html = "html" in response.headers.get("Content-Type", "")
         detail = "" if html else response.text
     else:
