@@ -145,6 +145,10 @@ class SoapCarrierClient:
             raise CarrierError(
                 _("the carrier's WSDL URL is not usable (%(error)s)", error=type(exc).__name__), transient=False
             ) from None
+        except IndexError:  # zeep reading a SOAP body that holds no answer at all
+            raise CarrierError(
+                _("the carrier answered the %(what)s request with an empty SOAP body: try again", what=what)
+            ) from None
         except ZeepError as exc:
             # Not a WSDL, or an answer that does not follow it: the same call would fail the same way.
             raise CarrierError(

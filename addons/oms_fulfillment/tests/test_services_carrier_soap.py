@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import pytest
+from werkzeug.wrappers import Response
 
 from odoo.addons.oms_fulfillment.services.carrier import DELIVERED, IN_TRANSIT, Address, CarrierError, Parcel, Shipment
 from odoo.addons.oms_fulfillment.services.carrier_soap import SoapCarrierClient
@@ -143,3 +144,24 @@ def test_a_wsdl_url_redirected_to_a_local_file_is_refused_without_reading_it(hos
     with recording_local_reads() as reads, pytest.raises(CarrierError, match="only http"):
         SoapCarrierClient(hostile.redirect_url, "key", "ACC").rate(SHIPMENT)
     assert reads == []
+
+
+class EmptyAnswerSoapCarrier(LocalSoapCarrier):
+    """A carrier whose service answers every call with an envelope whose body holds nothing."""
+
+    def handle(self, request):
+        if request.method == "POST":
+            envelope = (
+                b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body/></soap:Envelope>'
+            )
+            return Response(envelope, content_type="text/xml")
+        return super().handle(request)
+
+
+def test_an_empty_soap_answer_is_a_carrier_error_to_retry():
+    with (
+        EmptyAnswerSoapCarrier() as empty,
+        pytest.raises(CarrierError, match="answered the rate request with an empty SOAP body") as error,
+    ):
+        client(empty).rate(SHIPMENT)
+    assert error.value.transient
