@@ -80,7 +80,11 @@ class TestMultiParcelTrackingPush(CarrierCase):
         tracking = self.shopify.fulfillments[-1]["trackingInfo"]
         self.assertEqual(tracking["company"], "Sendcloud")
         self.assertEqual(tracking["numbers"], numbers)
-        self.assertEqual(tracking["urls"], [picking.oms_tracking_link] * 2, "the carrier's page of the shipment")
+        self.assertEqual(len(tracking["urls"]), 2)
+        for number, url in zip(numbers, tracking["urls"], strict=True):
+            self.assertIn(f"code={number}", url, "each parcel's own page, as Sendcloud gave it")
+        self.assertEqual(picking.open_website_url()["name"], "Display tracking links", "one page per parcel in Odoo")
+        self.assertEqual(picking.oms_pack_state()["shipping"]["tracking_url"], tracking["urls"][0])
         self.assertNotIn("number", tracking)
 
     def _box(self):

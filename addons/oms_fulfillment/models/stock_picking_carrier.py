@@ -1,3 +1,5 @@
+import json
+
 from markupsafe import Markup
 
 from odoo import fields, models
@@ -120,7 +122,7 @@ class StockPicking(models.Model):
             {
                 "oms_parcel_numbers": ",".join(label.parcel_numbers) or False,
                 "oms_carrier_shipment_id": label.shipment_id or False,
-                "oms_tracking_link": label.tracking_url or False,
+                "oms_tracking_link": self._oms_label_tracking_link(label) or False,
                 "oms_carrier_delivery_date": label.delivery_date or False,
             }
         )
@@ -132,6 +134,15 @@ class StockPicking(models.Model):
             ),
             attachments=attachments,
         )
+
+    @staticmethod
+    def _oms_label_tracking_link(label):
+        """The carrier's tracking page of the label; for parcels tracked apart, each with its own page, Odoo's JSON
+        list of [number, page] (what the delivery's Tracking button lists, and the channels push per parcel)."""
+        numbers, pages = label.parcel_numbers, label.parcel_tracking_urls
+        if len(numbers) > 1 and label.tracking_number in numbers and len(pages) == len(numbers) and all(pages):
+            return json.dumps([[number, page] for number, page in zip(numbers, pages, strict=True)])
+        return label.tracking_url
 
     def _oms_labels_to_cancel(self):
         """What the carrier's client cancels: the label kept (its parcels and shipment id), else each tracking

@@ -18,8 +18,12 @@ class StockPicking(models.Model):
         numbers = self._oms_tracking_number_list()
         label, papers = self._oms_label_attachments(numbers)
         oms_carrier = carrier.delivery_type in OMS_CARRIER_TYPES
-        # Odoo's carriers of several parcels give a JSON list of links instead of one page: none shown then.
-        tracking_url = (self.carrier_tracking_url or "") if numbers else ""
+        # Carriers of several parcels tracked apart give Odoo's JSON list of [number, page]: the first parcel's.
+        pages = self.get_multiple_carrier_tracking() if numbers else False
+        if isinstance(pages, list):
+            tracking_url = next((str(page[1]) for page in pages if isinstance(page, list) and len(page) == 2), "")
+        else:
+            tracking_url = (self.carrier_tracking_url or "") if numbers else ""
         return {
             "carrier": carrier.display_name,
             "tracking_numbers": numbers,

@@ -177,6 +177,7 @@ class Label:
     currency: str | None = None
     tracking_url: str = ""
     parcel_numbers: tuple[str, ...] = ()
+    parcel_tracking_urls: tuple[str, ...] = ()  # each parcel's own tracking page, in the order of parcel_numbers
     shipment_id: str = ""
     delivery_date: date | None = None
     documents: tuple[tuple[str, bytes], ...] = ()  # (name, PDF bytes)

@@ -286,6 +286,7 @@ class CorreosClient:
             pdf=pdfs[0] if len(pdfs) == 1 else _merged(pdfs),
             tracking_url=PUBLIC_TRACKING_URL.format(numbers[0]),
             parcel_numbers=numbers,
+            parcel_tracking_urls=tuple(PUBLIC_TRACKING_URL.format(number) for number in numbers),
             shipment_id=str(expedition or ""),
         )
 

@@ -248,8 +248,9 @@ class SendcloudClient(SendcloudReturns):
         return Label(
             tracking_number=numbers[0],
             pdf=pdfs[0] if len(pdfs) == 1 else _merged(pdfs),
-            tracking_url=str(parcels[0].get("tracking_url") or ""),
+            tracking_url=_page(parcels[0].get("tracking_url")),
             parcel_numbers=numbers,
+            parcel_tracking_urls=tuple(_page(parcel.get("tracking_url")) for parcel in parcels),
             shipment_id=str(shipment.get("id") or ""),
             documents=tuple(self._other_documents(parcels)),
         )
@@ -421,3 +422,8 @@ def _merged(pdfs: list[bytes]) -> bytes:
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+def _page(url) -> str:
+    """A tracking page Sendcloud gave: a web address, else none."""
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else ""

@@ -131,6 +131,7 @@ def test_a_label_is_a_one_page_pdf_with_the_parcel_code_and_its_tracking_link(co
 def test_three_parcels_make_one_expedition_with_a_code_and_a_page_each(correos):
     label = client(correos).create_label(THREE_PARCELS)
     assert len(label.parcel_numbers) == 3 and len(set(label.parcel_numbers)) == 3
+    assert [url.rsplit("=", 1)[-1] for url in label.parcel_tracking_urls] == list(label.parcel_numbers)
     assert pages(label.pdf) == 3
     sent = correos.last("PreregistroEnvioMultibulto")
     assert text_of(sent, "TotalBultos") == "3" and text_of(sent, "CodProducto") == "S0132"

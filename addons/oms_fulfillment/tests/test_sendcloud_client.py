@@ -121,6 +121,8 @@ def test_labels_on_a4_paper_are_printed_on_a4_by_sendclouds_documents_endpoint(s
 def test_three_parcels_get_three_tracking_numbers_and_one_pdf_with_three_pages(sendcloud):
     label = client(sendcloud).create_label(THREE_PARCELS)
     assert len(set(label.parcel_numbers)) == 3 and label.tracking_number == label.parcel_numbers[0]
+    pages_of_parcels = zip(label.parcel_numbers, label.parcel_tracking_urls, strict=True)
+    assert all(f"code={number}" in url for number, url in pages_of_parcels), "each parcel's own tracking page"
     assert page_count(label.pdf) == 3
     body = sent(sendcloud.calls("POST", "/shipments")[0])
     assert [parcel["additional_insured_price"]["value"] for parcel in body["parcels"]] == ["100.00"] * 3
