@@ -7,7 +7,6 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from odoo import Command
 from odoo.addons.oms_fulfillment.services.carrier import CarrierError, Sentence, user_text
 from odoo.addons.oms_fulfillment.stand_ins.correos import LocalCorreos
 from odoo.addons.oms_fulfillment.stand_ins.dhl_express import LocalDhlExpress
@@ -15,7 +14,7 @@ from odoo.addons.oms_fulfillment.stand_ins.sendcloud import LocalSendcloud
 from odoo.tests import tagged
 
 from .common import CarrierCase
-from .platform_carrier_tests import STAND_IN_FIELDS, PlatformCarrierTests
+from .platform_carrier_tests import PlatformCarrier
 
 ADDON = Path(__file__).resolve().parent.parent
 
@@ -57,35 +56,8 @@ def test_every_marked_sentence_is_in_the_terms_with_its_spanish():
     assert {sentence for sentence in sentences if not spanish.get(sentence)} == set()
 
 
-class SpanishCarrierErrorsCase(CarrierCase):
+class SpanishCarrierErrorsCase(PlatformCarrier, CarrierCase):
     """One platform carrier of ``delivery_type`` on its stand-in; deliveries handled by a Spanish user."""
-
-    delivery_type = ""
-    stand_in = None
-
-    # The shared helpers of the carrier platform tests (plain functions), without their tests.
-    packed_delivery = PlatformCarrierTests.packed_delivery
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.box = cls.env.ref("oms_fulfillment.package_type_box_s")
-        cls.lucia.phone = "+34 600 000 000"
-        cls.platform = cls.env["delivery.carrier"].create(
-            {
-                "name": f"Platform {cls.delivery_type}",
-                "delivery_type": cls.delivery_type,
-                "product_id": cls._shipping_product(cls.delivery_type).id,
-                "oms_timeout": 1.0,
-                "oms_default_package_type_id": cls.box.id,
-                "country_ids": [Command.set(cls.env.ref("base.es").ids)],
-            }
-        )
-
-    def setUp(self):
-        super().setUp()
-        self.server = self.enterContext(self.stand_in())
-        self.platform.write(STAND_IN_FIELDS[self.delivery_type](self.server))
 
     def validated_in_spanish(self, picking):
         """The delivery validated by a Spanish user: (the notification, the delivery) when the carrier failed."""
