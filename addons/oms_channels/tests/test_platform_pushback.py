@@ -95,6 +95,19 @@ class PlatformChannelCase(ChannelCase):
         credit_note.action_post()
         return credit_note
 
+    def pushed_credit_note(self, order, reason, product=None):
+        """The order invoiced, then credited (one unit of ``product``, else the whole invoice) and the refund push
+        run once."""
+        invoice = order._create_invoices()
+        invoice.action_post()
+        credit_note = invoice._reverse_moves([{"ref": reason}])
+        if product:
+            credit_note.invoice_line_ids.filtered(lambda line: line.product_id != product).unlink()
+            credit_note.invoice_line_ids.quantity = 1
+        credit_note.action_post()
+        self.env["account.move"]._cron_push_channel_refunds()
+        return credit_note
+
     def deliver(self, picking, quantities, tracking=None):
         """Validate ``picking`` with {product: quantity} done (a backorder for the rest), by the carrier."""
         picking.carrier_id = self.carrier

@@ -102,13 +102,7 @@ class TestMagentoPushback(PlatformChannelCase):
 
     def test_a_credit_note_becomes_one_credit_memo(self):
         order = self.magento_order()
-        invoice = order._create_invoices()
-        invoice.action_post()
-        credit_note = invoice._reverse_moves([{"ref": "Mug chipped"}])
-        credit_note.invoice_line_ids.filtered(lambda line: line.product_id != self.lamp).unlink()
-        credit_note.invoice_line_ids.quantity = 1
-        credit_note.action_post()
-        self.env["account.move"]._cron_push_channel_refunds()
+        credit_note = self.pushed_credit_note(order, "Mug chipped", self.lamp)
         self.assertEqual(credit_note.oms_refund_push_state, "pushed", credit_note.oms_refund_push_message)
         order_id, body = self.stand_in.refunds[-1]
         self.assertEqual(order_id, ORDER)

@@ -80,11 +80,7 @@ class TestPrestashopPushback(PlatformChannelCase):
 
     def test_a_refund_says_to_make_it_in_the_prestashop_back_office(self):
         order = self.prestashop_order()
-        invoice = order._create_invoices()
-        invoice.action_post()
-        credit_note = invoice._reverse_moves([{"ref": "Kettle broken"}])
-        credit_note.action_post()
-        self.env["account.move"]._cron_push_channel_refunds()
+        credit_note = self.pushed_credit_note(order, "Kettle broken")
         self.assertEqual(credit_note.oms_refund_push_state, "failed")
         self.assertIn("PrestaShop back office", credit_note.oms_refund_push_message)
         self.assertNotIn(KEY, credit_note.oms_refund_push_message)

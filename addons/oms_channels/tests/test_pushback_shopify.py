@@ -144,13 +144,7 @@ class TestShopifyPushback(PlatformChannelCase):
 
     def test_a_credit_note_is_refunded_on_shopify_once(self):
         order = self.shopify_order()
-        invoice = order._create_invoices()
-        invoice.action_post()
-        credit_note = invoice._reverse_moves([{"ref": "Kettle broken"}])
-        credit_note.invoice_line_ids.filtered(lambda line: line.product_id != self.kettle).unlink()
-        credit_note.invoice_line_ids.quantity = 1
-        credit_note.action_post()
-        self.env["account.move"]._cron_push_channel_refunds()
+        credit_note = self.pushed_credit_note(order, "Kettle broken", self.kettle)
         self.assertEqual(credit_note.oms_refund_push_state, "pushed", credit_note.oms_refund_push_message)
         self.assertTrue(credit_note.oms_refund_channel_ref)
         refund = self.stand_in.refunds[-1]
