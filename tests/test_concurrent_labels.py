@@ -32,6 +32,57 @@ def carrier_server():
         yield server
 
 
+def _race_carrier(env, company, server, suffix):
+    return env["delivery.carrier"].create(
+        {
+            "name": f"Race REST {suffix}",
+            "delivery_type": "oms_rest",
+            "company_id": company.id,
+            "product_id": env["product.product"].create({"name": "Race shipping", "type": "service"}).id,
+            "oms_service_url": server.url,
+            "oms_api_key": "race-key",
+            "oms_account": "ACC-RACE",
+        }
+    )
+
+
+def _ready_delivery(env, warehouse, product, carrier):
+    """A delivery of one ``product`` to a customer in Madrid, by ``carrier``, its stock reserved."""
+    customer = env["res.partner"].create(
+        {
+            "name": "Race customer",
+            "street": "Calle de Serrano 45",
+            "zip": "28001",
+            "city": "Madrid",
+            "country_id": env.ref("base.es").id,
+        }
+    )
+    customers = env.ref("stock.stock_location_customers")
+    picking = env["stock.picking"].create(
+        {
+            "picking_type_id": warehouse.out_type_id.id,
+            "partner_id": customer.id,
+            "carrier_id": carrier.id,
+            "location_id": warehouse.lot_stock_id.id,
+            "location_dest_id": customers.id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": product.name,
+                        "product_id": product.id,
+                        "product_uom_qty": 1,
+                        "location_id": warehouse.lot_stock_id.id,
+                        "location_dest_id": customers.id,
+                    }
+                )
+            ],
+        }
+    )
+    picking.action_confirm()
+    picking.action_assign()
+    return picking
+
+
 @pytest.fixture
 def delivery(registry, carrier_server):
     """A ready delivery of a new company, shipped by the REST carrier; archived afterwards."""
@@ -45,50 +96,8 @@ def delivery(registry, carrier_server):
             {"name": f"Race kettle {suffix}", "is_storable": True, "weight": 2.0, "company_id": company.id}
         )
         env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 5)
-        carrier = env["delivery.carrier"].create(
-            {
-                "name": f"Race REST {suffix}",
-                "delivery_type": "oms_rest",
-                "company_id": company.id,
-                "product_id": env["product.product"].create({"name": "Race shipping", "type": "service"}).id,
-                "oms_service_url": carrier_server.url,
-                "oms_api_key": "race-key",
-                "oms_account": "ACC-RACE",
-            }
-        )
-        customers = env.ref("stock.stock_location_customers")
-        picking = env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.out_type_id.id,
-                "partner_id": env["res.partner"]
-                .create(
-                    {
-                        "name": "Race customer",
-                        "street": "Calle de Serrano 45",
-                        "zip": "28001",
-                        "city": "Madrid",
-                        "country_id": env.ref("base.es").id,
-                    }
-                )
-                .id,
-                "carrier_id": carrier.id,
-                "location_id": warehouse.lot_stock_id.id,
-                "location_dest_id": customers.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": 1,
-                            "location_id": warehouse.lot_stock_id.id,
-                            "location_dest_id": customers.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.action_assign()
+        carrier = _race_carrier(env, company, carrier_server, suffix)
+        picking = _ready_delivery(env, warehouse, product, carrier)
         ids = {"company": company.id, "picking": picking.id, "carrier": carrier.id}
     yield ids
     with registry.cursor() as cr:
