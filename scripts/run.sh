@@ -12,8 +12,9 @@ if db_exists "$DB"; then
 else
     say "creating the database $DB with $OMS_ADDONS and demo data (a few minutes)"
     odoo_bin -c "$ODOO_CONF" -d "$DB" -i "$OMS_ADDONS" --load-language=es_ES --stop-after-init --log-level=warn
-    # Spanish becomes the database's language (the demo company is Spanish); the admin keeps working in English.
-    echo "env.ref('base.user_admin').lang = 'en_US'; env.cr.commit()" |
+    # Spanish becomes the database's language (the demo company is Spanish); the admin keeps working in English,
+    # which loading Spanish at creation leaves inactive.
+    echo "env['res.lang']._activate_lang('en_US'); env.ref('base.user_admin').lang = 'en_US'; env.cr.commit()" |
         odoo_bin shell -c "$ODOO_CONF" -d "$DB" --log-level=warn >/dev/null
 fi
 warn_if_exposed "$ODOO_CONF"
